@@ -1,0 +1,40 @@
+# chipstack: every target sets itself up (creates .venv and installs what it needs).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.chipstack-installed
+
+.PHONY: test demo lab vectors bench lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstalled only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check reference tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict
+
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/chipstack demo
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+vectors: $(STAMP)
+	$(BIN)/chipstack vectors generate
+
+bench: $(STAMP)
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""chipstack: reference implementation of protocols for decentralized table games."""

@@ -1,0 +1,133 @@
+"""Hashes, tagged hashes and Ed25519 signatures.
+
+Spec: ``spec/00-encoding.md`` sections 3-4 (rules ``[HASH-*]``, ``[SIG-*]``).
+SHA-256 comes from :mod:`hashlib`, Ed25519 (RFC 8032) from ``cryptography``;
+nothing here is hand-rolled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from chipstack.errors import Reason, Rejected
+
+#: Byte lengths fixed by RFC 8032.
+SEED_LEN = 32
+PUBLIC_KEY_LEN = 32
+SIGNATURE_LEN = 64
+
+
+class Tag(StrEnum):
+    """The registry of hash tags: one per object kind ([HASH-2]).
+
+    Each area appends its tags here; the spec's tag table lists the same values.
+    """
+
+    VECTOR_SEED = "chipstack/vectors/seed"
+    HANDSHAKE = "chipstack/sync/handshake"
+    SYNC_ITEM = "chipstack/sync/item"
+    SYNC_ITEM_WORK = "chipstack/sync/item-work"
+    CHAIN_SIGHASH = "chipstack/chain/sighash"
+    CHAIN_NOTARIZATION = "chipstack/chain/notarization"
+    CHAIN_NOTARY_SET = "chipstack/chain/notary-set"
+    FSM_DEFINITION = "chipstack/fsm/definition"
+    FSM_INSTANCE = "chipstack/fsm/instance"
+    FSM_STATE = "chipstack/fsm/state"
+    FSM_EVENT = "chipstack/fsm/event"
+    FSM_EQUIVOCATION = "chipstack/fsm/equivocation"
+    FSM_MARKER = "chipstack/fsm/marker"
+
+
+def sha256(data: bytes) -> bytes:
+    """Return SHA-256 of ``data`` ([HASH-1])."""
+    return hashlib.sha256(data).digest()
+
+
+def sha256d(data: bytes) -> bytes:
+    """Return SHA-256 applied twice, Bitcoin's hash for chain objects ([HASH-4])."""
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+@cache
+def _tag_prefix(tag: str) -> bytes:
+    digest = hashlib.sha256(tag.encode("utf-8")).digest()
+    return digest + digest
+
+
+def tagged_hash(tag: Tag | str, msg: bytes) -> bytes:
+    """Return ``SHA256(SHA256(tag) || SHA256(tag) || msg)`` as in BIP-340 ([HASH-3])."""
+    return hashlib.sha256(_tag_prefix(str(tag)) + msg).digest()
+
+
+def derive_seed(label: str) -> bytes:
+    """Derive a 32-byte Ed25519 seed from a label; used only for test keys and vectors."""
+    return tagged_hash(Tag.VECTOR_SEED, label.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """An Ed25519 public key (32 bytes, RFC 8032 encoding)."""
+
+    raw: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.raw) != PUBLIC_KEY_LEN:
+            raise Rejected(Reason.CRYPTO_BAD_KEY_LENGTH, f"{len(self.raw)} bytes")
+
+    def verify(self, signature: bytes, message: bytes) -> None:
+        """Check an RFC 8032 signature over ``message``; reject if it does not verify ([SIG-3])."""
+        if len(signature) != SIGNATURE_LEN:
+            raise Rejected(Reason.CRYPTO_BAD_SIGNATURE_LENGTH, f"{len(signature)} bytes")
+        try:
+            _load_public(self.raw).verify(signature, message)
+        except InvalidSignature:
+            raise Rejected(Reason.CRYPTO_BAD_SIGNATURE, "Ed25519 verification failed") from None
+
+    def verify_tagged(self, signature: bytes, tag: Tag, message: bytes) -> None:
+        """Check a signature made by :meth:`PrivateKey.sign_tagged` ([SIG-4])."""
+        self.verify(signature, tagged_hash(tag, message))
+
+    def hex(self) -> str:
+        """Return the key as lowercase hex."""
+        return self.raw.hex()
+
+
+@lru_cache(maxsize=4096)
+def _load_public(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+class PrivateKey:
+    """An Ed25519 signing key made from a 32-byte seed (RFC 8032 section 5.1.5)."""
+
+    def __init__(self, seed: bytes) -> None:
+        if len(seed) != SEED_LEN:
+            raise Rejected(Reason.CRYPTO_BAD_SEED_LENGTH, f"{len(seed)} bytes")
+        self.seed = bytes(seed)
+        self._key = Ed25519PrivateKey.from_private_bytes(self.seed)
+        self.public_key = PublicKey(
+            self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        )
+
+    @classmethod
+    def from_label(cls, label: str) -> PrivateKey:
+        """Return the test key whose seed is :func:`derive_seed` of ``label``."""
+        return cls(derive_seed(label))
+
+    def sign(self, message: bytes) -> bytes:
+        """Return the deterministic 64-byte RFC 8032 signature of ``message`` ([SIG-2])."""
+        return self._key.sign(message)
+
+    def sign_tagged(self, tag: Tag, message: bytes) -> bytes:
+        """Sign ``tagged_hash(tag, message)``, the domain-separated form ([SIG-4])."""
+        return self.sign(tagged_hash(tag, message))
+
+    def __repr__(self) -> str:
+        return f"PrivateKey(public={self.public_key.hex()})"

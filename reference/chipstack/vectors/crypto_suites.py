@@ -1,0 +1,412 @@
+"""Vector suites for hashes and signatures (spec/00-encoding.md sections 3-4).
+
+``crypto/hashes``: SHA-256, double SHA-256 and tagged hashes over the tag
+registry. ``crypto/ed25519``: key derivation from seeds, deterministic
+signing, verification, the tagged signing domain, and malformed keys and
+signatures. Three cases restate RFC 8032 section 7.1 tests 1-3 (flag ``rfc8032``).
+"""
+
+from __future__ import annotations
+
+from chipstack.crypto import PrivateKey, PublicKey, Tag, derive_seed, sha256, sha256d, tagged_hash
+from chipstack.encoding import from_hex
+from chipstack.errors import Reason, Rejected
+from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
+
+
+def _tag(case_input: JSONObject) -> Tag:
+    name = case_input["tag"]
+    try:
+        return Tag(name)
+    except ValueError:
+        raise Rejected(Reason.CRYPTO_UNKNOWN_TAG, repr(name)) from None
+
+
+def op_sha256(case_input: JSONObject) -> JSONObject:
+    """SHA-256 of ``data``."""
+    return {"digest": sha256(from_hex(case_input["data"])).hex()}
+
+
+def op_sha256d(case_input: JSONObject) -> JSONObject:
+    """Double SHA-256 of ``data``."""
+    return {"digest": sha256d(from_hex(case_input["data"])).hex()}
+
+
+def op_tagged_hash(case_input: JSONObject) -> JSONObject:
+    """Tagged hash of ``data`` under a registered ``tag``."""
+    return {"digest": tagged_hash(_tag(case_input), from_hex(case_input["data"])).hex()}
+
+
+def op_derive_seed(case_input: JSONObject) -> JSONObject:
+    """The test-key seed for ``label``, and the public key it gives."""
+    seed = derive_seed(str(case_input["label"]))
+    return {"seed": seed.hex(), "public_key": PrivateKey(seed).public_key.hex()}
+
+
+def op_public_key(case_input: JSONObject) -> JSONObject:
+    """The Ed25519 public key of a 32-byte ``seed``."""
+    return {"public_key": PrivateKey(from_hex(case_input["seed"])).public_key.hex()}
+
+
+def op_sign(case_input: JSONObject) -> JSONObject:
+    """The RFC 8032 signature of ``message`` by the key of ``seed``."""
+    key = PrivateKey(from_hex(case_input["seed"]))
+    return {"signature": key.sign(from_hex(case_input["message"])).hex()}
+
+
+def op_verify(case_input: JSONObject) -> JSONObject:
+    """Verify ``signature`` over ``message`` by ``public_key``; valid means it verifies."""
+    key = PublicKey(from_hex(case_input["public_key"]))
+    key.verify(from_hex(case_input["signature"]), from_hex(case_input["message"]))
+    return {}
+
+
+def op_sign_tagged(case_input: JSONObject) -> JSONObject:
+    """Sign in the tagged domain: the signed bytes are ``tagged_hash(tag, message)``."""
+    key = PrivateKey(from_hex(case_input["seed"]))
+    tag, message = _tag(case_input), from_hex(case_input["message"])
+    return {
+        "signed_digest": tagged_hash(tag, message).hex(),
+        "signature": key.sign_tagged(tag, message).hex(),
+    }
+
+
+def op_verify_tagged(case_input: JSONObject) -> JSONObject:
+    """Verify a tagged-domain signature."""
+    key = PublicKey(from_hex(case_input["public_key"]))
+    key.verify_tagged(
+        from_hex(case_input["signature"]), _tag(case_input), from_hex(case_input["message"])
+    )
+    return {}
+
+
+HASH_OPS: dict[str, Operation] = {
+    "sha256": op_sha256,
+    "sha256d": op_sha256d,
+    "tagged_hash": op_tagged_hash,
+}
+
+ED25519_OPS: dict[str, Operation] = {
+    "derive_seed": op_derive_seed,
+    "public_key": op_public_key,
+    "sign": op_sign,
+    "verify": op_verify,
+    "sign_tagged": op_sign_tagged,
+    "verify_tagged": op_verify_tagged,
+}
+
+#: RFC 8032 section 7.1, TEST 1-3: (secret key, public key, message, signature).
+RFC8032_TESTS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+        "",
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065"
+        "224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+    ),
+    (
+        "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+        "72",
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+        "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+    ),
+    (
+        "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+        "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
+        "af82",
+        "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+        "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a",
+    ),
+)
+
+#: The order of the Ed25519 base point (RFC 8032 section 5.1), used to build a malleated S.
+ED25519_L = 2**252 + 27742317777372353535851937790883648493
+
+
+def _hash_cases() -> list[Case]:
+    ops = HASH_OPS
+    cases = [
+        make_case(
+            ops,
+            "sha256",
+            {"data": ""},
+            "SHA-256 of the empty string (FIPS 180-4)",
+            ["HASH-1"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256",
+            {"data": b"abc".hex()},
+            "SHA-256 of 'abc' (FIPS 180-4 example)",
+            ["HASH-1"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256d",
+            {"data": ""},
+            "double SHA-256 of the empty string",
+            ["HASH-4"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256d",
+            {"data": b"hello".hex()},
+            "double SHA-256 of 'hello'",
+            ["HASH-4"],
+            expect="valid",
+        ),
+    ]
+    for tag in Tag:
+        cases.append(
+            make_case(
+                ops,
+                "tagged_hash",
+                {"tag": tag.value, "data": "00"},
+                f"tag {tag.value}",
+                ["HASH-2", "HASH-3"],
+                ["registry"],
+                expect="valid",
+            )
+        )
+    cases.append(
+        make_case(
+            ops,
+            "tagged_hash",
+            {"tag": "chipstack/sync/item", "data": ""},
+            "empty message",
+            ["HASH-3"],
+            expect="valid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "tagged_hash",
+            {"tag": "BIP0340/challenge", "data": "00"},
+            "a tag outside the registry",
+            ["HASH-2"],
+            ["unknown_tag"],
+            expect="invalid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "sha256",
+            {"data": "abc"},
+            "odd-length hex input",
+            ["ENC-13"],
+            ["bad_hex"],
+            expect="invalid",
+        )
+    )
+    return cases
+
+
+def _ed25519_cases() -> list[Case]:
+    ops = ED25519_OPS
+    c: list[Case] = []
+    for i, (sk, pk, msg, sig) in enumerate(RFC8032_TESTS, start=1):
+        c.append(
+            make_case(
+                ops,
+                "public_key",
+                {"seed": sk},
+                f"RFC 8032 7.1 TEST {i}: public key",
+                ["SIG-1", "SIG-2"],
+                ["rfc8032"],
+                expect="valid",
+            )
+        )
+        c.append(
+            make_case(
+                ops,
+                "sign",
+                {"seed": sk, "message": msg},
+                f"RFC 8032 7.1 TEST {i}: signature",
+                ["SIG-2"],
+                ["rfc8032"],
+                expect="valid",
+            )
+        )
+        c.append(
+            make_case(
+                ops,
+                "verify",
+                {"public_key": pk, "message": msg, "signature": sig},
+                f"RFC 8032 7.1 TEST {i}: verifies",
+                ["SIG-3"],
+                ["rfc8032"],
+                expect="valid",
+            )
+        )
+    for label in ("alice", "bob", "notary-0"):
+        c.append(
+            make_case(
+                ops,
+                "derive_seed",
+                {"label": label},
+                f"test key '{label}'",
+                ["SIG-5"],
+                expect="valid",
+            )
+        )
+    sk, pk, msg, sig = RFC8032_TESTS[1]
+    raw = bytes.fromhex(sig)
+    flipped_r = bytes([raw[0] ^ 1]) + raw[1:]
+    flipped_s = raw[:40] + bytes([raw[40] ^ 1]) + raw[41:]
+    s_plus_l = raw[:32] + (int.from_bytes(raw[32:], "little") + ED25519_L).to_bytes(32, "little")
+    bad = [
+        ({"public_key": pk, "message": "73", "signature": sig}, "other message", "bad_signature"),
+        (
+            {"public_key": pk, "message": msg, "signature": flipped_r.hex()},
+            "R bit flipped",
+            "bad_signature",
+        ),
+        (
+            {"public_key": pk, "message": msg, "signature": flipped_s.hex()},
+            "S bit flipped",
+            "bad_signature",
+        ),
+        (
+            {"public_key": pk, "message": msg, "signature": s_plus_l.hex()},
+            "S replaced by S + L (malleated, non-canonical S)",
+            "malleable",
+        ),
+        (
+            {"public_key": RFC8032_TESTS[0][1], "message": msg, "signature": sig},
+            "other key",
+            "bad_signature",
+        ),
+        (
+            {"public_key": "02" + "00" * 31, "message": msg, "signature": sig},
+            "public key that is not a curve point",
+            "bad_key",
+        ),
+    ]
+    for inp, what, flag in bad:
+        c.append(make_case(ops, "verify", inp, what, ["SIG-3"], [flag], expect="invalid"))
+    c.append(
+        make_case(
+            ops,
+            "verify",
+            {"public_key": pk[:-2], "message": msg, "signature": sig},
+            "31-byte public key",
+            ["SIG-1"],
+            ["bad_length"],
+            expect="invalid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "verify",
+            {"public_key": pk, "message": msg, "signature": sig[:-2]},
+            "63-byte signature",
+            ["SIG-1"],
+            ["bad_length"],
+            expect="invalid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "public_key",
+            {"seed": sk + "00"},
+            "33-byte seed",
+            ["SIG-2"],
+            ["bad_length"],
+            expect="invalid",
+        )
+    )
+    seed = derive_seed("alice").hex()
+    signed = op_sign_tagged({"seed": seed, "tag": "chipstack/sync/item", "message": "c0ffee"})
+    alice = op_derive_seed({"label": "alice"})["public_key"]
+    c.append(
+        make_case(
+            ops,
+            "sign_tagged",
+            {"seed": seed, "tag": "chipstack/sync/item", "message": "c0ffee"},
+            "alice signs in the sync item domain",
+            ["SIG-4"],
+            expect="valid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "verify_tagged",
+            {
+                "public_key": alice,
+                "tag": "chipstack/sync/item",
+                "message": "c0ffee",
+                "signature": signed["signature"],
+            },
+            "tagged signature verifies in its own domain",
+            ["SIG-4"],
+            expect="valid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "verify_tagged",
+            {
+                "public_key": alice,
+                "tag": "chipstack/fsm/event",
+                "message": "c0ffee",
+                "signature": signed["signature"],
+            },
+            "the same signature does not verify in another domain",
+            ["SIG-4"],
+            ["cross_domain"],
+            expect="invalid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "verify",
+            {"public_key": alice, "message": "c0ffee", "signature": signed["signature"]},
+            "a tagged signature is not a signature over the raw message",
+            ["SIG-4"],
+            ["cross_domain"],
+            expect="invalid",
+        )
+    )
+    return c
+
+
+SUITES = [
+    Suite(
+        name="crypto/hashes",
+        description="SHA-256, double SHA-256 and BIP-340-style tagged hashes over the tag "
+        "registry.",
+        notes={
+            "registry": "One case per registered tag: the hash of the single byte 0x00.",
+            "unknown_tag": "A tag not in the registry must be refused.",
+            "bad_hex": "The vector input itself is not hex.",
+        },
+        operations=HASH_OPS,
+        build_cases=_hash_cases,
+    ),
+    Suite(
+        name="crypto/ed25519",
+        description="Ed25519 (RFC 8032) keys from seeds, signing, verification, the tagged "
+        "signing domain, malformed keys and signatures.",
+        notes={
+            "rfc8032": "Restates RFC 8032 section 7.1 TEST 1-3 (an independent source).",
+            "bad_signature": "A well-formed signature that does not verify.",
+            "malleable": "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
+            "bad_key": "32 bytes that do not decode to a curve point.",
+            "bad_length": "A key, seed or signature of the wrong length.",
+            "cross_domain": "A signature moved from one tag's domain to another (or to none).",
+        },
+        operations=ED25519_OPS,
+        build_cases=_ed25519_cases,
+    ),
+]
