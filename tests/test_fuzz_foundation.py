@@ -34,3 +34,34 @@ def test_decoders_only_reject_with_reasons(name: str, data: bytes) -> None:
     except Rejected as exc:
         assert isinstance(exc.reason, Reason)
         assert exc.reason.value.startswith("encoding.")
+
+
+VALID: dict[str, bytes] = {
+    "compact_size": bytes.fromhex("fe00000100"),
+    "var_bytes": bytes.fromhex("03abcdef"),
+    "string": b"\x05hello",
+    "u32_list": bytes.fromhex("020100000002000000"),
+    "versioned": bytes.fromhex("0102abcd"),
+    "optional": bytes.fromhex("0101ff"),
+}
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(sorted(VALID)), st.data())
+def test_mutated_valid_encodings_only_reject_with_reasons(name: str, data: st.DataObject) -> None:
+    blob = bytearray(VALID[name])
+    assert decode_exact(bytes(blob), DECODERS[name]) is not None or name == "optional"
+    action = data.draw(st.sampled_from(["flip", "truncate", "extend", "insert"]))
+    pos = data.draw(st.integers(0, len(blob) - 1))
+    if action == "flip":
+        blob[pos] ^= 1 << data.draw(st.integers(0, 7))
+    elif action == "truncate":
+        del blob[pos:]
+    elif action == "extend":
+        blob += data.draw(st.binary(min_size=1, max_size=8))
+    else:
+        blob.insert(pos, data.draw(st.integers(0, 255)))
+    try:
+        decode_exact(bytes(blob), DECODERS[name])
+    except Rejected as exc:
+        assert isinstance(exc.reason, Reason)
