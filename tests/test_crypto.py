@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chipstack.crypto import PrivateKey, PublicKey, Tag, derive_seed, sha256, sha256d, tagged_hash
+from chipstack.crypto import (
+    SMALL_ORDER_KEYS,
+    PrivateKey,
+    PublicKey,
+    Tag,
+    derive_seed,
+    is_weak_public_key,
+    sha256,
+    sha256d,
+    tagged_hash,
+)
 from chipstack.errors import Reason, Rejected
 from chipstack.vectors.crypto_suites import RFC8032_TESTS
 
@@ -80,3 +90,57 @@ def test_seed_derivation_and_lengths() -> None:
     with pytest.raises(Rejected) as exc:
         PrivateKey.from_label("a").public_key.verify(b"\x00" * 63, b"")
     assert exc.value.reason is Reason.CRYPTO_BAD_SIGNATURE_LENGTH
+
+
+# --- SIG-6: the small-order set, recomputed independently with affine Edwards arithmetic ---
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, _P - 2, _P)) % _P
+_L = 2**252 + 27742317777372353535851937790883648493
+
+
+def _add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = _D * x1 * x2 * y1 * y2 % _P
+    return ((x1 * y2 + x2 * y1) * pow(1 + t, _P - 2, _P) % _P,
+            (y1 * y2 + x1 * x2) * pow(1 - t, _P - 2, _P) % _P)
+
+
+def _mul(k: int, pt: tuple[int, int]) -> tuple[int, int]:
+    acc = (0, 1)
+    while k:
+        if k & 1:
+            acc = _add(acc, pt)
+        pt, k = _add(pt, pt), k >> 1
+    return acc
+
+
+def _point_with_y(y: int) -> tuple[int, int] | None:
+    xx = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(xx, (_P + 3) // 8, _P)
+    if (x * x - xx) % _P:
+        x = x * pow(2, (_P - 1) // 4, _P) % _P
+    return (x, y) if (x * x - xx) % _P == 0 else None
+
+
+def test_small_order_set_is_the_torsion_subgroup() -> None:
+    found: set[bytes] = set()
+    for y in range(2, 400):
+        pt = _point_with_y(y)
+        if pt is not None:
+            x, ty = _mul(_L, pt)  # kills the prime-order part, leaves the torsion part
+            found.add((ty | ((x & 1) << 255)).to_bytes(32, "little"))
+    assert found == SMALL_ORDER_KEYS
+
+
+def test_identity_key_forgery_is_refused() -> None:
+    identity = b"\x01" + b"\x00" * 31
+    with pytest.raises(Rejected) as exc:
+        PublicKey(identity).verify(identity + b"\x00" * 32, b"any message at all")
+    assert exc.value.reason is Reason.CRYPTO_WEAK_PUBLIC_KEY
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_random_keys_are_weak_only_when_listed_or_non_canonical(raw: bytes) -> None:
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    expect_weak = raw in SMALL_ORDER_KEYS or y >= _P or (raw[31] >> 7 == 1 and y in (1, _P - 1))
+    assert is_weak_public_key(raw) == expect_weak

@@ -23,6 +23,36 @@ SEED_LEN = 32
 PUBLIC_KEY_LEN = 32
 SIGNATURE_LEN = 64
 
+#: The field prime of edwards25519 (RFC 8032 section 5.1).
+_FIELD_P = 2**255 - 19
+
+#: Canonical encodings of the eight points of order dividing 8 ([SIG-6]). A signature
+#: "by" such a key can verify for many messages, so no protocol object may use one.
+SMALL_ORDER_KEYS: frozenset[bytes] = frozenset(
+    bytes.fromhex(h)
+    for h in (
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    )
+)
+
+
+def is_weak_public_key(raw: bytes) -> bool:
+    """True for a small-order point or a non-canonical encoding ([SIG-6]).
+
+    Non-canonical: the y coordinate is not below the field prime, or x = 0 is
+    written with its sign bit set (y = 1 or y = p - 1 with the top bit set).
+    """
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    return raw in SMALL_ORDER_KEYS or y >= _FIELD_P or (sign == 1 and y in (1, _FIELD_P - 1))
+
 
 class Tag(StrEnum):
     """The registry of hash tags: one per object kind ([HASH-2]).
@@ -73,13 +103,15 @@ def derive_seed(label: str) -> bytes:
 
 @dataclass(frozen=True)
 class PublicKey:
-    """An Ed25519 public key (32 bytes, RFC 8032 encoding)."""
+    """An Ed25519 public key (32 bytes, RFC 8032 encoding); weak keys are refused ([SIG-6])."""
 
     raw: bytes
 
     def __post_init__(self) -> None:
         if len(self.raw) != PUBLIC_KEY_LEN:
             raise Rejected(Reason.CRYPTO_BAD_KEY_LENGTH, f"{len(self.raw)} bytes")
+        if is_weak_public_key(self.raw):
+            raise Rejected(Reason.CRYPTO_WEAK_PUBLIC_KEY, "small-order or non-canonical point")
 
     def verify(self, signature: bytes, message: bytes) -> None:
         """Check an RFC 8032 signature over ``message``; reject if it does not verify ([SIG-3])."""

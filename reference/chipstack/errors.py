@@ -34,6 +34,7 @@ class Reason(StrEnum):
     CRYPTO_BAD_SIGNATURE_LENGTH = "crypto.bad_signature_length"
     CRYPTO_BAD_SIGNATURE = "crypto.bad_signature"
     CRYPTO_UNKNOWN_TAG = "crypto.unknown_tag"
+    CRYPTO_WEAK_PUBLIC_KEY = "crypto.weak_public_key"
 
     # --- vectors (spec/05-vectors.md) ---
     VECTORS_UNKNOWN_OPERATION = "vectors.unknown_operation"

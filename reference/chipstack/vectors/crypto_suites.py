@@ -239,7 +239,7 @@ def _ed25519_cases() -> list[Case]:
                 "verify",
                 {"public_key": pk, "message": msg, "signature": sig},
                 f"RFC 8032 7.1 TEST {i}: verifies",
-                ["SIG-3"],
+                ["SIG-3", "SIG-6"],
                 ["rfc8032"],
                 expect="valid",
             )
@@ -290,6 +290,19 @@ def _ed25519_cases() -> list[Case]:
     ]
     for inp, what, flag in bad:
         c.append(make_case(ops, "verify", inp, what, ["SIG-3"], [flag], expect="invalid"))
+    identity = "01" + "00" * 31
+    forged = identity + "00" * 32  # R = identity, S = 0: passes RFC 8032 for any message
+    weak_keys = [
+        (identity, "the identity point"),
+        ("ec" + "ff" * 30 + "7f", "the point of order 2"),
+        ("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", "a point of order 8"),
+        ("01" + "00" * 30 + "80", "identity with the sign bit set (non-canonical)"),
+        ("ed" + "ff" * 30 + "7f", "y = p (non-canonical)"),
+    ]
+    for weak, what in weak_keys:
+        inp = {"public_key": weak, "message": msg, "signature": forged}
+        c.append(make_case(ops, "verify", inp, f"weak key: {what}", ["SIG-6"], ["weak_key"],
+                           expect="invalid"))
     c.append(
         make_case(
             ops,
@@ -403,6 +416,7 @@ SUITES = [
             "bad_signature": "A well-formed signature that does not verify.",
             "malleable": "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
             "bad_key": "32 bytes that do not decode to a curve point.",
+            "weak_key": "A small-order or non-canonical public key, refused before verifying.",
             "bad_length": "A key, seed or signature of the wrong length.",
             "cross_domain": "A signature moved from one tag's domain to another (or to none).",
         },
