@@ -14,6 +14,7 @@ from chipstack.vectors.model import Suite
 SUITE_MODULES: tuple[str, ...] = (
     "chipstack.vectors.encoding_suites",
     "chipstack.vectors.crypto_suites",
+    "chipstack.sync.negentropy.vectors",
 )
 
 
