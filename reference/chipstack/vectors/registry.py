@@ -15,6 +15,7 @@ SUITE_MODULES: tuple[str, ...] = (
     "chipstack.vectors.encoding_suites",
     "chipstack.vectors.crypto_suites",
     "chipstack.sync.negentropy.vectors",
+    "chipstack.chain.vectors",
 )
 
 

@@ -1,0 +1,98 @@
+"""The tagged sighash, input signing and witness checks for key and M-of-N conditions.
+
+Spec: ``spec/02-chain.md`` section 3.3 (rules ``[SIGHASH-1]`` .. ``[SIGHASH-5]``).
+The message an input's signer commits to is::
+
+    chain_id[32] || tx encoded without witnesses || u32 input_index || spent output
+
+and the signature is Ed25519 over ``tagged_hash("chipstack/chain/sighash", message)``.
+Committing to the spent output (amount and condition, as BIP-143 does)
+lets a signature be checked with nothing but the output it spends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chipstack.chain.conditions import KeyCondition, MultisigCondition
+from chipstack.chain.tx import Tx, TxOut
+from chipstack.crypto import SIGNATURE_LEN, PrivateKey, Tag, tagged_hash
+from chipstack.encoding import Writer
+from chipstack.errors import Reason, Rejected, require
+
+CHAIN_ID_LEN = 32
+
+
+def sighash_message(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> bytes:
+    """Return the bytes an input's signature commits to ([SIGHASH-1])."""
+    require(0 <= input_index < len(tx.inputs), Reason.CHAIN_BAD_WITNESS, f"no input {input_index}")
+    return (
+        Writer()
+        .fixed(chain_id, CHAIN_ID_LEN)
+        .raw(tx.encode(with_witness=False))
+        .u32(input_index)
+        .raw(spent.encode())
+        .getvalue()
+    )
+
+
+def sighash(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> bytes:
+    """Return ``tagged_hash(CHAIN_SIGHASH, sighash_message(...))``, what is signed ([SIGHASH-1])."""
+    return tagged_hash(Tag.CHAIN_SIGHASH, sighash_message(tx, input_index, spent, chain_id))
+
+
+def sign_input(
+    tx: Tx, input_index: int, spent: TxOut, chain_id: bytes, keys: Sequence[PrivateKey]
+) -> Tx:
+    """Return ``tx`` with input ``input_index``'s witness made by ``keys`` ([SIGHASH-2]).
+
+    For a key condition ``keys`` holds its one key; for M-of-N it holds
+    exactly ``threshold`` of the condition's keys, in any order.
+    """
+    digest = sighash(tx, input_index, spent, chain_id)
+    cond = spent.condition
+    if isinstance(cond, KeyCondition):
+        require(len(keys) == 1, Reason.CHAIN_BAD_WITNESS, "a key condition takes one key")
+        require(keys[0].public_key == cond.key, Reason.CHAIN_BAD_WITNESS, "not the output's key")
+        return tx.with_witness(input_index, (keys[0].sign(digest),))
+    if isinstance(cond, MultisigCondition):
+        by_key = {k.public_key.raw: k for k in keys}
+        require(len(by_key) == cond.threshold, Reason.CHAIN_BAD_WITNESS, "need threshold keys")
+        items = [by_key[p.raw].sign(digest) if p.raw in by_key else b"" for p in cond.keys]
+        require(
+            sum(1 for i in items if i) == cond.threshold, Reason.CHAIN_BAD_WITNESS, "foreign key"
+        )
+        return tx.with_witness(input_index, tuple(items))
+    raise Rejected(Reason.CHAIN_BAD_WITNESS, "only key and multisig outputs are signed here")
+
+
+def check_signature_witness(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> None:
+    """Check the witness of an input spending a key or M-of-N output ([SIGHASH-2], [SIGHASH-3]).
+
+    Key: exactly one item, a valid 64-byte signature. M-of-N: exactly N
+    items, item ``i`` empty or a valid signature by key ``i``, exactly M
+    of them non-empty (so nobody but the signers can change the txid).
+    """
+    witness = tx.inputs[input_index].witness
+    digest = sighash(tx, input_index, spent, chain_id)
+    cond = spent.condition
+    if isinstance(cond, KeyCondition):
+        require(len(witness) == 1, Reason.CHAIN_BAD_WITNESS, f"{len(witness)} items, need 1")
+        require(len(witness[0]) == SIGNATURE_LEN, Reason.CHAIN_BAD_WITNESS, "signature length")
+        cond.key.verify(witness[0], digest)
+        return
+    if isinstance(cond, MultisigCondition):
+        n = len(cond.keys)
+        require(len(witness) == n, Reason.CHAIN_BAD_WITNESS, f"{len(witness)} items, need {n}")
+        present = [item for item in witness if item]
+        require(
+            len(present) == cond.threshold,
+            Reason.CHAIN_BAD_WITNESS,
+            f"{len(present)} signatures, need exactly {cond.threshold}",
+        )
+        for key, item in zip(cond.keys, witness, strict=True):
+            if item:
+                require(len(item) == SIGNATURE_LEN, Reason.CHAIN_BAD_WITNESS, "signature length")
+                key.verify(item, digest)
+        return
+    raise Rejected(Reason.CHAIN_BAD_WITNESS, "not a signature condition")
