@@ -1,0 +1,128 @@
+"""Static type checker: run when a machine definition is loaded.
+
+Spec: ``spec/sections/03-fsm-expr.md`` "Static typing" (rules ``[EXPR-25]`` .. ``[EXPR-29]``).
+Sub-expressions are checked left to right before the node itself, and the
+first failure is reported, so every implementation reports the same reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from chipstack.errors import Reason, Rejected
+from chipstack.fsm.expr.ast import (
+    Binary,
+    BinOp,
+    BoolLit,
+    BytesLit,
+    Cond,
+    EmptyList,
+    Expr,
+    Index,
+    IntLit,
+    ListLit,
+    Name,
+    Unary,
+    UnaryOp,
+    check_limits,
+)
+from chipstack.fsm.expr.core import DEFAULT_LIBRARY
+from chipstack.fsm.expr.library import Library, type_error
+from chipstack.fsm.expr.types import (
+    BOOL,
+    BYTES,
+    I64_MAX,
+    I64_MIN,
+    INT,
+    MAX_BYTES_LEN,
+    ListType,
+    Type,
+    check_type,
+)
+
+_ARITHMETIC = frozenset({BinOp.ADD, BinOp.SUB, BinOp.MUL, BinOp.DIV, BinOp.MOD})
+_ORDERING = frozenset({BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE})
+_EQUALITY = frozenset({BinOp.EQ, BinOp.NE})
+
+
+def typecheck(e: Expr, env: Mapping[str, Type], library: Library = DEFAULT_LIBRARY) -> Type:
+    """Return the type of ``e`` in an environment of name -> type, or reject ([EXPR-25])."""
+    check_limits(e)
+    return _check(e, env, library)
+
+
+def _check(e: Expr, env: Mapping[str, Type], lib: Library) -> Type:
+    if isinstance(e, IntLit):
+        if type(e.value) is not int or not I64_MIN <= e.value <= I64_MAX:
+            raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"literal {e.value!r} outside i64")
+        return INT
+    if isinstance(e, BoolLit):
+        return BOOL
+    if isinstance(e, BytesLit):
+        if len(e.value) > MAX_BYTES_LEN:
+            raise Rejected(Reason.FSM_EXPR_LIMIT, "bytes literal too long")
+        return BYTES
+    if isinstance(e, Name):
+        t = env.get(e.name)
+        if t is None:
+            raise Rejected(Reason.FSM_EXPR_UNKNOWN_NAME, e.name)
+        return t
+    if isinstance(e, ListLit):
+        types = [_check(i, env, lib) for i in e.items]
+        if not types:
+            raise Rejected(Reason.FSM_EXPR_MALFORMED, "list literal without items")
+        for t in types[1:]:
+            if t != types[0]:
+                raise type_error(f"list mixes {types[0]} and {t}")
+        return check_type(ListType(types[0]))
+    if isinstance(e, EmptyList):
+        return check_type(ListType(e.elem))
+    if isinstance(e, Unary):
+        t = _check(e.operand, env, lib)
+        want = INT if e.op is UnaryOp.NEG else BOOL
+        if t != want:
+            raise type_error(f"{e.op.value} needs {want}, got {t}")
+        return want
+    if isinstance(e, Binary):
+        return _binary(e, _check(e.left, env, lib), _check(e.right, env, lib))
+    if isinstance(e, Index):
+        target = _check(e.target, env, lib)
+        index = _check(e.index, env, lib)
+        if index != INT:
+            raise type_error(f"index must be int, got {index}")
+        if isinstance(target, ListType):
+            return target.elem
+        if target == BYTES:
+            return INT
+        raise type_error(f"cannot index {target}")
+    if isinstance(e, Cond):
+        cond = _check(e.cond, env, lib)
+        then = _check(e.then, env, lib)
+        other = _check(e.other, env, lib)
+        if cond != BOOL:
+            raise type_error(f"condition must be bool, got {cond}")
+        if then != other:
+            raise type_error(f"branches differ: {then} and {other}")
+        return then
+    args = tuple(_check(a, env, lib) for a in e.args)
+    return check_type(lib.lookup(e.func).type_rule(args))
+
+
+def _binary(e: Binary, left: Type, right: Type) -> Type:
+    op = e.op
+    if op in _ARITHMETIC:
+        if left != INT or right != INT:
+            raise type_error(f"{op.value} needs int operands, got {left} and {right}")
+        return INT
+    if op in _EQUALITY:
+        if left != right:
+            raise type_error(f"{op.value} compares {left} with {right}")
+        return BOOL
+    if op in _ORDERING:
+        if left != right or left not in (INT, BYTES):
+            raise type_error(f"{op.value} needs two ints or two bytes, got {left} and {right}")
+        return BOOL
+    if left != BOOL or right != BOOL:
+        raise type_error(f"{op.value} needs bool operands, got {left} and {right}")
+    return BOOL
+
