@@ -20,7 +20,15 @@ from chipstack.crypto import (
     tagged_hash,
 )
 from chipstack.errors import Reason, Rejected
-from chipstack.vectors.crypto_suites import RFC8032_TESTS
+from chipstack.vectors.crypto_suites import (
+    IDENTITY_R_MESSAGE,
+    IDENTITY_R_SIGNATURE,
+    MIXED_ORDER_KEY,
+    MIXED_ORDER_SIGNATURES,
+    MIXED_R_MESSAGE,
+    MIXED_R_SIGNATURE,
+    RFC8032_TESTS,
+)
 
 
 def test_sha256_fips_examples() -> None:
@@ -144,3 +152,81 @@ def test_random_keys_are_weak_only_when_listed_or_non_canonical(raw: bytes) -> N
     y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
     expect_weak = raw in SMALL_ORDER_KEYS or y >= _P or (raw[31] >> 7 == 1 and y in (1, _P - 1))
     assert is_weak_public_key(raw) == expect_weak
+
+
+def test_tagged_hash_refuses_tags_outside_the_registry() -> None:
+    with pytest.raises(Rejected) as exc:
+        tagged_hash("BIP0340/challenge", b"")
+    assert exc.value.reason is Reason.CRYPTO_UNKNOWN_TAG
+    assert tagged_hash(Tag.SYNC_ITEM.value, b"") == tagged_hash(Tag.SYNC_ITEM, b"")
+
+
+def test_not_a_point_vector_key_is_really_off_the_curve() -> None:
+    # crypto/ed25519 has a case whose key is y = 2 ("02" + "00" * 31), said to be off the curve.
+    assert _point_with_y(2) is None
+    assert _point_with_y(3) is not None  # the check can also say yes
+
+
+# --- SIG-7: the cofactor vectors, re-checked with the affine arithmetic above ---
+def _decode_point(raw: bytes) -> tuple[int, int]:
+    v = int.from_bytes(raw, "little")
+    pt = _point_with_y(v & ((1 << 255) - 1))
+    assert pt is not None
+    x = pt[0] if pt[0] & 1 == v >> 255 else (_P - pt[0]) % _P
+    return (x, pt[1])
+
+
+_BASE = _decode_point((4 * pow(5, _P - 2, _P) % _P).to_bytes(32, "little"))  # y = 4/5, x even
+_IDENTITY = (0, 1)
+
+
+def _equations(pk: bytes, msg: bytes, sig: bytes) -> tuple[bool, bool]:
+    """(cofactorless holds, cofactored holds) for a signature, from RFC 8032 5.1.7."""
+    a, r, s = _decode_point(pk), _decode_point(sig[:32]), int.from_bytes(sig[32:], "little")
+    k = int.from_bytes(hashlib.sha512(sig[:32] + pk + msg).digest(), "little") % _L
+    lhs, rhs = _mul(s, _BASE), _add(r, _mul(k, a))
+    return lhs == rhs, _mul(8, lhs) == _mul(8, rhs)
+
+
+def test_base_point_is_rfc8032s() -> None:
+    assert _mul(_L, _BASE) == _IDENTITY
+    assert _BASE[0] == 15112221349535400772501151409588531511454012693041857206046113283949847762202
+
+
+def test_cofactor_vectors_hold_what_they_claim() -> None:
+    pk = bytes.fromhex(MIXED_ORDER_KEY)
+    assert pk not in SMALL_ORDER_KEYS and not is_weak_public_key(pk)
+    assert _mul(_L, _decode_point(pk)) != _IDENTITY  # it has a small-order component
+    verdicts = set()
+    for msg_hex, sig_hex, cofactorless in MIXED_ORDER_SIGNATURES:
+        msg, sig = bytes.fromhex(msg_hex), bytes.fromhex(sig_hex)
+        assert _equations(pk, msg, sig) == (cofactorless, True)
+        verdicts.add(cofactorless)
+        if cofactorless:
+            PublicKey(pk).verify(sig, msg)
+        else:
+            with pytest.raises(Rejected) as exc:
+                PublicKey(pk).verify(sig, msg)
+            assert exc.value.reason is Reason.CRYPTO_BAD_SIGNATURE
+    assert verdicts == {True, False}
+
+
+def test_small_order_r_is_refused_although_the_equation_holds() -> None:
+    pk = PrivateKey.from_label("alice").public_key
+    msg, sig = bytes.fromhex(IDENTITY_R_MESSAGE), bytes.fromhex(IDENTITY_R_SIGNATURE)
+    assert _decode_point(sig[:32]) == _IDENTITY
+    assert _equations(pk.raw, msg, sig) == (True, True)
+    with pytest.raises(Rejected) as exc:
+        pk.verify(sig, msg)
+    assert exc.value.reason is Reason.CRYPTO_BAD_SIGNATURE
+
+
+def test_mixed_order_r_vector_holds_only_the_cofactored_equation() -> None:
+    pk = PrivateKey.from_label("alice").public_key
+    msg, sig = bytes.fromhex(MIXED_R_MESSAGE), bytes.fromhex(MIXED_R_SIGNATURE)
+    assert _mul(_L, _decode_point(sig[:32])) != _IDENTITY  # R is not in the prime-order group
+    assert sig[:32] not in SMALL_ORDER_KEYS
+    assert _equations(pk.raw, msg, sig) == (False, True)
+    with pytest.raises(Rejected) as exc:
+        pk.verify(sig, msg)
+    assert exc.value.reason is Reason.CRYPTO_BAD_SIGNATURE

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import struct
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chipstack.encoding import MAX_COMPACTSIZE, Reader, Writer, decode_exact, encode_compact_size
+from chipstack.encoding import (
+    MAX_COMPACTSIZE,
+    Reader,
+    Writer,
+    decode_exact,
+    encode_compact_size,
+    from_hex,
+)
 from chipstack.errors import Reason, Rejected
+from chipstack.vectors.check import json_equal
+
+VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 
 
 def independent_compact_size(n: int) -> bytes:
@@ -158,3 +171,117 @@ def test_version_and_utf8() -> None:
     with pytest.raises(Rejected) as exc:
         Reader(b"\x02\xc0\xaf").string(10)  # overlong encoding of '/'
     assert exc.value.reason is Reason.ENCODING_BAD_UTF8
+
+
+@pytest.mark.parametrize(
+    "text", [" 00", "00 ", "fd 0001", "00\n", "0", "0g", "0x00", "\u0660\u0660"]
+)
+def test_from_hex_refuses_what_is_not_pairs_of_hex_digits(text: str) -> None:
+    # bytes.fromhex alone skips whitespace; ENC-13 says such text is not hex.
+    with pytest.raises(Rejected) as exc:
+        from_hex(text)
+    assert exc.value.reason is Reason.ENCODING_BAD_HEX
+
+
+def test_from_hex_accepts_either_case() -> None:
+    assert from_hex("") == b"" and from_hex("aB0f") == b"\xab\x0f"
+
+
+def test_writer_refuses_text_with_no_utf8_encoding() -> None:
+    with pytest.raises(Rejected) as exc:
+        Writer().string("a\ud800b", 16)  # a lone surrogate is not a Unicode scalar value
+    assert exc.value.reason is Reason.ENCODING_OUT_OF_RANGE
+
+
+# --- encoding/primitives vectors, re-derived by a reader written from the spec with struct ---
+_FMT = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "i64": "<q"}
+_MINIMUM = {2: 0xFD, 4: 0x1_0000, 8: 0x1_0000_0000}
+
+
+class _Bad(Exception):
+    pass
+
+
+def _take(buf: bytes, pos: int, n: int) -> tuple[bytes, int]:
+    if pos + n > len(buf):
+        raise _Bad("encoding.truncated")
+    return buf[pos : pos + n], pos + n
+
+
+def _size(buf: bytes, pos: int, limit: int) -> tuple[int, int]:
+    first, pos = _take(buf, pos, 1)
+    width = {0xFD: 2, 0xFE: 4, 0xFF: 8}.get(first[0], 0)
+    if not width:
+        value = first[0]
+    else:
+        raw, pos = _take(buf, pos, width)
+        value = int.from_bytes(raw, "little")
+        if value < _MINIMUM[width]:
+            raise _Bad("encoding.non_minimal_compactsize")
+    if value > limit:
+        raise _Bad("encoding.over_length")
+    return value, pos
+
+
+def _independent_primitive(op: str, inp: dict[str, Any]) -> dict[str, Any]:
+    if op == "int_encode":
+        try:
+            return {"encoded": struct.pack(_FMT[inp["type"]], inp["value"]).hex()}
+        except struct.error:
+            raise _Bad("encoding.out_of_range") from None
+    buf, out = bytes.fromhex(inp["encoded"]), {}
+    if op == "int_decode":
+        raw, pos = _take(buf, 0, struct.calcsize(_FMT[inp["type"]]))
+        out = {"value": struct.unpack(_FMT[inp["type"]], raw)[0]}
+    elif op in ("bool_decode", "optional_u32_decode"):
+        raw, pos = _take(buf, 0, 1)
+        if raw[0] > 1:
+            raise _Bad("encoding.bad_flag")
+        if op == "bool_decode":
+            out = {"value": raw[0] == 1}
+        else:
+            value = None
+            if raw[0]:
+                raw, pos = _take(buf, pos, 4)
+                value = struct.unpack("<I", raw)[0]
+            out = {"value": value}
+    elif op in ("var_bytes_decode", "string_decode"):
+        n, pos = _size(buf, 0, inp["max_len"])
+        raw, pos = _take(buf, pos, n)
+        try:
+            out = {"data": raw.hex()} if op == "var_bytes_decode" else {"text": raw.decode()}
+        except UnicodeDecodeError:
+            raise _Bad("encoding.bad_utf8") from None
+    elif op == "u16_list_decode":
+        n, pos = _size(buf, 0, inp["max_items"])
+        if n > len(buf) - pos:
+            raise _Bad("encoding.truncated")
+        items = []
+        for _ in range(n):
+            raw, pos = _take(buf, pos, 2)
+            items.append(struct.unpack("<H", raw)[0])
+        out = {"items": items}
+    elif op == "versioned_decode":
+        raw, pos = _take(buf, 0, 1)
+        if raw[0] not in inp["supported"]:
+            raise _Bad("encoding.unknown_version")
+        payload, pos = _take(buf, pos, 4)
+        out = {"version": raw[0], "payload": struct.unpack("<I", payload)[0]}
+    else:
+        raise AssertionError(op)
+    if pos != len(buf):
+        raise _Bad("encoding.trailing_bytes")
+    return out
+
+
+def test_primitives_vectors_agree_with_an_independent_reader() -> None:
+    doc = json.loads((VECTORS / "encoding" / "primitives.json").read_text(encoding="utf-8"))
+    assert len(doc["cases"]) > 40
+    for case in doc["cases"]:
+        try:
+            outputs = _independent_primitive(case["operation"], case["input"])
+            got: tuple[str, Any] = ("valid", outputs)
+        except _Bad as exc:
+            got = ("invalid", str(exc))
+        want = case.get("expected", case.get("reason"))
+        assert got[0] == case["result"] and json_equal(got[1], want), case

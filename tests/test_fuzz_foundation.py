@@ -18,6 +18,8 @@ DECODERS: dict[str, Callable[[Reader], object]] = {
     "i64": Reader.i64,
     "boolean": Reader.boolean,
     "compact_size": lambda r: r.compact_size(2**64 - 1),
+    "fixed32": lambda r: r.fixed(32),
+    "u8_list_counted": lambda r: r.items(2**64 - 1, Reader.u8),
     "var_bytes": lambda r: r.var_bytes(1000),
     "string": lambda r: r.string(1000),
     "u32_list": lambda r: r.items(100, Reader.u32),

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipstack.errors import Reason, Rejected
-from chipstack.vectors.check import judge
+from chipstack.vectors.check import json_equal, judge
 from chipstack.vectors.coverage import parse_rules
 from chipstack.vectors.encoding_suites import COMPACTSIZE_OPS
 from chipstack.vectors.impl import parse_response
 from chipstack.vectors.model import Case, Suite, make_case
+from chipstack.vectors.registry import suite_by_name
 
 
 def test_make_case_refuses_a_case_that_does_not_do_what_it_says() -> None:
@@ -63,3 +66,36 @@ def test_rule_parser(tmp_path: Path) -> None:
     rules = parse_rules(tmp_path)
     assert [(r.rule_id, r.is_must) for r in rules] == [("AB-1", True), ("AB-2", False)]
     assert rules[0].text.endswith("and more.")
+
+
+def test_judge_compares_json_types_not_python_equality() -> None:
+    # Python says True == 1 == 1.0; JSON does not, and neither may the checker.
+    assert judge({"result": "valid", "expected": {"v": 1}}, ("valid", {"v": True})) is not None
+    assert judge({"result": "valid", "expected": {"v": False}}, ("valid", {"v": 0})) is not None
+    assert judge({"result": "valid", "expected": {"v": 1}}, ("valid", {"v": 1.0})) is not None
+    assert judge({"result": "valid", "expected": {"v": [1]}}, ("valid", {"v": [1, 2]})) is not None
+    assert judge({"result": "valid", "expected": {"v": [1]}}, ("valid", {"v": (1,)})) is None
+    assert json_equal({"a": [1, {"b": None}]}, {"a": [1, {"b": None}]})
+    assert not json_equal({"a": 1}, {"a": 1, "b": 2})
+
+
+_FOUNDATION = [suite_by_name(n) for n in
+               ("encoding/compactsize", "encoding/primitives", "crypto/hashes", "crypto/ed25519")]
+_KEYS = ["encoded", "max", "value", "type", "max_len", "max_items", "supported", "data", "tag",
+         "label", "seed", "message", "signature", "public_key"]
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(),
+                  st.text(max_size=6), st.sampled_from(["00", "u8", "chipstack/sync/item"]))
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_FOUNDATION), st.data())
+def test_foundation_operations_refuse_any_json_input_with_a_reason(
+    suite: Suite, data: st.DataObject
+) -> None:
+    op = data.draw(st.sampled_from(sorted(suite.operations)))
+    case_input = data.draw(st.dictionaries(
+        st.sampled_from(_KEYS), _LEAF | st.lists(_LEAF, max_size=3), max_size=5))
+    try:
+        suite.run(op, case_input)
+    except Rejected as exc:
+        assert isinstance(exc.reason, Reason)

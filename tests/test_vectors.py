@@ -139,3 +139,13 @@ def test_cli_check_exit_codes() -> None:
 def test_cli_coverage_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["vectors", "coverage"]) == 0
     assert "MUST rules" in capsys.readouterr().out
+
+
+def test_check_fails_every_case_after_a_timeout() -> None:
+    # Reads everything, never answers: the first case times out, the rest fail without waiting.
+    silent = f"{sys.executable} -c 'import sys; sys.stdin.read()'"
+    suite = suite_by_name("encoding/compactsize")
+    with ExternalImpl(silent, timeout=0.3) as impl:
+        report = check_suite(VECTORS, suite, impl)
+    assert report.passed == 0 and report.failed == len(files.load(VECTORS, suite)["cases"])
+    assert "no response: Empty" in report.failures[0]

@@ -44,14 +44,16 @@ SMALL_ORDER_KEYS: frozenset[bytes] = frozenset(
 
 
 def is_weak_public_key(raw: bytes) -> bool:
-    """True for a small-order point or a non-canonical encoding ([SIG-6]).
+    """True when the 32-byte key ``raw`` is a small-order point or non-canonical ([SIG-6]).
 
     Non-canonical: the y coordinate is not below the field prime, or x = 0 is
     written with its sign bit set (y = 1 or y = p - 1 with the top bit set).
     """
     y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
     sign = raw[31] >> 7
-    return raw in SMALL_ORDER_KEYS or y >= _FIELD_P or (sign == 1 and y in (1, _FIELD_P - 1))
+    return (
+        bytes(raw) in SMALL_ORDER_KEYS or y >= _FIELD_P or (sign == 1 and y in (1, _FIELD_P - 1))
+    )
 
 
 class Tag(StrEnum):
@@ -87,12 +89,22 @@ def sha256d(data: bytes) -> bytes:
 
 @cache
 def _tag_prefix(tag: str) -> bytes:
+    if tag not in _TAG_VALUES:
+        raise Rejected(Reason.CRYPTO_UNKNOWN_TAG, repr(tag))
     digest = hashlib.sha256(tag.encode("utf-8")).digest()
     return digest + digest
 
 
+#: Every registered tag name; :func:`tagged_hash` refuses any other ([HASH-2]).
+_TAG_VALUES: frozenset[str] = frozenset(t.value for t in Tag)
+
+
 def tagged_hash(tag: Tag | str, msg: bytes) -> bytes:
-    """Return ``SHA256(SHA256(tag) || SHA256(tag) || msg)`` as in BIP-340 ([HASH-3])."""
+    """Return ``SHA256(SHA256(tag) || SHA256(tag) || msg)`` as in BIP-340 ([HASH-3]).
+
+    ``tag`` must be in the :class:`Tag` registry; any other name is refused with
+    ``crypto.unknown_tag`` ([HASH-2]).
+    """
     return hashlib.sha256(_tag_prefix(str(tag)) + msg).digest()
 
 
@@ -114,9 +126,15 @@ class PublicKey:
             raise Rejected(Reason.CRYPTO_WEAK_PUBLIC_KEY, "small-order or non-canonical point")
 
     def verify(self, signature: bytes, message: bytes) -> None:
-        """Check an RFC 8032 signature over ``message``; reject if it does not verify ([SIG-3])."""
+        """Check an RFC 8032 signature over ``message``; reject if it does not verify ([SIG-3]).
+
+        The check is the cofactorless one (OpenSSL's), and a small-order ``R`` is
+        refused before it ([SIG-7]).
+        """
         if len(signature) != SIGNATURE_LEN:
             raise Rejected(Reason.CRYPTO_BAD_SIGNATURE_LENGTH, f"{len(signature)} bytes")
+        if bytes(signature[:32]) in SMALL_ORDER_KEYS:
+            raise Rejected(Reason.CRYPTO_BAD_SIGNATURE, "R is a small-order point")
         try:
             _load_public(self.raw).verify(signature, message)
         except InvalidSignature:

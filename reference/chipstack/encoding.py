@@ -8,6 +8,7 @@ one encoding, and the reader refuses every other byte string with a reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,6 +19,9 @@ T = TypeVar("T")
 #: Largest CompactSize value any chipstack object accepts ([ENC-4]); the same as
 #: Bitcoin's ``MAX_SIZE`` (32 MiB).
 MAX_COMPACTSIZE = 0x0200_0000
+
+#: Hex digits only, either case, whole pairs ([ENC-13]); no whitespace, no ``0x``.
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 _INT_RANGES: dict[str, tuple[int, int, int]] = {
     # name: (byte width, minimum, maximum)
@@ -106,8 +110,16 @@ class Writer:
         return self
 
     def string(self, text: str, max_len: int) -> Writer:
-        """Write a UTF-8 string as var bytes; ``max_len`` counts encoded bytes ([ENC-6])."""
-        return self.var_bytes(text.encode("utf-8"), max_len)
+        """Write a UTF-8 string as var bytes; ``max_len`` counts encoded bytes ([ENC-6]).
+
+        Text holding a lone surrogate has no UTF-8 encoding and is refused
+        (``encoding.out_of_range``, [ENC-12]).
+        """
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise Rejected(Reason.ENCODING_OUT_OF_RANGE, str(exc)) from None
+        return self.var_bytes(data, max_len)
 
     def count(self, n: int, max_items: int) -> Writer:
         """Write the item count that starts a list ([ENC-8])."""
@@ -270,8 +282,10 @@ def decode_exact(data: bytes, read: Callable[[Reader], T]) -> T:
 
 
 def from_hex(text: str) -> bytes:
-    """Parse lowercase or uppercase hex; reject anything else with ``encoding.bad_hex``."""
-    try:
-        return bytes.fromhex(text)
-    except (ValueError, TypeError) as exc:
-        raise Rejected(Reason.ENCODING_BAD_HEX, str(exc)) from None
+    """Parse hex (whole pairs of digits, either case); reject anything else ([ENC-13]).
+
+    Unlike :meth:`bytes.fromhex`, whitespace is refused: ``"fd 0001"`` is not hex.
+    """
+    if not isinstance(text, str) or _HEX.fullmatch(text) is None:
+        raise Rejected(Reason.ENCODING_BAD_HEX, f"not hex: {text!r:.80}")
+    return bytes.fromhex(text)

@@ -38,10 +38,10 @@ class Refused(Exception):
 
 
 def unhex(text: str) -> bytes:
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise Refused("encoding.bad_hex") from None
+    # Only pairs of hex digits: bytes.fromhex alone would skip whitespace (spec ENC-13).
+    if re.fullmatch(r"(?:[0-9a-fA-F]{2})*", text) is None:
+        raise Refused("encoding.bad_hex")
+    return bytes.fromhex(text)
 
 
 def cs_encode(n: int, wrong: bool) -> bytes:

@@ -65,7 +65,12 @@ def run_checks(
     bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False)
     if impl is None:
         return [check_suite(root, s, reference_runner) for s in bar]
-    with ExternalImpl(impl, timeout) as runner:
+    try:
+        runner = ExternalImpl(impl, timeout)
+    except OSError as exc:
+        bar.close()
+        raise SystemExit(f"cannot start {impl!r}: {exc}") from None
+    with runner:
         return [check_suite(root, s, runner) for s in bar]
 
 
@@ -93,7 +98,7 @@ def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:
             continue
         if not rc.valid and not rc.invalid:
             uncovered += 1
-        missing = " and ".join(
+        missing = " or ".join(
             k for k, n in (("valid", rc.valid), ("invalid", rc.invalid)) if not n
         )
         lines.append(f"{rc.rule.spec_file:<18} {rc.rule.rule_id:<10} no {missing} case")

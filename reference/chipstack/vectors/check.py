@@ -7,6 +7,7 @@ and compares the outcome with the stored ``result`` and ``expected`` or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,28 @@ class SuiteReport:
         return self.failed == 0
 
 
+def json_equal(a: object, b: object) -> bool:
+    """Equality of JSON values: like ``==`` but ``true`` is not ``1`` and ``1.0`` is not ``1``.
+
+    Python's ``==`` says ``True == 1 == 1.0``; an implementation answering ``true``
+    where the vector says ``1`` must fail (spec/05-vectors.md section 2).
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _as_json(value: object) -> object:
+    """``value`` as a JSON reader would see it (tuples become lists, enum members plain)."""
+    return json.loads(json.dumps(value))
+
+
 def judge(case: JSONObject, produced: Produced) -> str | None:
     """Compare what a case produced with what it stores; return a failure text or None."""
     result, payload = produced
@@ -43,7 +66,7 @@ def judge(case: JSONObject, produced: Produced) -> str | None:
         return None
     if result != case["result"]:
         return f"expected {case['result']}, got {result} ({payload})"
-    if result == "valid" and payload != case["expected"]:
+    if result == "valid" and not json_equal(_as_json(payload), case["expected"]):
         return f"outputs differ: expected {case['expected']}, got {payload}"
     if result == "invalid" and payload != case["reason"]:
         return f"reason differs: expected {case['reason']}, got {payload}"

@@ -39,7 +39,10 @@ def op_tagged_hash(case_input: JSONObject) -> JSONObject:
 
 def op_derive_seed(case_input: JSONObject) -> JSONObject:
     """The test-key seed for ``label``, and the public key it gives."""
-    seed = derive_seed(str(case_input["label"]))
+    label = case_input["label"]
+    if not isinstance(label, str):
+        raise Rejected(Reason.VECTORS_BAD_INPUT, "label must be a string")
+    seed = derive_seed(label)
     return {"seed": seed.hex(), "public_key": PrivateKey(seed).public_key.hex()}
 
 
@@ -122,6 +125,41 @@ RFC8032_TESTS: tuple[tuple[str, str, str, str], ...] = (
 
 #: The order of the Ed25519 base point (RFC 8032 section 5.1), used to build a malleated S.
 ED25519_L = 2**252 + 27742317777372353535851937790883648493
+
+#: [SIG-7] A public key with a small-order component: ``a*B + T`` with
+#: ``a = SHA256("chipstack review mixed-order key") mod L`` and ``T`` the order-8 point
+#: ``c7176a70...ac037a``. Signatures by it were made offline with ``r = SHA256("chipstack
+#: review nonce") mod L``; ``tests/test_crypto.py`` re-checks both equations independently.
+MIXED_ORDER_KEY = "3e3e10c605deff14b8f544e1cd175425259569d3fd2d8b0050b68e7114ee8ed2"
+#: (message, signature, whether the cofactorless equation holds) for MIXED_ORDER_KEY.
+MIXED_ORDER_SIGNATURES: tuple[tuple[str, str, bool], ...] = (
+    (
+        b"mixed-order key 8".hex(),
+        "0136fc02926e09f3bb8dedfa8a783ab71644d6b1a6ccc6ae9a42e9a6f6284af9"
+        "56fefce5cdbde32db6bb74c07861b86bb306612888a2d3d1d841adb038a96c08",
+        True,
+    ),
+    (
+        b"mixed-order key 0".hex(),
+        "0136fc02926e09f3bb8dedfa8a783ab71644d6b1a6ccc6ae9a42e9a6f6284af9"
+        "472fed5c5e41b96192819a7f3b31b15db3bc3b57e06f000257b4914deeef0009",
+        False,
+    ),
+)
+#: [SIG-7] By the key of label "alice": ``R`` = identity, ``S = k*a mod L``. The
+#: cofactorless equation holds, but ``R`` has small order.
+IDENTITY_R_MESSAGE = b"R is the identity".hex()
+IDENTITY_R_SIGNATURE = (
+    "0100000000000000000000000000000000000000000000000000000000000000"
+    "cd1b5c49bb4b0ddae0bdb802594b70433d66303d9d1fd4434796aad66d32a905"
+)
+#: [SIG-7] By the key of label "alice": ``R = r*B + T`` (``T`` the order-8 point above),
+#: ``S = r + k*a mod L``. Only the cofactored equation holds.
+MIXED_R_MESSAGE = b"R has a small-order component".hex()
+MIXED_R_SIGNATURE = (
+    "24d91d2dd5a9828edf3a7a43d60efc8474b7ef403f2051dadf9103c806229a5c"
+    "c302be870fcd265204d10842441b6c410234d190c32a9b3de78871cd94e69f0e"
+)
 
 
 def _hash_cases() -> list[Case]:
@@ -391,6 +429,42 @@ def _ed25519_cases() -> list[Case]:
             expect="invalid",
         )
     )
+    for message, signature, cofactorless in MIXED_ORDER_SIGNATURES:
+        c.append(
+            make_case(
+                ops,
+                "verify",
+                {"public_key": MIXED_ORDER_KEY, "message": message, "signature": signature},
+                "key with a small-order component; both equations hold"
+                if cofactorless
+                else "key with a small-order component; only the cofactored equation holds",
+                ["SIG-3", "SIG-7"],
+                ["cofactor"],
+                expect="valid" if cofactorless else "invalid",
+            )
+        )
+    c.append(
+        make_case(
+            ops,
+            "verify",
+            {"public_key": alice, "message": IDENTITY_R_MESSAGE, "signature": IDENTITY_R_SIGNATURE},
+            "R is the identity (made by alice's owner): the equation holds but R has small order",
+            ["SIG-7"],
+            ["small_order_r"],
+            expect="invalid",
+        )
+    )
+    c.append(
+        make_case(
+            ops,
+            "verify",
+            {"public_key": alice, "message": MIXED_R_MESSAGE, "signature": MIXED_R_SIGNATURE},
+            "R with a small-order component; only the cofactored equation holds",
+            ["SIG-7"],
+            ["cofactor"],
+            expect="invalid",
+        )
+    )
     return c
 
 
@@ -419,6 +493,10 @@ SUITES = [
             "weak_key": "A small-order or non-canonical public key, refused before verifying.",
             "bad_length": "A key, seed or signature of the wrong length.",
             "cross_domain": "A signature moved from one tag's domain to another (or to none).",
+            "cofactor": "R or the key has a small-order component: the cofactorless and "
+            "cofactored equations of RFC 8032 5.1.7 can disagree; only the cofactorless one "
+            "counts (SIG-7).",
+            "small_order_r": "A signature whose R is a small-order point, refused (SIG-7).",
         },
         operations=ED25519_OPS,
         build_cases=_ed25519_cases,

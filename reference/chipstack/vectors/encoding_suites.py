@@ -21,10 +21,10 @@ def _int_kind(case_input: JSONObject) -> str:
     return str(kind)
 
 
-def _int_value(case_input: JSONObject) -> int:
-    value = case_input["value"]
+def _int_value(case_input: JSONObject, key: str = "value") -> int:
+    value = case_input[key]
     if not isinstance(value, int) or isinstance(value, bool):
-        raise Rejected(Reason.VECTORS_BAD_INPUT, "value must be an integer")
+        raise Rejected(Reason.VECTORS_BAD_INPUT, f"{key} must be an integer")
     return value
 
 
@@ -35,7 +35,7 @@ def op_compact_size_encode(case_input: JSONObject) -> JSONObject:
 
 def op_compact_size_decode(case_input: JSONObject) -> JSONObject:
     """Decode one CompactSize spanning all of ``encoded``, at most ``max``."""
-    limit = int(case_input["max"])
+    limit = _int_value(case_input, "max")
     value = decode_exact(from_hex(case_input["encoded"]), lambda r: r.compact_size(limit))
     return {"value": value}
 
@@ -61,7 +61,7 @@ def op_bool_decode(case_input: JSONObject) -> JSONObject:
 
 def op_var_bytes_decode(case_input: JSONObject) -> JSONObject:
     """Decode length-prefixed bytes of at most ``max_len``."""
-    limit = int(case_input["max_len"])
+    limit = _int_value(case_input, "max_len")
     return {
         "data": decode_exact(from_hex(case_input["encoded"]), lambda r: r.var_bytes(limit)).hex()
     }
@@ -69,20 +69,20 @@ def op_var_bytes_decode(case_input: JSONObject) -> JSONObject:
 
 def op_string_decode(case_input: JSONObject) -> JSONObject:
     """Decode a UTF-8 string of at most ``max_len`` encoded bytes."""
-    limit = int(case_input["max_len"])
+    limit = _int_value(case_input, "max_len")
     return {"text": decode_exact(from_hex(case_input["encoded"]), lambda r: r.string(limit))}
 
 
 def op_u16_list_decode(case_input: JSONObject) -> JSONObject:
     """Decode a counted list of u16 of at most ``max_items`` items."""
-    limit = int(case_input["max_items"])
+    limit = _int_value(case_input, "max_items")
     items = decode_exact(from_hex(case_input["encoded"]), lambda r: r.items(limit, Reader.u16))
     return {"items": items}
 
 
 def op_versioned_decode(case_input: JSONObject) -> JSONObject:
     """Decode a version byte (one of ``supported``) followed by a u32 payload."""
-    supported = frozenset(int(v) for v in case_input["supported"])
+    supported = frozenset(_int_value({"v": v}, "v") for v in case_input["supported"])
 
     def read(r: Reader) -> tuple[int, int]:
         return r.version(supported), r.u32()
@@ -234,6 +234,28 @@ def _compactsize_cases() -> list[Case]:
             "input is not hex",
             ["ENC-13"],
             ["bad_hex"],
+            expect="invalid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "compact_size_decode",
+            {"encoded": "fd 0001", "max": _U64_MAX},
+            "hex with a space is not hex (skipping it would give 256)",
+            ["ENC-13"],
+            ["bad_hex"],
+            expect="invalid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "compact_size_decode",
+            {"encoded": "feffff0000", "max": 0xFF},
+            "non-minimal and over the limit: minimality is checked first",
+            ["ENC-3", "ENC-4"],
+            ["non_minimal"],
             expect="invalid",
         )
     )
@@ -430,6 +452,30 @@ def _primitive_cases() -> list[Case]:
         "absent but a value follows",
         ["ENC-9", "ENC-11"],
         ["trailing"],
+        "invalid",
+    )
+    add(
+        "string_decode",
+        {"encoded": "02c0af", "max_len": 16},
+        "overlong two-byte encoding of '/'",
+        ["ENC-6"],
+        ["bad_utf8"],
+        "invalid",
+    )
+    add(
+        "string_decode",
+        {"encoded": "04f4908080", "max_len": 16},
+        "four-byte sequence above U+10FFFF",
+        ["ENC-6"],
+        ["bad_utf8"],
+        "invalid",
+    )
+    add(
+        "var_bytes_decode",
+        {"encoded": "09", "max_len": 8},
+        "length 9 over the limit 8 with nothing behind it: the limit is checked before reading",
+        ["ENC-4", "ENC-5"],
+        ["over_length"],
         "invalid",
     )
     return c

@@ -32,7 +32,7 @@ class ExternalImpl:
             shlex.split(command),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=None,  # passed through: implementers debug on standard error
             text=True,
             encoding="utf-8",
             bufsize=1,
