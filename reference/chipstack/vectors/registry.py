@@ -16,6 +16,8 @@ SUITE_MODULES: tuple[str, ...] = (
     "chipstack.vectors.crypto_suites",
     "chipstack.sync.negentropy.vectors",
     "chipstack.chain.vectors",
+    "chipstack.fsm.expr.vectors",
+    "chipstack.fsm.vectors",
 )
 
 

@@ -1,0 +1,99 @@
+"""Finite-state-machine contracts: one engine, unlimited machines (spec/03-fsm.md).
+
+A machine is data: a YAML definition (roles, typed variables, states,
+events, guarded transitions with ordered effects, timeouts) loaded into a
+checked :class:`Definition` whose id is a tagged hash of its canonical
+encoding. An :class:`Instance` binds a definition to parameters, role keys
+and a creation time; every signed :class:`Event` names the hash of the
+:class:`State` it applies to, so a validator checks one step with no history
+(:func:`apply_event`). Two signed events for one slot by one signer are
+:class:`Equivocation` evidence. :mod:`chipstack.fsm.onchain` carries all of
+this as chain transactions (``EVAL_FSM = 0xe7``). Guards and effects are
+written in the expression language of :mod:`chipstack.fsm.expr`.
+
+Typical use::
+
+    defn = load_definition(Path("turnstile.yaml").read_text())
+    inst = Instance(definition_id(defn), params, bindings, created=1_700_000_000)
+    m = Machine(defn, inst)
+    m.apply(sign_event(Event(inst.id, 1, m.state_hash, "coin", args, b"", t), key))
+"""
+
+from chipstack.fsm.codec import decode_definition, definition_id, encode_definition
+from chipstack.fsm.definition import (
+    Definition,
+    Effect,
+    Param,
+    Role,
+    Timeout,
+    Transition,
+    Variable,
+)
+from chipstack.fsm.definition import Event as EventDecl
+from chipstack.fsm.engine import Applied, Machine, apply_event
+from chipstack.fsm.equivocation import (
+    Equivocation,
+    decode_evidence,
+    make_evidence,
+    verify_evidence,
+)
+from chipstack.fsm.event import (
+    Arg,
+    Event,
+    decode_event,
+    encode_event,
+    sign_event,
+    verify_event_signature,
+)
+from chipstack.fsm.instance import (
+    Binding,
+    Instance,
+    ParamValue,
+    check_instance,
+    decode_instance,
+    initial_state,
+)
+from chipstack.fsm.loader import check_definition, definition_from_yaml, load_definition
+from chipstack.fsm.machines import load_machine, machine_names, machine_text
+from chipstack.fsm.state import State, decode_state
+
+__all__ = [
+    "Applied",
+    "Arg",
+    "Binding",
+    "Definition",
+    "Effect",
+    "Equivocation",
+    "Event",
+    "EventDecl",
+    "Instance",
+    "Machine",
+    "Param",
+    "ParamValue",
+    "Role",
+    "State",
+    "Timeout",
+    "Transition",
+    "Variable",
+    "apply_event",
+    "check_definition",
+    "check_instance",
+    "decode_definition",
+    "decode_event",
+    "decode_evidence",
+    "decode_instance",
+    "decode_state",
+    "definition_from_yaml",
+    "definition_id",
+    "encode_definition",
+    "encode_event",
+    "initial_state",
+    "load_definition",
+    "load_machine",
+    "machine_names",
+    "machine_text",
+    "make_evidence",
+    "sign_event",
+    "verify_event_signature",
+    "verify_evidence",
+]

@@ -1,0 +1,174 @@
+"""Applying one event to one state: the whole validator step (spec/03-fsm.md FSM-24 .. FSM-33).
+
+:func:`apply_event` runs the checks in the spec's order and either returns
+the new state (with its hash and how the event was authorised) or raises
+:class:`~chipstack.errors.Rejected`. States are immutable, so a rejected event
+changes nothing. :class:`Machine` bundles a checked definition, an instance
+and a library, and keeps the current state for convenience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chipstack.errors import Reason, Rejected, require
+from chipstack.fsm import definition as d
+from chipstack.fsm.env import base_env
+from chipstack.fsm.event import Event, verify_event_signature
+from chipstack.fsm.expr import DEFAULT_LIBRARY, Expr, Library, Value, check_value, evaluate
+from chipstack.fsm.instance import Instance, check_instance, initial_state
+from chipstack.fsm.state import State
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The outcome of an accepted event: the new state, its hash, and the path taken.
+
+    ``via_timeout`` is true when the event was accepted because its state's
+    timeout had expired ([FSM-31]); ``transition`` is the index of the
+    transition that fired.
+    """
+
+    state: State
+    state_hash: bytes
+    via_timeout: bool
+    transition: int
+
+
+def _authorise(defn: d.Definition, inst: Instance, state: State, event: Event) -> bool:
+    """Return whether the timeout path authorises ``event``; reject if nothing does ([FSM-31])."""
+    timeout = defn.timeout_in(state.name)
+    expired = timeout is not None and event.time >= state.time + timeout.after
+    if timeout is not None and expired:
+        require(
+            event.name == timeout.fire,
+            Reason.FSM_DEADLINE_PASSED,
+            f"state {state.name} expired at {state.time + timeout.after}",
+        )
+        return True
+    decl = defn.event(event.name)
+    assert decl is not None
+    for role in decl.signers:
+        if event.signer in inst.keys_of(role):
+            return False
+    if timeout is not None and event.name == timeout.fire:
+        raise Rejected(
+            Reason.FSM_TIMEOUT_NOT_DUE,
+            f"{event.name} due at {state.time + timeout.after}, event time {event.time}",
+        )
+    raise Rejected(Reason.FSM_UNAUTHORIZED_SIGNER, f"signer may not sign {event.name}")
+
+
+def _check_args(decl: d.Event, event: Event) -> None:
+    """[FSM-29]: arguments are exactly the declared ones, in order, well typed."""
+    require(
+        [(a.name, a.type) for a in event.args] == [(p.name, p.type) for p in decl.params],
+        Reason.FSM_BAD_ARGUMENTS,
+        f"{event.name} takes {[p.name for p in decl.params]}",
+    )
+    for a in event.args:
+        try:
+            check_value(a.value, a.type)
+        except Rejected as exc:
+            raise Rejected(Reason.FSM_BAD_ARGUMENTS, f"{a.name}: {exc}") from None
+
+
+def apply_event(
+    defn: d.Definition,
+    inst: Instance,
+    state: State,
+    event: Event,
+    library: Library = DEFAULT_LIBRARY,
+    check_signature: bool = True,
+) -> Applied:
+    """Apply ``event`` to ``state`` ([FSM-24] .. [FSM-33]); return the outcome or reject.
+
+    ``defn`` must have passed :func:`~chipstack.fsm.loader.check_definition`
+    with ``library`` and ``inst`` :func:`~chipstack.fsm.instance.check_instance`.
+    ``check_signature=False`` skips only the Ed25519 check (for benchmarks and
+    for callers that verified the signature already).
+    """
+    require(event.instance_id == state.instance_id, Reason.FSM_WRONG_INSTANCE, "instance id")
+    require(not state.is_final(defn), Reason.FSM_INSTANCE_FINAL, f"state {state.name} is final")
+    require(event.seq == state.seq + 1, Reason.FSM_WRONG_SEQ, f"{event.seq} != {state.seq + 1}")
+    require(event.prev_hash == state.hash(defn), Reason.FSM_STALE_STATE, "previous state hash")
+    require(event.time >= state.time, Reason.FSM_TIME_REGRESSED, f"{event.time} < {state.time}")
+    decl = defn.event(event.name)
+    require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)
+    assert decl is not None
+    _check_args(decl, event)
+    candidates = defn.transitions_from(state.name, event.name)
+    require(bool(candidates), Reason.FSM_NO_TRANSITION, f"{event.name} in {state.name}")
+    via_timeout = _authorise(defn, inst, state, event)
+    if check_signature:
+        verify_event_signature(event)
+
+    env: dict[str, Value] = base_env(
+        inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created
+    )
+    env.update({"signer": event.signer, "now": event.time, "seq": event.seq})
+    for var, value in zip(defn.variables, state.values, strict=True):
+        env[f"vars.{var.name}"] = value
+    for a in event.args:
+        env[f"args.{a.name}"] = a.value
+
+    chosen: d.Transition | None = None
+    for t in candidates:
+        if t.guard is None or _eval(t.guard, env, library, "guard") is True:
+            chosen = t
+            break
+    if chosen is None:
+        raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
+
+    types = {v.name: v.type for v in defn.variables}
+    for eff in chosen.effects:
+        value = _eval(eff.expr, env, library, f"set {eff.var}")
+        try:
+            env[f"vars.{eff.var}"] = check_value(value, types[eff.var])
+        except Rejected as exc:
+            raise Rejected(Reason.FSM_EVAL_FAILED, f"set {eff.var}: {exc}") from None
+    values = tuple(env[f"vars.{v.name}"] for v in defn.variables)
+    new = State(state.instance_id, chosen.target, values, event.seq, event.time)
+    return Applied(new, new.hash(defn), via_timeout, defn.transitions.index(chosen))
+
+
+def _eval(e: Expr, env: dict[str, Value], library: Library, where: str) -> Value:
+    try:
+        return evaluate(e, env, library)
+    except Rejected as exc:
+        raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
+
+
+class Machine:
+    """A running instance: definition, instance, library and the current state.
+
+    :meth:`apply` replaces :attr:`state` only when the event is accepted; the
+    list :attr:`history` keeps every accepted event and :attr:`hashes` every
+    state hash from the initial one on.
+    """
+
+    def __init__(
+        self, defn: d.Definition, inst: Instance, library: Library = DEFAULT_LIBRARY
+    ) -> None:
+        check_instance(defn, inst)
+        self.definition = defn
+        self.instance = inst
+        self.library = library
+        self.state = initial_state(defn, inst, library)
+        self.history: list[Event] = []
+        self.hashes: list[bytes] = [self.state.hash(defn)]
+
+    @property
+    def state_hash(self) -> bytes:
+        """Hash of the current state."""
+        return self.hashes[-1]
+
+    def apply(self, event: Event, check_signature: bool = True) -> Applied:
+        """Apply ``event`` to the current state; on success make the new state current."""
+        out = apply_event(
+            self.definition, self.instance, self.state, event, self.library, check_signature
+        )
+        self.state = out.state
+        self.history.append(event)
+        self.hashes.append(out.state_hash)
+        return out

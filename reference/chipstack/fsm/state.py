@@ -1,0 +1,92 @@
+"""Instance states and the state hash (spec/03-fsm.md FSM-19, FSM-20).
+
+A state is immutable: applying an event returns a new one, so a rejected
+event cannot have changed anything. Variable values are encoded in the
+definition's declaration order with their declared types, so decoding a
+state needs the definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chipstack.crypto import Tag, tagged_hash
+from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.fsm import definition as d
+from chipstack.fsm.expr import Value, read_value, write_value
+from chipstack.fsm.times import read_time, write_time
+
+#: The only state encoding version ([FSM-20]).
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class State:
+    """``(instance id, state name, variable values, seq, last-event time)`` ([FSM-19]).
+
+    ``values`` follows the definition's variable order; ``seq`` counts the
+    events applied so far; ``time`` is the time of the last event (the
+    creation time for the initial state).
+    """
+
+    instance_id: bytes
+    name: str
+    values: tuple[Value, ...]
+    seq: int
+    time: int
+    _cache: dict[str, bytes] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def encode(self, defn: d.Definition) -> bytes:
+        """Return the canonical encoding ([FSM-20])."""
+        cached = self._cache.get("enc")
+        if cached is None:
+            w = Writer()
+            write_state(w, self, defn)
+            cached = self._cache["enc"] = w.getvalue()
+        return cached
+
+    def hash(self, defn: d.Definition) -> bytes:
+        """Return the state hash: ``tagged_hash(FSM_STATE, encoding)`` ([FSM-20])."""
+        cached = self._cache.get("hash")
+        if cached is None:
+            cached = self._cache["hash"] = tagged_hash(Tag.FSM_STATE, self.encode(defn))
+        return cached
+
+    def variables(self, defn: d.Definition) -> dict[str, Value]:
+        """Return the variables as a name -> value mapping."""
+        return {v.name: val for v, val in zip(defn.variables, self.values, strict=True)}
+
+    def is_final(self, defn: d.Definition) -> bool:
+        """Whether this state is one of the definition's final states."""
+        return self.name in defn.finals
+
+
+def write_state(w: Writer, s: State, defn: d.Definition) -> None:
+    """Write the canonical state encoding ([FSM-20])."""
+    w.u8(STATE_VERSION)
+    w.fixed(s.instance_id, 32)
+    w.string(s.name, d.MAX_NAME_LEN)
+    w.u64(s.seq)
+    write_time(w, s.time)
+    if len(s.values) != len(defn.variables):
+        raise ValueError("state values do not match the definition's variables")
+    for var, value in zip(defn.variables, s.values, strict=True):
+        write_value(w, value, var.type)
+
+
+def read_state(r: Reader, defn: d.Definition) -> State:
+    """Read a state encoding strictly, using ``defn`` for the variable types ([FSM-20])."""
+    r.version(frozenset({STATE_VERSION}))
+    instance_id = r.fixed(32)
+    name = r.string(d.MAX_NAME_LEN)
+    seq = r.u64()
+    time = read_time(r)
+    values = tuple(read_value(r, v.type) for v in defn.variables)
+    return State(instance_id, name, values, seq, time)
+
+
+def decode_state(data: bytes, defn: d.Definition) -> State:
+    """Decode a state spanning all of ``data``."""
+    return decode_exact(data, lambda r: read_state(r, defn))
