@@ -82,6 +82,27 @@ def op_run_events(case_input: JSONObject) -> JSONObject:
     }
 
 
+def op_apply_each(case_input: JSONObject) -> JSONObject:
+    """Apply events one by one, recording rejections; a rejected event changes nothing ([REJ-2]).
+
+    Each step is either the new state hash, or the rejection reason together with
+    the state hash that is still current. Later events apply to that unchanged
+    state, so an implementation that alters state while rejecting diverges.
+    """
+    defn = decode_definition(from_hex(case_input["definition"]))
+    check_definition(defn)
+    m = Machine(defn, decode_instance(from_hex(case_input["instance"])))
+    steps: list[JSONObject] = []
+    for hex_event in case_input["events"]:
+        try:
+            m.apply(decode_event(from_hex(hex_event)))
+        except Rejected as exc:
+            steps.append({"rejected": exc.reason.value, "hash": m.state_hash.hex()})
+            continue
+        steps.append({"state": m.state.name, "hash": m.state_hash.hex()})
+    return {"steps": steps, "final": _state_json(defn, m.state)}
+
+
 def op_verify_evidence(case_input: JSONObject) -> JSONObject:
     """Decode and verify equivocation evidence; return its id and what it proves."""
     ev = decode_evidence(from_hex(case_input["evidence"]))
@@ -625,6 +646,38 @@ def _event_cases() -> list[Case]:
     s.step("move", {"cell": 4}, "alice", 20)
     s.step("forfeit", {}, "alice", 3600)
     valid(s, "tic-tac-toe: O lets the move clock run out", ("FSM-31",))
+    # REJ-2: rejected events interleaved with valid ones; each rejection leaves the state as it was
+    s = _turnstile_script()
+    s.step("coin", {"amount": 25}, "rider0", 3)
+    mixed = [s.events[-1]]
+    mixed.append(s.draft("push", {}, "operator"))  # wrong signer
+    mixed.append(s.draft("push", {}, "rider0", seq=3))  # skips a sequence number
+    s.step("push", {}, "rider0", 2)
+    mixed.append(s.events[-1])
+    mixed.append(s.draft("coin", {"amount": 25}, "rider1", prev_hash=s.machine.hashes[0]))
+    s.step("coin", {"amount": 25}, "rider1", 4)
+    mixed.append(s.events[-1])
+    apply_input = {**_run_input(s, []), "events": [e.encode().hex() for e in mixed]}
+    cases.append(
+        make_case(
+            ops,
+            "apply_each",
+            apply_input,
+            "three rejected events between valid ones leave the state unchanged each time",
+            ("REJ-1", "REJ-2", "FSM-26", "FSM-31"),
+            expect="valid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "apply_each",
+            {**apply_input, "instance": apply_input["instance"][:-2]},
+            "a truncated instance is refused before any event is tried",
+            ("REJ-2", "FSM-16"),
+            expect="invalid",
+        )
+    )
     return cases
 
 
@@ -735,7 +788,7 @@ EVENTS = Suite(
     name="fsm/events",
     description="Instances and event sequences with every intermediate state; invalid events.",
     notes=_NOTES,
-    operations={"run_events": op_run_events},
+    operations={"run_events": op_run_events, "apply_each": op_apply_each},
     build_cases=lambda: _event_cases(),
 )
 
