@@ -1,6 +1,6 @@
 """The FSM expression language: guards and effects that always terminate alike everywhere.
 
-Spec: ``spec/sections/03-fsm-expr.md`` (rules ``[EXPR-*]``). Public API::
+Spec: ``spec/03-fsm.md`` (rules ``[EXPR-*]``). Public API::
 
     from chipstack.fsm.expr import (
         Expr, Type, INT, BOOL, BYTES, ListType, Value,

@@ -1,6 +1,6 @@
 """The abstract syntax tree of an expression: small immutable node classes.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Trees" (rules ``[EXPR-7]`` .. ``[EXPR-10]``).
+Spec: ``spec/03-fsm.md`` "Trees" (rules ``[EXPR-7]`` .. ``[EXPR-10]``).
 Nodes are frozen dataclasses, so two equal trees compare equal and hash alike.
 """
 

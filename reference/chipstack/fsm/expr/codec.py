@@ -1,6 +1,6 @@
 """Canonical byte encoding of expression trees, with a strict decoder.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Canonical encoding" (rules ``[EXPR-11]`` .. ``[EXPR-16]``).
+Spec: ``spec/03-fsm.md`` "Canonical encoding" (rules ``[EXPR-11]`` .. ``[EXPR-16]``).
 Each node is one tag byte followed by its fields, children in evaluation
 order. Another implementation can evaluate this form without a parser.
 """

@@ -1,6 +1,6 @@
 """The core built-ins, library ``core/1``: small, pure, total functions.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "The built-in library" ([EXPR-30] .. [EXPR-34]),
+Spec: ``spec/03-fsm.md`` "The built-in library" ([EXPR-30] .. [EXPR-34]),
 which gives the typing rule and the result of each. Implementations receive
 arguments already evaluated left to right; they check kinds cheaply so that
 even an unchecked tree can only end in a value or a :class:`Rejected`.

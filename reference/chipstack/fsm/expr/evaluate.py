@@ -1,6 +1,6 @@
 """Evaluator: a total, deterministic function from (tree, environment) to a value.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Evaluation" (rules ``[EXPR-40]`` .. ``[EXPR-47]``).
+Spec: ``spec/03-fsm.md`` "Evaluation" (rules ``[EXPR-40]`` .. ``[EXPR-47]``).
 Sub-expressions are evaluated left to right; ``and``, ``or`` and the
 conditional evaluate only what they need. Every ``int`` result is checked
 against the i64 range: overflow is a rejection, never a wrap.

@@ -1,6 +1,6 @@
 """The library of named pure built-ins, versioned and extensible.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "The built-in library" ([EXPR-30], [EXPR-31]). A
+Spec: ``spec/03-fsm.md`` "The built-in library" ([EXPR-30], [EXPR-31]). A
 :class:`Library` maps names to :class:`Builtin` objects (typing rule and
 implementation). Later areas extend it without touching the engine::
 

@@ -1,6 +1,6 @@
 """Parser from the surface syntax (a string inside YAML) to an expression tree.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Surface syntax" (rules ``[EXPR-17]`` .. ``[EXPR-24]``).
+Spec: ``spec/03-fsm.md`` "Surface syntax" (rules ``[EXPR-17]`` .. ``[EXPR-24]``).
 A hand-written tokenizer and recursive-descent parser with one function per
 precedence level, bounded in input length and nesting depth.
 """

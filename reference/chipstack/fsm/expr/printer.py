@@ -1,6 +1,6 @@
 """Pretty printer: an expression tree back to surface text that parses to the same tree.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Surface syntax" (rule ``[EXPR-24]``). Parentheses
+Spec: ``spec/03-fsm.md`` "Surface syntax" (rule ``[EXPR-24]``). Parentheses
 are inserted only where precedence or associativity requires them.
 """
 

@@ -1,6 +1,6 @@
 """Static type checker: run when a machine definition is loaded.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Static typing" (rules ``[EXPR-25]`` .. ``[EXPR-29]``).
+Spec: ``spec/03-fsm.md`` "Static typing" (rules ``[EXPR-25]`` .. ``[EXPR-29]``).
 Sub-expressions are checked left to right before the node itself, and the
 first failure is reported, so every implementation reports the same reason.
 """

@@ -1,6 +1,6 @@
 """Types of the expression language and their canonical encoding.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Types and values" (rules ``[EXPR-1]`` .. ``[EXPR-4]``).
+Spec: ``spec/03-fsm.md`` "Types and values" (rules ``[EXPR-1]`` .. ``[EXPR-4]``).
 There are three scalar types (``int``, ``bool``, ``bytes``) and homogeneous
 lists of any type, nested at most :data:`MAX_TYPE_DEPTH` levels deep.
 """

@@ -1,6 +1,6 @@
 """Values of the expression language: checking, canonical encoding, JSON form.
 
-Spec: ``spec/sections/03-fsm-expr.md`` "Types and values" (rules ``[EXPR-2]``, ``[EXPR-3]``,
+Spec: ``spec/03-fsm.md`` "Types and values" (rules ``[EXPR-2]``, ``[EXPR-3]``,
 ``[EXPR-5]``, ``[EXPR-6]``). In Python a value is an ``int``, a ``bool``, ``bytes``
 or a ``tuple`` of values. ``bool`` is kept apart from ``int`` everywhere (Python's
 ``True`` is an ``int``; ours is not).

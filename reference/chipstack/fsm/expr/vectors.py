@@ -1,6 +1,6 @@
 """Vector suite ``fsm/expr``: parsing, tree decoding, typing, evaluation, value decoding.
 
-Spec: ``spec/sections/03-fsm-expr.md``. Trees travel as hex of their canonical
+Spec: ``spec/03-fsm.md``. Trees travel as hex of their canonical
 encoding ([EXPR-11]); each case's comment shows the surface text.
 """
 
