@@ -4,7 +4,7 @@ Run: ``python benchmarks/fsm_expr.py`` (``--quick`` for a short smoke run).
 Each expression is parsed, encoded and type-checked once; the timed loops
 measure evaluation alone (the per-event cost in the engine), then parsing,
 decoding and type checking (the per-definition cost at load time).
-Spec: spec/sections/03-fsm-expr.md.
+Spec: spec/03-fsm.md.
 """
 
 from __future__ import annotations
