@@ -1,0 +1,24 @@
+"""Demo section: every vector suite regenerated, compared with the committed files and checked."""
+
+from __future__ import annotations
+
+from chipstack.cli.vectors_cmd import coverage_lines, run_checks
+from chipstack.vectors import files
+from chipstack.vectors.check import format_table
+from chipstack.vectors.registry import all_suites
+
+
+def run() -> tuple[list[str], bool]:
+    """Return the printable lines and whether everything agreed."""
+    root = files.default_vectors_dir()
+    suites = all_suites()
+    stale = [s.name for s in suites if (root / s.path).read_text(encoding="utf-8") != s.render()]
+    reports = run_checks(root, suites)
+    cov, uncovered = coverage_lines(root, root.parent / "spec")
+    lines = [
+        f"{len(suites)} suites in {root}: regenerated from the reference, "
+        + ("byte-identical to the committed files" if not stale else f"DIFFERENT: {stale}"),
+        *format_table(reports).splitlines(),
+        "rule coverage: " + cov[-1],
+    ]
+    return lines, not stale and all(r.ok for r in reports) and not uncovered
