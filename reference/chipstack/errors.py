@@ -121,7 +121,7 @@ class Reason(StrEnum):
     CHAIN_PROOF_HEADER_MISMATCH = "chain.proof_header_mismatch"
 
     # --- fsm (spec/03-fsm.md) ---
-    # fsm engine (spec/sections/03-fsm-engine.md)
+    # fsm engine (spec/03-fsm.md)
     FSM_DEF_MALFORMED = "fsm.def_malformed"
     FSM_DEF_BAD_NAME = "fsm.def_bad_name"
     FSM_DEF_DUPLICATE_NAME = "fsm.def_duplicate_name"
@@ -162,10 +162,11 @@ class Reason(StrEnum):
     FSM_ONCHAIN_BAD_FUNCID = "fsm.onchain_bad_funcid"
     FSM_ONCHAIN_UNKNOWN_DEFINITION = "fsm.onchain_unknown_definition"
     FSM_ONCHAIN_UNKNOWN_INSTANCE = "fsm.onchain_unknown_instance"
+    FSM_ONCHAIN_DUPLICATE_INSTANCE = "fsm.onchain_duplicate_instance"
     FSM_ONCHAIN_MARKER_NOT_SPENT = "fsm.onchain_marker_not_spent"
     FSM_ONCHAIN_BAD_MARKER = "fsm.onchain_bad_marker"
     FSM_ONCHAIN_WRONG_FUNCID = "fsm.onchain_wrong_funcid"
-    # fsm.expr (spec/sections/03-fsm-expr.md)
+    # fsm.expr (spec/03-fsm.md)
     FSM_EXPR_SYNTAX = "fsm.expr_syntax"
     FSM_EXPR_LIMIT = "fsm.expr_limit"
     FSM_EXPR_TYPE_ERROR = "fsm.expr_type_error"

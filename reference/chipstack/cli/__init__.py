@@ -16,6 +16,8 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "chipstack.cli.vectors_cmd",
     "chipstack.cli.demo_cmd",
+    "chipstack.cli.sync_cmd",
+    "chipstack.cli.fsm_cmd",
 )
 
 

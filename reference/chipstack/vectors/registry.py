@@ -14,10 +14,11 @@ from chipstack.vectors.model import Suite
 SUITE_MODULES: tuple[str, ...] = (
     "chipstack.vectors.encoding_suites",
     "chipstack.vectors.crypto_suites",
-    "chipstack.sync.negentropy.vectors",
     "chipstack.chain.vectors",
-    "chipstack.fsm.expr.vectors",
+    "chipstack.sync.negentropy.vectors",
+    "chipstack.sync.vectors",
     "chipstack.fsm.vectors",
+    "chipstack.fsm.expr.vectors",
 )
 
 

@@ -1,0 +1,198 @@
+"""Items (datablobs): the signed, self-contained unit of data that sync moves.
+
+Spec: ``spec/01-sync.md`` section "Items", rules ``[SYNC-1]`` .. ``[SYNC-11]``.
+Layout (all integers little-endian)::
+
+    version u8 | timestamp u64 (ms) | expiry u64 (ms) | tag1 str | tag2 str
+    | destination flag (+ 32 bytes) | author 32 | payload var_bytes | nonce u64
+    | signature 64
+
+``body`` is everything before the signature; ``id = tagged_hash(SYNC_ITEM, body)``
+and the signature is the author's Ed25519 signature of ``id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN, PrivateKey, PublicKey, Tag, tagged_hash
+from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.errors import Reason, Rejected, require
+from chipstack.sync import pow as pow_
+from chipstack.sync.params import ITEM_VERSION, MAX_PAYLOAD, MAX_TAG_LEN, MAX_TTL_MS
+
+#: Bytes of an item besides its tags and payload (with a one-byte length prefix each).
+FIXED_OVERHEAD = 1 + 8 + 8 + 1 + 1 + 1 + PUBLIC_KEY_LEN + 1 + 8 + SIGNATURE_LEN
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """One item. Build with :func:`make_item` (mines and signs) or :func:`decode_item`.
+
+    Equality and hashing go by :attr:`id`. Field meanings are in ``[SYNC-1]`` .. ``[SYNC-5]``.
+    """
+
+    timestamp: int
+    expiry: int
+    tag1: str
+    tag2: str
+    destination: bytes | None
+    author: bytes
+    payload: bytes
+    nonce: int
+    signature: bytes
+    version: int = ITEM_VERSION
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Item) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def body(self) -> bytes:
+        """The encoding without the signature: what the id and the work hash cover."""
+        enc = self.__dict__.get("encoding")
+        if enc is not None and len(self.signature) == SIGNATURE_LEN:
+            return bytes(enc[:-SIGNATURE_LEN])
+        return _body_prefix(self) + self.nonce.to_bytes(8, "little")
+
+    @cached_property
+    def encoding(self) -> bytes:
+        """The canonical encoding ([SYNC-5])."""
+        return self.body + self.signature
+
+    @cached_property
+    def id(self) -> bytes:
+        """The 32-byte item id: ``tagged_hash(SYNC_ITEM, body)`` ([SYNC-6])."""
+        return tagged_hash(Tag.SYNC_ITEM, self.body)
+
+    @cached_property
+    def priority(self) -> int:
+        """Work bits less the size penalty ([SYNC-7])."""
+        return pow_.priority(self.body, len(self.payload))
+
+    @property
+    def key(self) -> tuple[int, bytes]:
+        """The ``(timestamp, id)`` pair items are ordered and reconciled by ([SYNC-15])."""
+        return (self.timestamp, self.id)
+
+    @property
+    def size(self) -> int:
+        """Length of the encoding in bytes (what a store counts against its byte limit)."""
+        return len(self.encoding)
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether ``tag`` is one of the item's two tags."""
+        return tag in (self.tag1, self.tag2)
+
+
+def _body_prefix(item: Item) -> bytes:
+    w = Writer().u8(item.version).u64(item.timestamp).u64(item.expiry)
+    w.string(item.tag1, MAX_TAG_LEN).string(item.tag2, MAX_TAG_LEN)
+    w.flag(item.destination is not None)
+    if item.destination is not None:
+        w.fixed(item.destination, PUBLIC_KEY_LEN)
+    w.fixed(item.author, PUBLIC_KEY_LEN).var_bytes(item.payload, MAX_PAYLOAD)
+    return w.getvalue()
+
+
+def check_structure(item: Item) -> None:
+    """Apply the context-free rules ``[SYNC-1]`` .. ``[SYNC-4]``; raise :class:`Rejected`."""
+    require(item.version == ITEM_VERSION, Reason.ENCODING_UNKNOWN_VERSION, str(item.version))
+    require(
+        item.timestamp < item.expiry <= item.timestamp + MAX_TTL_MS,
+        Reason.SYNC_BAD_EXPIRY,
+        f"timestamp {item.timestamp}, expiry {item.expiry}",
+    )
+    for tag in (item.tag1, item.tag2):
+        require(len(tag.encode("utf-8")) <= MAX_TAG_LEN, Reason.SYNC_TAG_TOO_LONG, repr(tag))
+    require(len(item.payload) <= MAX_PAYLOAD, Reason.SYNC_PAYLOAD_TOO_LARGE, f"{len(item.payload)}")
+
+
+_VERSIONS = frozenset({ITEM_VERSION})
+
+
+def _read_bounded(r: Reader, limit: int, reason: Reason) -> bytes:
+    n = r.compact_size()
+    require(n <= limit, reason, f"{n} bytes > {limit}")
+    return r.take(n)
+
+
+def _read_tag(r: Reader) -> str:
+    raw = _read_bounded(r, MAX_TAG_LEN, Reason.SYNC_TAG_TOO_LONG)
+    try:
+        return raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise Rejected(Reason.ENCODING_BAD_UTF8, str(exc)) from None
+
+
+def read_item(r: Reader) -> Item:
+    """Read one item from ``r``, applying the structural rules ``[SYNC-1]`` .. ``[SYNC-5]``."""
+    version = r.version(_VERSIONS)
+    timestamp = r.u64()
+    expiry = r.u64()
+    tag1 = _read_tag(r)
+    tag2 = _read_tag(r)
+    destination = r.fixed(PUBLIC_KEY_LEN) if r.flag() else None
+    author = r.fixed(PUBLIC_KEY_LEN)
+    payload = _read_bounded(r, MAX_PAYLOAD, Reason.SYNC_PAYLOAD_TOO_LARGE)
+    nonce = r.u64()
+    signature = r.fixed(SIGNATURE_LEN)
+    item = Item(timestamp, expiry, tag1, tag2, destination, author, payload, nonce, signature,
+                version)
+    check_structure(item)
+    return item
+
+
+def decode_item(data: bytes) -> Item:
+    """Decode an item that spans all of ``data`` (strict, ``[SYNC-5]``)."""
+    item = decode_exact(data, read_item)
+    # the bytes just read are the canonical encoding: keep them rather than re-encode
+    item.__dict__["encoding"] = bytes(data)
+    return item
+
+
+def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int) -> None:
+    """Apply the contextual rules in the order of ``[SYNC-11]``; raise :class:`Rejected`.
+
+    Order: priority ``[SYNC-8]``, future timestamp ``[SYNC-9]``, expiry ``[SYNC-10]``,
+    signature ``[SYNC-6]`` (the expensive check last).
+    """
+    require(item.priority >= min_priority, Reason.SYNC_LOW_PRIORITY,
+            f"{item.priority} < {min_priority}")
+    require(
+        item.timestamp <= now + max_clock_skew_ms,
+        Reason.SYNC_FUTURE_TIMESTAMP,
+        f"timestamp {item.timestamp} > now {now} + {max_clock_skew_ms}",
+    )
+    require(now < item.expiry, Reason.SYNC_EXPIRED, f"expiry {item.expiry} <= now {now}")
+    PublicKey(item.author).verify(item.signature, item.id)
+
+
+def make_item(
+    key: PrivateKey,
+    tags: tuple[str, str] | list[str],
+    payload: bytes,
+    timestamp: int,
+    ttl_ms: int = 3_600_000,
+    destination: bytes | None = None,
+    min_priority: int = 6,
+) -> Item:
+    """Build, mine and sign an item with priority at least ``min_priority``.
+
+    ``tags`` is ``(tag1, tag2)``; a single-tag list gets an empty second tag.
+    """
+    tag1, tag2 = [*tags, "", ""][:2]
+    unsigned = Item(
+        timestamp, timestamp + ttl_ms, tag1, tag2, destination, key.public_key.raw, payload, 0, b""
+    )
+    check_structure(unsigned)
+    nonce = pow_.mine_nonce(_body_prefix(unsigned), len(payload), min_priority)
+    mined = Item(timestamp, timestamp + ttl_ms, tag1, tag2, destination, key.public_key.raw,
+                 payload, nonce, b"")
+    return Item(
+        timestamp, mined.expiry, tag1, tag2, destination, mined.author, payload, nonce,
+        key.sign(mined.id),
+    )

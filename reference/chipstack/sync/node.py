@@ -1,0 +1,664 @@
+"""The sync node: a sans-IO state machine fed ``(now, peer, bytes)`` and ``tick(now)``.
+
+Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-36]``.
+The node never reads a clock, never does IO and draws randomness only from the
+``random.Random`` it is given, so the same inputs give the same outputs. Every
+call returns a list of outputs for the driver (simulator or TCP transport):
+
+* :class:`Send` - bytes to write to a peer,
+* :class:`Close` - close the connection to a peer (the node has already forgotten it),
+* :class:`Accepted` - an item entered the store (for subscribers and metrics).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, deque
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from chipstack.crypto import PrivateKey, PublicKey, Tag
+from chipstack.errors import Reason, Rejected
+from chipstack.sync.item import Item, check_valid
+from chipstack.sync.params import (
+    MAX_IDS_PER_MESSAGE,
+    MAX_ITEMS_PER_MESSAGE,
+    MAX_MESSAGE,
+    PROTOCOL_VERSION,
+    NodeParams,
+)
+from chipstack.sync.recon import ReconSession
+from chipstack.sync.store import Store
+from chipstack.sync.wire import (
+    Auth,
+    Bye,
+    Graft,
+    Have,
+    Hello,
+    Items,
+    Message,
+    Prune,
+    Recon,
+    ReconReply,
+    Want,
+    decode_message,
+    encode_message,
+)
+
+PeerId = Hashable
+
+#: Misbehaviour points per rejection reason ([SYNC-34]); unlisted reasons cost ``ban_score``.
+PENALTIES: dict[Reason, int] = {
+    Reason.SYNC_EXPIRED: 0,  # honest peers race with expiry
+    Reason.SYNC_FUTURE_TIMESTAMP: 5,  # clocks differ
+    Reason.SYNC_STORE_FULL: 0,
+    Reason.SYNC_LOW_PRIORITY: 20,
+    Reason.SYNC_RATE_LIMITED: 10,
+    Reason.SYNC_UNEXPECTED_MESSAGE: 100,
+}
+#: Ids per WANT message a node sends (keeps answers well under MAX_MESSAGE).
+WANT_CHUNK = 256
+#: Bytes of items a node returns for one WANT ([SYNC-32]).
+MAX_ANSWER_BYTES = MAX_MESSAGE // 2
+#: Peers remembered per id as able to serve it.
+MAX_SOURCES = 4
+#: Announced ids waiting for the push tree, at most.
+MAX_DEFERRED = 100_000
+#: Banned node keys remembered (oldest forgotten first), so bans cannot exhaust memory.
+MAX_BANNED = 10_000
+
+
+@dataclass(frozen=True)
+class Send:
+    """Write ``data`` (one node-protocol message) to ``peer``."""
+
+    peer: PeerId
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Close:
+    """Close the connection to ``peer``; ``reason`` is a reason code or ``"bye"``."""
+
+    peer: PeerId
+    reason: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """``item`` entered the store; ``peer`` is None for a local publish."""
+
+    item: Item
+    peer: PeerId | None
+
+
+Output = Send | Close | Accepted
+
+
+@dataclass
+class NodeStats:
+    """Counters a node keeps about itself (for metrics; not part of the protocol)."""
+
+    bytes_in: int = 0
+    bytes_out: int = 0
+    messages_in: int = 0
+    items_in: int = 0
+    duplicates: int = 0
+    accepted: int = 0
+    reconciliations: int = 0
+    recon_bytes: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+def check_hello(msg: Hello, network_id: bytes, own_key: bytes) -> None:
+    """Refuse a HELLO of another protocol version or network, or from ourselves ([SYNC-24])."""
+    if msg.version != PROTOCOL_VERSION:
+        raise Rejected(Reason.ENCODING_UNKNOWN_VERSION, f"protocol {msg.version}")
+    if msg.network_id != network_id:
+        raise Rejected(Reason.SYNC_WRONG_NETWORK, msg.network_id.hex())
+    if msg.node_key == own_key:
+        raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "connected to self")
+    PublicKey(msg.node_key)
+
+
+def handshake_message(network_id: bytes, challenge: bytes, signer: bytes) -> bytes:
+    """What AUTH signs (under tag HANDSHAKE): ``network_id || challenge || signer`` ([SYNC-25])."""
+    return network_id + challenge + signer
+
+
+def sign_challenge(key: PrivateKey, network_id: bytes, challenge: bytes) -> bytes:
+    """Return the AUTH signature answering ``challenge`` ([SYNC-25])."""
+    msg = handshake_message(network_id, challenge, key.public_key.raw)
+    return key.sign_tagged(Tag.HANDSHAKE, msg)
+
+
+def verify_challenge(
+    node_key: bytes, network_id: bytes, challenge: bytes, signature: bytes
+) -> None:
+    """Check an AUTH signature; raise ``Rejected(crypto.bad_signature)`` if wrong ([SYNC-25])."""
+    msg = handshake_message(network_id, challenge, node_key)
+    PublicKey(node_key).verify_tagged(signature, Tag.HANDSHAKE, msg)
+
+
+class _Bounded:
+    """An insertion-ordered set that forgets its oldest entries past ``cap``."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._d: dict[bytes, None] = {}
+
+    def add(self, key: bytes) -> None:
+        d = self._d
+        if key in d:
+            return
+        d[key] = None
+        if len(d) > self.cap:
+            del d[next(iter(d))]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def discard(self, key: bytes) -> None:
+        self._d.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
+class _Peer:
+    """What a node knows about one connection."""
+
+    def __init__(self, pid: PeerId, now: int, challenge: bytes, params: NodeParams) -> None:
+        self.pid = pid
+        self.opened = now
+        self.challenge = challenge
+        self.remote_key: bytes | None = None
+        self.ready = False
+        self.score = 0
+        self.known = _Bounded(params.known_per_peer)
+        self.announce: list[bytes] = []
+        self.inflight = 0
+        self.tokens = float(params.rate_burst_bytes)
+        self.refilled = now
+        self.server: tuple[int, ReconSession] | None = None
+        self.server_started = -(10**18)
+        self.server_last = 0
+        self.lazy_for = _Bounded(params.known_per_peer)  # authors we only announce to it
+        self.pruned = _Bounded(params.known_per_peer)  # authors we asked it not to push
+
+
+@dataclass
+class _ClientSession:
+    peer: PeerId
+    session: int
+    recon: ReconSession
+    last: int
+
+
+class Node:
+    """One sync node. See the module docstring for the calling convention."""
+
+    def __init__(self, key: PrivateKey, params: NodeParams | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.key = key
+        self.node_key = key.public_key.raw
+        self.params = params or NodeParams()
+        self.rng = rng or random.Random(0)
+        self.store = Store(self.params.store_max_items, self.params.store_max_bytes)
+        self.stats = NodeStats()
+        self.peers: dict[PeerId, _Peer] = {}
+        self._seen = _Bounded(self.params.seen_cache)
+        self._via_have = _Bounded(self.params.known_per_peer)  # ids asked for after a HAVE
+        self._authors = _Bounded(self.params.known_per_peer)  # authors whose trees exist
+        self._deferred: dict[bytes, list[PeerId]] = {}  # announced ids waiting for the push tree
+        self._deferred_order: deque[tuple[int, bytes]] = deque()
+        self._fetching: dict[bytes, tuple[PeerId, int]] = {}
+        self._fetch_order: deque[tuple[int, bytes]] = deque()
+        self._sources: dict[bytes, list[PeerId]] = {}
+        self._banned: dict[bytes, int] = {}
+        self._client: _ClientSession | None = None
+        self._next_recon = 0
+        self._session_counter = 0
+
+    # -- connection lifecycle -----------------------------------------------------------
+
+    def connect(self, now: int, peer: PeerId) -> list[Output]:
+        """A connection to ``peer`` opened (either direction): send HELLO ([SYNC-24])."""
+        p = _Peer(peer, now, self.rng.randbytes(32), self.params)
+        self.peers[peer] = p
+        hello = Hello(PROTOCOL_VERSION, self.params.network_id, self.node_key, p.challenge)
+        return [self._send(peer, hello)]
+
+    def disconnected(self, now: int, peer: PeerId) -> None:
+        """The connection to ``peer`` closed; forget the peer (idempotent)."""
+        self.peers.pop(peer, None)
+        if self._client is not None and self._client.peer == peer:
+            self._client = None
+
+    def ready_peers(self) -> list[PeerId]:
+        """Peers that completed the handshake, in connection order."""
+        return [pid for pid, p in self.peers.items() if p.ready]
+
+    # -- inputs ----------------------------------------------------------------------
+
+    def publish(self, now: int, item: Item) -> list[Output]:
+        """Add a locally made item; raise :class:`Rejected` if it is not valid ([SYNC-11])."""
+        return self.publish_many(now, [item])
+
+    def publish_many(self, now: int, items: Iterable[Item]) -> list[Output]:
+        """Publish several items, pushed together (one ITEMS message per peer).
+
+        Raises :class:`Rejected` at the first invalid item; the ones before it are published.
+        """
+        p = self.params
+        out: list[Output] = []
+        pushes: dict[PeerId, list[Item]] = {}
+        self.store.purge_expired(now)
+        try:
+            for item in items:
+                check_valid(item, now, p.min_priority, p.max_clock_skew_ms)
+                self._seen.add(item.id)
+                for evicted in self.store.add(item):
+                    self._seen.add(evicted.id)
+                out.append(Accepted(item, None))
+                self.stats.accepted += 1
+                self._propagate(item, None, pushes, own=True)
+        finally:
+            self._flush_pushes(pushes, out)
+        return out
+
+    def _flush_pushes(self, pushes: dict[PeerId, list[Item]], out: list[Output]) -> None:
+        for pid, batch in pushes.items():
+            if pid in self.peers:
+                self._send_items(pid, batch, out)
+
+    def receive(self, now: int, peer: PeerId, data: bytes) -> list[Output]:
+        """Handle one message from ``peer``; unknown peers are ignored."""
+        p = self.peers.get(peer)
+        if p is None:
+            return []
+        self.stats.bytes_in += len(data)
+        self.stats.messages_in += 1
+        out: list[Output] = []
+        if not self._take_tokens(now, p, len(data)):
+            self._penalize(now, p, Reason.SYNC_RATE_LIMITED, out)
+            return out
+        try:
+            msg = decode_message(data)
+        except Rejected as exc:
+            self.stats.rejected[exc.reason.value] += 1
+            self._penalize(now, p, exc.reason, out, self.params.ban_score)
+            return out
+        try:
+            self._dispatch(now, p, msg, out)
+        except Rejected as exc:
+            self.stats.rejected[exc.reason.value] += 1
+            self._penalize(now, p, exc.reason, out, self.params.ban_score)
+        return out
+
+    def tick(self, now: int) -> list[Output]:
+        """Advance time: timeouts, expiry, announcements, fetch retries, reconciliation."""
+        out: list[Output] = []
+        prm = self.params
+        for evicted in self.store.purge_expired(now):
+            self._seen.add(evicted.id)
+        for p in list(self.peers.values()):
+            if not p.ready and now - p.opened > prm.handshake_timeout_ms:
+                self._close(now, p, Reason.SYNC_TIMEOUT, out)
+            elif p.server is not None and now - p.server_last > prm.recon_timeout_ms:
+                p.server = None  # free the snapshot of a finished or abandoned session
+        if self._banned and len(self._banned) > MAX_BANNED:
+            for key in [k for k, until in self._banned.items() if until <= now]:
+                del self._banned[key]
+            while len(self._banned) > MAX_BANNED:
+                del self._banned[next(iter(self._banned))]
+        self._flush_announcements(out)
+        self._fetch_deferred(now, out)
+        self._retry_fetches(now, out)
+        self._reconcile_tick(now, out)
+        return out
+
+    # -- dispatch --------------------------------------------------------------------
+
+    def _dispatch(self, now: int, p: _Peer, msg: Message, out: list[Output]) -> None:
+        if isinstance(msg, Hello):
+            self._on_hello(now, p, msg, out)
+        elif isinstance(msg, Auth):
+            self._on_auth(now, p, msg, out)
+        elif isinstance(msg, Bye):
+            self.disconnected(now, p.pid)
+            out.append(Close(p.pid, "bye"))
+        elif not p.ready:
+            raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "message before handshake")
+        elif isinstance(msg, Items):
+            self._on_items(now, p, msg.items, out)
+        elif isinstance(msg, Have):
+            self._on_have(now, p, msg.ids, out, announced=True)
+        elif isinstance(msg, Prune):
+            p.lazy_for.add(msg.author)
+        elif isinstance(msg, Graft):
+            p.lazy_for.discard(msg.author)
+        elif isinstance(msg, Want):
+            self._on_want(p, msg.ids, out)
+        elif isinstance(msg, Recon):
+            self._on_recon(now, p, msg, out)
+        else:
+            self._on_recon_reply(now, p, msg, out)
+
+    def _on_hello(self, now: int, p: _Peer, msg: Hello, out: list[Output]) -> None:
+        if p.remote_key is not None:
+            raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "second HELLO")
+        check_hello(msg, self.params.network_id, self.node_key)
+        until = self._banned.get(msg.node_key)
+        if until is not None and now < until:
+            raise Rejected(Reason.SYNC_MISBEHAVING, "banned key")
+        p.remote_key = msg.node_key
+        sig = sign_challenge(self.key, self.params.network_id, msg.challenge)
+        out.append(self._send(p.pid, Auth(sig)))
+
+    def _on_auth(self, now: int, p: _Peer, msg: Auth, out: list[Output]) -> None:
+        if p.remote_key is None or p.ready:
+            raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "AUTH out of order")
+        verify_challenge(p.remote_key, self.params.network_id, p.challenge, msg.signature)
+        p.ready = True
+        if self._client is None:  # catch up with a new peer soon ([SYNC-31])
+            self._next_recon = min(self._next_recon, now)
+
+    def _on_items(self, now: int, p: _Peer, items: Iterable[Item], out: list[Output]) -> None:
+        pushes: dict[PeerId, list[Item]] = {}
+        try:
+            self._accept_items(now, p, items, out, pushes)
+        finally:
+            self._flush_pushes(pushes, out)
+
+    def _accept_items(self, now: int, p: _Peer, items: Iterable[Item], out: list[Output],
+                      pushes: dict[PeerId, list[Item]]) -> None:
+        prm = self.params
+        for item in items:
+            self.stats.items_in += 1
+            iid = item.id
+            p.known.add(iid)
+            fetch = self._fetching.pop(iid, None)
+            if fetch is not None:
+                self._release(fetch[0])
+                if iid in self._via_have and item.author in p.pruned:
+                    # an announcement beat the push tree: make this edge eager again
+                    p.pruned.discard(item.author)
+                    out.append(self._send(p.pid, Graft(item.author)))
+            if iid in self.store or iid in self._seen:
+                self.stats.duplicates += 1
+                if fetch is None and item.author not in p.pruned:  # unrequested duplicate
+                    p.pruned.add(item.author)
+                    out.append(self._send(p.pid, Prune(item.author)))
+                continue
+            try:
+                check_valid(item, now, prm.min_priority, prm.max_clock_skew_ms)
+                for evicted in self.store.add(item):
+                    self._seen.add(evicted.id)
+            except Rejected as exc:
+                self.stats.rejected[exc.reason.value] += 1
+                if exc.reason in (Reason.SYNC_LOW_PRIORITY, Reason.SYNC_EXPIRED,
+                                  Reason.SYNC_STORE_FULL):
+                    self._seen.add(iid)  # the same id can never become acceptable
+                if self._penalize(now, p, exc.reason, out):
+                    return
+                continue
+            self._seen.add(iid)
+            self._sources.pop(iid, None)
+            self._deferred.pop(iid, None)
+            self.stats.accepted += 1
+            out.append(Accepted(item, p.pid))
+            self._propagate(item, p.pid, pushes, own=False)
+
+    def _on_have(self, now: int, p: _Peer, ids: Iterable[bytes], out: list[Output],
+                 announced: bool = False) -> None:
+        wanted: list[bytes] = []
+        delay = self.params.have_delay_ms if announced else 0
+        for iid in ids:
+            p.known.add(iid)
+            if iid in self.store or iid in self._seen:
+                continue
+            if delay and iid not in self._fetching:
+                self._defer(now + delay, iid, p.pid)
+                continue
+            if iid in self._fetching:
+                sources = self._sources.setdefault(iid, [])
+                if len(sources) < MAX_SOURCES and p.pid not in sources:
+                    sources.append(p.pid)
+                continue
+            if p.inflight >= self.params.max_inflight_per_peer:
+                continue
+            wanted.append(iid)
+            if announced:
+                self._via_have.add(iid)
+        self._request(now, p, wanted, out)
+
+    def _defer(self, due: int, iid: bytes, pid: PeerId) -> None:
+        """Remember an announced id; fetch it at ``due`` unless a push delivers it first."""
+        sources = self._deferred.get(iid)
+        if sources is None:
+            if len(self._deferred) >= MAX_DEFERRED:
+                return  # reconciliation will find it
+            self._deferred[iid] = [pid]
+            self._deferred_order.append((due, iid))
+        elif len(sources) < MAX_SOURCES and pid not in sources:
+            sources.append(pid)
+
+    def _fetch_deferred(self, now: int, out: list[Output]) -> None:
+        """Fetch the announced ids the push tree did not deliver in time ([SYNC-32])."""
+        order = self._deferred_order
+        wanted: dict[PeerId, list[bytes]] = {}
+        cap = self.params.max_inflight_per_peer
+        while order and order[0][0] <= now:
+            _, iid = order.popleft()
+            sources = self._deferred.pop(iid, None)
+            if sources is None or iid in self.store or iid in self._seen or iid in self._fetching:
+                continue
+            live = [pid for pid in sources if pid in self.peers]
+            for k, pid in enumerate(live):
+                if self.peers[pid].inflight + len(wanted.get(pid, ())) < cap:
+                    wanted.setdefault(pid, []).append(iid)
+                    self._via_have.add(iid)
+                    if len(live) > k + 1:
+                        self._sources[iid] = live[k + 1 :]
+                    break
+        for pid, ids in wanted.items():
+            self._request(now, self.peers[pid], ids, out)
+
+    def _request(self, now: int, p: _Peer, ids: list[bytes], out: list[Output]) -> None:
+        deadline = now + self.params.fetch_timeout_ms
+        for iid in ids:
+            self._fetching[iid] = (p.pid, deadline)
+            self._fetch_order.append((deadline, iid))
+        p.inflight += len(ids)
+        for i in range(0, len(ids), WANT_CHUNK):
+            out.append(self._send(p.pid, Want(tuple(ids[i : i + WANT_CHUNK]))))
+
+    def _release(self, pid: PeerId) -> None:
+        p = self.peers.get(pid)
+        if p is not None and p.inflight > 0:
+            p.inflight -= 1
+
+    def _on_want(self, p: _Peer, ids: Iterable[bytes], out: list[Output]) -> None:
+        found = []
+        budget = MAX_ANSWER_BYTES
+        for iid in ids:
+            item = self.store.get(iid)
+            if item is None:
+                continue
+            budget -= item.size
+            if budget < 0:
+                break
+            found.append(item)
+            p.known.add(iid)
+        self._send_items(p.pid, found, out)
+
+    def _send_items(self, pid: PeerId, items: list[Item], out: list[Output]) -> None:
+        batch: list[Item] = []
+        size = 0
+        for item in items:
+            full = len(batch) >= MAX_ITEMS_PER_MESSAGE or size + item.size + 8 > MAX_MESSAGE // 2
+            if batch and full:
+                out.append(self._send(pid, Items(tuple(batch))))
+                batch, size = [], 0
+            batch.append(item)
+            size += item.size + 8
+        if batch:
+            out.append(self._send(pid, Items(tuple(batch))))
+
+    # -- propagation -----------------------------------------------------------------
+
+    def _propagate(self, item: Item, source: PeerId | None, pushes: dict[PeerId, list[Item]],
+                   own: bool) -> None:
+        """Push ``item`` in full along eager edges and announce it on lazy ones ([SYNC-30]).
+
+        An item published here goes in full to every peer; a relayed item to at most
+        ``push_fanout`` eager peers, and its id to at most ``announce_fanout`` lazy ones.
+        """
+        iid = item.id
+        candidates = [p for pid, p in self.peers.items()
+                      if p.ready and pid != source and iid not in p.known]
+        if not candidates:
+            return
+        self.rng.shuffle(candidates)
+        fanout = len(candidates) if own and self.params.author_push_all else self.params.push_fanout
+        author = item.author
+        if author not in self._authors:  # a new tree: start eager on push_fanout random edges
+            self._authors.add(author)
+            for p in candidates[self.params.push_fanout :]:
+                p.lazy_for.add(author)
+        eager = [p for p in candidates if author not in p.lazy_for][:fanout]
+        lazy = [p for p in candidates if author in p.lazy_for][: self.params.announce_fanout]
+        for p in eager:
+            p.known.add(iid)
+            pushes.setdefault(p.pid, []).append(item)
+        for p in lazy:
+            if len(p.announce) < 4 * MAX_IDS_PER_MESSAGE:
+                p.announce.append(iid)
+
+    def _flush_announcements(self, out: list[Output]) -> None:
+        for p in self.peers.values():
+            if not p.announce:
+                continue
+            ids = [iid for iid in p.announce if iid not in p.known]
+            p.announce = []
+            for iid in ids:
+                p.known.add(iid)
+            for i in range(0, len(ids), MAX_IDS_PER_MESSAGE):
+                out.append(self._send(p.pid, Have(tuple(ids[i : i + MAX_IDS_PER_MESSAGE]))))
+
+    def _retry_fetches(self, now: int, out: list[Output]) -> None:
+        """Ask another source for ids not delivered in time ([SYNC-32])."""
+        retry: dict[PeerId, list[bytes]] = {}
+        order = self._fetch_order
+        while order and order[0][0] <= now:
+            deadline, iid = order.popleft()
+            entry = self._fetching.get(iid)
+            if entry is None or entry[1] != deadline:
+                continue
+            del self._fetching[iid]
+            self._release(entry[0])
+            for pid in self._sources.pop(iid, []):
+                p = self.peers.get(pid)
+                if p is not None and p.ready and pid != entry[0]:
+                    retry.setdefault(pid, []).append(iid)
+                    break
+        for pid, ids in retry.items():
+            self._request(now, self.peers[pid], ids, out)
+
+    # -- reconciliation --------------------------------------------------------------
+
+    def _live_keys(self, now: int) -> list[tuple[int, bytes]]:
+        """Keys reconciliation runs over ([SYNC-31]).
+
+        Items still live when a fetch completes, and older than ``recon_grace_ms``
+        (younger ones are still being pushed: reconciling them would only duplicate).
+        """
+        horizon = now + self.params.fetch_timeout_ms
+        store = self.store
+        keys = store.keys_before(now - self.params.recon_grace_ms)
+        if store.min_expiry() > horizon:
+            return keys
+        return [(ts, iid) for ts, iid in keys if store.expiry_of(iid) > horizon]
+
+    def _reconcile_tick(self, now: int, out: list[Output]) -> None:
+        prm = self.params
+        client = self._client
+        if client is not None and now - client.last > prm.recon_timeout_ms:
+            self._client = None
+        if self._client is not None or now < self._next_recon:
+            return
+        ready = self.ready_peers()
+        if not ready:
+            return
+        jitter = self.rng.randint(-prm.reconcile_interval_ms // 10, prm.reconcile_interval_ms // 10)
+        self._next_recon = now + prm.reconcile_interval_ms + jitter
+        pid = ready[self.rng.randrange(len(ready))]
+        self._session_counter = (self._session_counter + 1) & 0xFFFF_FFFF
+        session = ReconSession(self._live_keys(now), prm.recon_frame_limit)
+        self._client = _ClientSession(pid, self._session_counter, session, now)
+        self.stats.reconciliations += 1
+        out.append(self._send(pid, Recon(self._session_counter, session.initiate()), recon=True))
+
+    def _on_recon(self, now: int, p: _Peer, msg: Recon, out: list[Output]) -> None:
+        if p.server is None or p.server[0] != msg.session:
+            if now - p.server_started < self.params.reconcile_interval_ms // 2:
+                # too soon after the last session: ignore (cheap), the client will time out
+                self.stats.rejected[Reason.SYNC_RATE_LIMITED.value] += 1
+                return
+            p.server_started = now
+            keys = self._live_keys(now)
+            p.server = (msg.session, ReconSession(keys, self.params.recon_frame_limit))
+        p.server_last = now
+        reply = p.server[1].answer(msg.frame)
+        out.append(self._send(p.pid, ReconReply(msg.session, reply), recon=True))
+
+    def _on_recon_reply(self, now: int, p: _Peer, msg: ReconReply, out: list[Output]) -> None:
+        client = self._client
+        if client is None or client.peer != p.pid or client.session != msg.session:
+            return  # a late answer to an abandoned session: harmless
+        self.stats.recon_bytes += len(msg.frame)
+        nxt, have, need = client.recon.step(msg.frame)
+        client.last = now
+        if nxt is None:
+            self._client = None
+        else:
+            out.append(self._send(p.pid, Recon(client.session, nxt), recon=True))
+        give = [it for it in (self.store.get(i) for i in have) if it is not None]
+        for it in give:
+            p.known.add(it.id)
+        self._send_items(p.pid, give, out)
+        self._on_have(now, p, need, out)
+
+    # -- penalties -------------------------------------------------------------------
+
+    def _take_tokens(self, now: int, p: _Peer, n: int) -> bool:
+        prm = self.params
+        p.tokens = min(float(prm.rate_burst_bytes),
+                       p.tokens + (now - p.refilled) * prm.rate_bytes_per_s / 1000)
+        p.refilled = now
+        if n > p.tokens:
+            return False
+        p.tokens -= n
+        return True
+
+    def _penalize(self, now: int, p: _Peer, reason: Reason, out: list[Output],
+                  points: int | None = None) -> bool:
+        """Add misbehaviour points; close the peer at ``ban_score``; return True if closed."""
+        p.score += PENALTIES.get(reason, self.params.ban_score) if points is None else points
+        if p.score >= self.params.ban_score and p.pid in self.peers:
+            self._close(now, p, reason, out)
+            return True
+        return False
+
+    def _close(self, now: int, p: _Peer, reason: Reason, out: list[Output]) -> None:
+        if p.remote_key is not None and p.score >= self.params.ban_score:
+            self._banned[p.remote_key] = now + self.params.ban_ms
+        out.append(self._send(p.pid, Bye(reason.value)))
+        out.append(Close(p.pid, reason.value))
+        self.disconnected(now, p.pid)
+
+    def _send(self, peer: PeerId, msg: Message, recon: bool = False) -> Send:
+        data = encode_message(msg)
+        self.stats.bytes_out += len(data)
+        return Send(peer, data)

@@ -1,0 +1,91 @@
+"""Protocol constants and the tunable parameters of a node, in one place.
+
+Spec: ``spec/01-sync.md`` sections "Items" (limits ``[SYNC-1]`` .. ``[SYNC-9]``)
+and "Node parameters". Constants here are protocol-wide: every node of every
+network uses the same value. :class:`NodeParams` holds what a deployment may tune.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The only item version defined ([SYNC-1]).
+ITEM_VERSION = 1
+#: Largest tag, in UTF-8 bytes ([SYNC-3]).
+MAX_TAG_LEN = 32
+#: Largest payload, in bytes ([SYNC-4]).
+MAX_PAYLOAD = 16 * 1024
+#: Longest lifetime ``expiry - timestamp`` an item may ask for: 7 days, in ms ([SYNC-2]).
+MAX_TTL_MS = 7 * 24 * 3600 * 1000
+#: Every payload of ``2**k`` times this many bytes costs ``k + 1`` bits of priority ([SYNC-7]).
+PENALTY_UNIT = 256
+#: Version byte of the node protocol carried in HELLO ([SYNC-20]).
+PROTOCOL_VERSION = 1
+#: Largest node-protocol message, in bytes (a frame of the TCP transport) ([SYNC-21]).
+MAX_MESSAGE = 4 * 1024 * 1024
+#: Most ids in one HAVE or WANT message ([SYNC-22]).
+MAX_IDS_PER_MESSAGE = 4096
+#: Most items in one ITEMS message ([SYNC-22]).
+MAX_ITEMS_PER_MESSAGE = 256
+#: Largest reconciliation frame carried in one RECON message ([SYNC-22]).
+MAX_RECON_FRAME = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NodeParams:
+    """Everything a deployment may tune about a node; every field has a documented default.
+
+    Times are in milliseconds. The defaults suit a LAN/WAN network of tens to
+    hundreds of nodes with 50-200 ms links; ``spec/01-sync.md`` "Node parameters"
+    restates them.
+    """
+
+    #: 32-byte network identifier; peers with another one are refused ([SYNC-24]).
+    network_id: bytes = b"\x00" * 32
+    #: Minimum item priority (leading zero work bits less the size penalty) accepted ([SYNC-8]).
+    min_priority: int = 6
+    #: How far an item's timestamp may be ahead of the local clock ([SYNC-9]).
+    max_clock_skew_ms: int = 30_000
+    #: Most eager peers a relayed item is pushed to in full ([SYNC-30]); eager edges are
+    #: pruned by duplicates and grafted back when an announcement shows a gap.
+    push_fanout: int = 10
+    #: Whether a node pushes its own new items to every eager peer (else ``push_fanout``).
+    author_push_all: bool = True
+    #: Most lazy peers a relayed item is announced to (HAVE, at the next tick) ([SYNC-30]).
+    announce_fanout: int = 3
+    #: An announced id is fetched only if the push tree has not delivered it this long
+    #: after the announcement (0 = fetch at once) ([SYNC-32]).
+    have_delay_ms: int = 100
+    #: Interval between announcement flushes; drivers call ``tick`` at least this often.
+    tick_interval_ms: int = 50
+    #: Interval between two reconciliation sessions started by this node ([SYNC-31]).
+    reconcile_interval_ms: int = 2_000
+    #: Items younger than this (by timestamp) are left out of reconciliation: pushes are
+    #: still delivering them ([SYNC-31]).
+    recon_grace_ms: int = 1_000
+    #: Negentropy frame size limit (0 = unlimited) for sessions this node starts.
+    recon_frame_limit: int = 60_000
+    #: A session with no answer for this long is abandoned.
+    recon_timeout_ms: int = 5_000
+    #: A fetched id not delivered within this time is asked from another peer ([SYNC-32]).
+    fetch_timeout_ms: int = 1_000
+    #: Most ids in flight (asked, not yet delivered) per peer.
+    max_inflight_per_peer: int = 4096
+    #: Handshake must complete within this time or the connection is closed ([SYNC-25]).
+    handshake_timeout_ms: int = 5_000
+    #: Store capacity in items ([SYNC-12]).
+    store_max_items: int = 100_000
+    #: Store capacity in encoded bytes ([SYNC-12]).
+    store_max_bytes: int = 64 * 1024 * 1024
+    #: Ids remembered per peer as "known to have" (older ones are forgotten).
+    known_per_peer: int = 4096
+    #: Ids remembered as recently seen (accepted, evicted or refused) to avoid refetching.
+    seen_cache: int = 200_000
+    #: Per-peer inbound budget: bytes per second, refilled continuously ([SYNC-33]).
+    rate_bytes_per_s: int = 8 * 1024 * 1024
+    #: Per-peer inbound burst allowance in bytes.
+    rate_burst_bytes: int = 16 * 1024 * 1024
+    #: Misbehaviour score at which a peer is disconnected ([SYNC-34]).
+    ban_score: int = 100
+    #: How long a disconnected misbehaving node key is refused.
+    ban_ms: int = 600_000

@@ -1,0 +1,12 @@
+"""Deterministic discrete-event simulation of sync networks (spec/01-sync.md, "Simulation").
+
+:class:`Simulator` runs N :class:`~chipstack.sync.node.Node` s over simulated
+links with latency, loss, partitions and churn; :func:`hostile` makes
+misbehaving peers; :mod:`chipstack.sync.sim.workload` runs a standard scenario
+and summarises it as figures.
+"""
+
+from chipstack.sync.sim.hostile import KINDS, HostileNode, hostile
+from chipstack.sync.sim.network import ItemRecord, SimConfig, Simulator
+
+__all__ = ["KINDS", "HostileNode", "ItemRecord", "SimConfig", "Simulator", "hostile"]

@@ -1,0 +1,201 @@
+"""Node-protocol messages: a type byte then the fields, decoded strictly.
+
+Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-23]``.
+
+=====  ===========  ==========================================================
+type   name         fields
+=====  ===========  ==========================================================
+0x01   HELLO        version u8, network_id 32, node_key 32, challenge 32
+0x02   AUTH         signature 64 (over the peer's challenge, ``[SYNC-25]``)
+0x03   ITEMS        count, then each item as var_bytes (its canonical encoding)
+0x04   HAVE         count, then 32-byte ids (announcement)
+0x05   WANT         count, then 32-byte ids (fetch request)
+0x06   RECON        session u32, frame var_bytes (client to server)
+0x07   RECON_REPLY  session u32, frame var_bytes (server to client)
+0x08   BYE          reason string (at most 64 bytes)
+0x09   PRUNE        author 32: announce (HAVE) this author's items to me, do not push them
+0x0A   GRAFT        author 32: push this author's items to me in full again
+=====  ===========  ==========================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN
+from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.errors import Reason, Rejected, require
+from chipstack.sync.item import Item, decode_item
+from chipstack.sync.params import (
+    MAX_IDS_PER_MESSAGE,
+    MAX_ITEMS_PER_MESSAGE,
+    MAX_MESSAGE,
+    MAX_PAYLOAD,
+    MAX_RECON_FRAME,
+)
+
+ID_LEN = 32
+#: Longest reason text in BYE.
+MAX_BYE_REASON = 64
+#: Longest item encoding (two 32-byte tags, a destination, the largest payload).
+MAX_ITEM_ENCODING = 1 + 8 + 8 + 33 * 2 + 33 + 32 + 3 + MAX_PAYLOAD + 8 + 64
+
+
+class MsgType(IntEnum):
+    """The type byte of every node-protocol message ([SYNC-20])."""
+
+    HELLO = 0x01
+    AUTH = 0x02
+    ITEMS = 0x03
+    HAVE = 0x04
+    WANT = 0x05
+    RECON = 0x06
+    RECON_REPLY = 0x07
+    BYE = 0x08
+    PRUNE = 0x09
+    GRAFT = 0x0A
+
+
+@dataclass(frozen=True)
+class Hello:
+    """First message on a connection: who I am and what you must sign ([SYNC-24])."""
+
+    version: int
+    network_id: bytes
+    node_key: bytes
+    challenge: bytes
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Answer to a HELLO: the signature of the peer's challenge ([SYNC-25])."""
+
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Items:
+    """Full items, pushed or delivered after a WANT."""
+
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Have:
+    """Announcement of item ids the sender holds."""
+
+    ids: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class Want:
+    """Request for the items with these ids."""
+
+    ids: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class Recon:
+    """A Negentropy frame from the session's client."""
+
+    session: int
+    frame: bytes
+
+
+@dataclass(frozen=True)
+class ReconReply:
+    """A Negentropy frame from the session's server."""
+
+    session: int
+    frame: bytes
+
+
+@dataclass(frozen=True)
+class Bye:
+    """Last message before closing, with a reason code."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Prune:
+    """Ask the peer to announce ``author``'s new items to us instead of pushing them ([SYNC-30])."""
+
+    author: bytes
+
+
+@dataclass(frozen=True)
+class Graft:
+    """Ask the peer to push ``author``'s new items to us in full again ([SYNC-30])."""
+
+    author: bytes
+
+
+Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft
+
+
+def encode_message(msg: Message) -> bytes:
+    """Return the canonical encoding of ``msg`` ([SYNC-20])."""
+    w = Writer()
+    if isinstance(msg, Hello):
+        w.u8(MsgType.HELLO).u8(msg.version).fixed(msg.network_id, 32)
+        w.fixed(msg.node_key, PUBLIC_KEY_LEN).fixed(msg.challenge, 32)
+    elif isinstance(msg, Auth):
+        w.u8(MsgType.AUTH).fixed(msg.signature, SIGNATURE_LEN)
+    elif isinstance(msg, Items):
+        w.u8(MsgType.ITEMS).count(len(msg.items), MAX_ITEMS_PER_MESSAGE)
+        for item in msg.items:
+            w.var_bytes(item.encoding, MAX_ITEM_ENCODING)
+    elif isinstance(msg, Have | Want):
+        w.u8(MsgType.HAVE if isinstance(msg, Have) else MsgType.WANT)
+        w.count(len(msg.ids), MAX_IDS_PER_MESSAGE)
+        for item_id in msg.ids:
+            w.fixed(item_id, ID_LEN)
+    elif isinstance(msg, Recon | ReconReply):
+        w.u8(MsgType.RECON if isinstance(msg, Recon) else MsgType.RECON_REPLY)
+        w.u32(msg.session).var_bytes(msg.frame, MAX_RECON_FRAME)
+    elif isinstance(msg, Bye):
+        w.u8(MsgType.BYE).string(msg.reason, MAX_BYE_REASON)
+    else:
+        w.u8(MsgType.PRUNE if isinstance(msg, Prune) else MsgType.GRAFT)
+        w.fixed(msg.author, PUBLIC_KEY_LEN)
+    out = w.getvalue()
+    require(len(out) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(out)} bytes")
+    return out
+
+
+def _read_ids(r: Reader) -> tuple[bytes, ...]:
+    return tuple(r.fixed(ID_LEN) for _ in range(r.count(MAX_IDS_PER_MESSAGE)))
+
+
+def _read(r: Reader) -> Message:
+    kind = r.u8()
+    if kind == MsgType.HELLO:
+        return Hello(r.u8(), r.fixed(32), r.fixed(PUBLIC_KEY_LEN), r.fixed(32))
+    if kind == MsgType.AUTH:
+        return Auth(r.fixed(SIGNATURE_LEN))
+    if kind == MsgType.ITEMS:
+        n = r.count(MAX_ITEMS_PER_MESSAGE)
+        return Items(tuple(decode_item(r.var_bytes(MAX_ITEM_ENCODING)) for _ in range(n)))
+    if kind == MsgType.HAVE:
+        return Have(_read_ids(r))
+    if kind == MsgType.WANT:
+        return Want(_read_ids(r))
+    if kind == MsgType.RECON:
+        return Recon(r.u32(), r.var_bytes(MAX_RECON_FRAME))
+    if kind == MsgType.RECON_REPLY:
+        return ReconReply(r.u32(), r.var_bytes(MAX_RECON_FRAME))
+    if kind == MsgType.BYE:
+        return Bye(r.string(MAX_BYE_REASON))
+    if kind == MsgType.PRUNE:
+        return Prune(r.fixed(PUBLIC_KEY_LEN))
+    if kind == MsgType.GRAFT:
+        return Graft(r.fixed(PUBLIC_KEY_LEN))
+    raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x}")
+
+
+def decode_message(data: bytes) -> Message:
+    """Decode one message spanning all of ``data``; any failure is :class:`Rejected` ([SYNC-21])."""
+    require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
+    return decode_exact(data, _read)

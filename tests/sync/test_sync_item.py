@@ -1,0 +1,122 @@
+"""Items: encoding, id, priority and every validity rule (spec/01-sync.md SYNC-1..11)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chipstack.crypto import PrivateKey
+from chipstack.errors import Reason, Rejected
+from chipstack.sync.item import Item, check_valid, decode_item, make_item
+from chipstack.sync.params import MAX_PAYLOAD
+from chipstack.sync.pow import leading_zero_bits, size_penalty
+
+KEY = PrivateKey.from_label("test-item")
+T0 = 1_700_000_000_000
+
+
+def _tagged(tag: str, msg: bytes) -> bytes:
+    t = hashlib.sha256(tag.encode()).digest()
+    return hashlib.sha256(t + t + msg).digest()
+
+
+def test_layout_id_and_signature_match_an_independent_computation() -> None:
+    item = make_item(KEY, ("table", "t1"), b"hello", T0, 1000, min_priority=4)
+    body = (
+        b"\x01" + T0.to_bytes(8, "little") + (T0 + 1000).to_bytes(8, "little")
+        + b"\x05table" + b"\x02t1" + b"\x00" + KEY.public_key.raw + b"\x05hello"
+        + item.nonce.to_bytes(8, "little")
+    )
+    assert item.encoding == body + item.signature
+    assert item.id == _tagged("chipstack/sync/item", body)
+    work = int.from_bytes(_tagged("chipstack/sync/item-work", body), "big")
+    assert item.priority == (256 - work.bit_length()) - 0
+    assert item.priority >= 4
+    KEY.public_key.verify(item.signature, item.id)
+
+
+def test_size_penalty_doubles() -> None:
+    assert [size_penalty(n) for n in (0, 255, 256, 511, 512, 1023, 1024, 16384)] == [
+        0, 0, 1, 1, 2, 2, 3, 7]
+    assert leading_zero_bits(b"\x00\x01" + bytes(30)) == 15
+    assert leading_zero_bits(bytes(32)) == 256
+
+
+def test_round_trip_with_destination() -> None:
+    dest = PrivateKey.from_label("dest").public_key.raw
+    item = make_item(KEY, ("dm", "x"), bytes(700), T0, destination=dest, min_priority=3)
+    back = decode_item(item.encoding)
+    assert back == item and back.destination == dest and back.encoding == item.encoding
+    assert back.priority >= 3
+
+
+@pytest.mark.parametrize(
+    ("now", "prio", "reason"),
+    [
+        (T0 - 40_000, 0, Reason.SYNC_FUTURE_TIMESTAMP),
+        (T0 + 1000, 0, Reason.SYNC_EXPIRED),
+        (T0, 60, Reason.SYNC_LOW_PRIORITY),
+    ],
+)
+def test_contextual_rejections(now: int, prio: int, reason: Reason) -> None:
+    item = make_item(KEY, ("a", "b"), b"x", T0, 1000, min_priority=2)
+    with pytest.raises(Rejected) as exc:
+        check_valid(item, now, prio, 30_000)
+    assert exc.value.reason == reason
+
+
+def test_bad_signature_and_order_of_checks() -> None:
+    item = make_item(KEY, ("a", "b"), b"x", T0, 1000, min_priority=2)
+    forged = Item(item.timestamp, item.expiry, item.tag1, item.tag2, None, item.author,
+                  item.payload, item.nonce, bytes(64))
+    with pytest.raises(Rejected) as exc:
+        check_valid(forged, T0, 0, 0)
+    assert exc.value.reason == Reason.CRYPTO_BAD_SIGNATURE
+    with pytest.raises(Rejected) as exc:  # expired is checked before the signature
+        check_valid(forged, T0 + 5000, 0, 0)
+    assert exc.value.reason == Reason.SYNC_EXPIRED
+    check_valid(item, T0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"tags": ("x" * 33, "")}, Reason.SYNC_TAG_TOO_LONG),
+        ({"payload": bytes(MAX_PAYLOAD + 1)}, Reason.SYNC_PAYLOAD_TOO_LARGE),
+        ({"ttl_ms": 0}, Reason.SYNC_BAD_EXPIRY),
+    ],
+)
+def test_make_item_refuses_bad_fields(kwargs: dict[str, object], reason: Reason) -> None:
+    args: dict[str, object] = {"tags": ("a", "b"), "payload": b"", "ttl_ms": 1000}
+    args.update(kwargs)
+    with pytest.raises(Rejected) as exc:
+        make_item(KEY, args["tags"], args["payload"], T0, args["ttl_ms"], min_priority=0)  # type: ignore[arg-type]
+    assert exc.value.reason == reason
+
+
+GOOD = make_item(KEY, ("table", "t1"), b"payload bytes", T0, 5000, min_priority=2).encoding
+
+
+@settings(max_examples=150)
+@given(st.binary(max_size=300))
+def test_decode_random_bytes_is_rejected_or_valid(data: bytes) -> None:
+    try:
+        item = decode_item(data)
+    except Rejected:
+        return
+    assert item.encoding == data
+
+
+@settings(max_examples=200)
+@given(st.integers(0, len(GOOD) - 1), st.integers(0, 255), st.integers(0, 3))
+def test_decode_mutated_item(pos: int, byte: int, cut: int) -> None:
+    data = GOOD[:pos] + bytes([byte]) + GOOD[pos + 1 :]
+    data = data[: len(data) - cut]
+    try:
+        item = decode_item(data)
+    except Rejected:
+        return
+    assert item.encoding == data  # canonical: re-encoding gives the same bytes
