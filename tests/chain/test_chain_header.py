@@ -150,5 +150,9 @@ def test_median_time_past_uses_the_last_eleven() -> None:
 def test_display_order_round_trip_and_length_check() -> None:
     h = bytes(range(32))
     assert from_display_hex(display_hex(h)) == h
-    with pytest.raises(Rejected):
+    with pytest.raises(Rejected) as e:
         from_display_hex("00" * 31)
+    assert e.value.reason is Reason.ENCODING_OUT_OF_RANGE
+    with pytest.raises(Rejected) as e:
+        from_display_hex("zz" * 32)
+    assert e.value.reason is Reason.ENCODING_BAD_HEX

@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chipstack.chain.conditions import OpReturn
+from chipstack.chain.header import BlockHeader, hash_meets_target, mine
+from chipstack.chain.merkle import MerkleBranch
 from chipstack.chain.proofs import (
     HeaderChainProof,
     SpvFacts,
@@ -19,6 +22,7 @@ from chipstack.chain.proofs import (
     verify_tx_proof,
 )
 from chipstack.chain.scenario import Scenario, build_scenario
+from chipstack.chain.tx import Tx, TxOut
 from chipstack.errors import Reason, Rejected
 
 
@@ -115,3 +119,36 @@ def test_any_flipped_bit_of_an_spv_proof_fails(data: st.DataObject) -> None:
         return  # refused while decoding: fine
     with pytest.raises(Rejected):
         verify(proof)
+
+
+def test_header_chain_checks_proof_of_work_and_bits_not_only_links() -> None:
+    led = scenario().ledger
+    hc = led.header_chain(2, 4)
+    last = hc.headers[2]
+    # Any nonce whose hash misses the target: linkage alone does not notice it.
+    n = last.nonce + 1
+    while hash_meets_target(last.with_nonce(n).hash(), last.bits):
+        n += 1
+    unmined = HeaderChainProof((*hc.headers[:2], last.with_nonce(n)))
+    with pytest.raises(Rejected) as e:
+        verify_header_chain(unmined, led.params.bits)
+    assert e.value.reason is Reason.CHAIN_POW_FAILED
+    with pytest.raises(Rejected) as e:
+        verify_header_chain(hc, 0x1D00FFFF)
+    assert e.value.reason is Reason.CHAIN_WRONG_BITS
+
+
+def test_a_64_byte_tx_never_passes_as_a_proved_leaf() -> None:
+    # A 64-byte tx hashes like a Merkle inner node (sha256d of 64 bytes); TX-14 refuses it
+    # both when decoding and when verifying a proof built in memory.
+    led = scenario().ledger
+    t64 = Tx((), (TxOut(0, OpReturn(bytes(47))),))
+    assert len(t64.encode()) == 64
+    header = mine(BlockHeader(1, bytes(32), t64.txid, 1, led.params.bits, 0))
+    proof = TxProof(t64, MerkleBranch(0, ()), header)
+    with pytest.raises(Rejected) as e:
+        verify_tx_proof(proof, led.params.bits)
+    assert e.value.reason is Reason.CHAIN_TX_64_BYTES
+    with pytest.raises(Rejected) as e:
+        TxProof.decode(proof.encode())
+    assert e.value.reason is Reason.CHAIN_TX_64_BYTES

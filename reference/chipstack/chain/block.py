@@ -1,6 +1,6 @@
 """Blocks: a header and its transactions; context-free checks; building and mining.
 
-Spec: ``spec/02-chain.md`` section 5 (rules ``[BLOCK-1]`` .. ``[BLOCK-6]``).
+Spec: ``spec/02-chain.md`` section 6 (rules ``[BLOCK-1]`` .. ``[BLOCK-5]``).
 A block is ``header[80] || count || tx*``. Context-free validity
 (:func:`check_block`) covers proof of work, the coinbase position, the
 Merkle root and its mutation check; the ledger adds the contextual rules.
@@ -63,7 +63,7 @@ class Block:
 
 
 def check_block(block: Block, bits: int) -> bytes:
-    """Check everything that needs no other block; return the block hash ([BLOCK-2] .. [BLOCK-5]).
+    """Check everything that needs no other block; return the block hash ([BLOCK-1] .. [BLOCK-3]).
 
     Order: proof of work and bits; at least one tx, a coinbase first and
     only first; each tx's syntax; the Merkle root (mutation first, then

@@ -26,6 +26,7 @@ from chipstack.crypto import PUBLIC_KEY_LEN, PublicKey
 from chipstack.encoding import Reader, Writer, from_hex
 from chipstack.errors import Reason, Rejected, require
 
+#: Kind bytes of the four conditions ([TX-5] .. [TX-9]).
 KIND_KEY: Final = 0x01
 KIND_MULTISIG: Final = 0x02
 KIND_CC: Final = 0x03

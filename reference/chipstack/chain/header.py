@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from chipstack.crypto import sha256d
-from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.encoding import Reader, Writer, decode_exact, from_hex
 from chipstack.errors import Reason, Rejected, require
 
 #: Size of an encoded header ([CHAIN-1]).
@@ -33,8 +33,11 @@ def display_hex(h: bytes) -> str:
 
 
 def from_display_hex(text: str) -> bytes:
-    """Parse an explorer-style (byte-reversed) hash back into internal byte order."""
-    raw = bytes.fromhex(text)
+    """Parse an explorer-style (byte-reversed) hash back into internal byte order.
+
+    Bad hex is ``encoding.bad_hex``, another length ``encoding.out_of_range``.
+    """
+    raw = from_hex(text)
     require(len(raw) == HASH_LEN, Reason.ENCODING_OUT_OF_RANGE, f"hash of {len(raw)} bytes")
     return raw[::-1]
 

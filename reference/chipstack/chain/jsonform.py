@@ -1,6 +1,6 @@
 """The JSON forms of chain objects used by the vector files (bytes as lowercase hex).
 
-Spec: ``spec/02-chain.md`` section 8. Hashes are written in internal byte
+Spec: ``spec/02-chain.md`` section 9. Hashes are written in internal byte
 order (as encoded), never in the reversed explorer order, except in fields
 whose name ends in ``_display``.
 """

@@ -1,6 +1,7 @@
 """The ledger: block tree, best chain by work, UTXO set, notarization finality, proof building.
 
-Spec: ``spec/02-chain.md`` sections 5-7 (``[BLOCK-6]`` .. ``[BLOCK-9]``, ``[NOTARY-9]``).
+Spec: ``spec/02-chain.md`` sections 6-8 (``[BLOCK-4]`` .. ``[BLOCK-8]``, ``[NOTARY-8]``,
+``[NOTARY-9]``).
 Blocks are checked context-free, then against their parent (height,
 median time past, coinbase); the heaviest valid chain is the best chain and
 its UTXO set is kept. A side chain is checked against the UTXO set only
@@ -56,7 +57,7 @@ class TxLocation:
 
 
 class Ledger:
-    """A validating node's view of one chain ([BLOCK-6] .. [BLOCK-9]).
+    """A validating node's view of one chain ([BLOCK-4] .. [BLOCK-8], [NOTARY-8], [NOTARY-9]).
 
     ``cc_validators`` maps an eval code to the function that decides whether
     a CC output may be spent ([UTXO-5]).
@@ -152,7 +153,7 @@ class Ledger:
         """Validate and store ``block``; connect it (reorganizing if needed) when it is the best.
 
         ``now`` (unix seconds), when given, bounds the header time from above
-        ([BLOCK-7]). Raises ``Rejected`` for an invalid block, which is not kept.
+        ([CHAIN-7]). Raises ``Rejected`` for an invalid block, which is not kept.
         """
         block_hash = block.hash
         require(block_hash not in self._entries, Reason.CHAIN_DUPLICATE_BLOCK, "already have it")
@@ -306,7 +307,7 @@ class Ledger:
         )
 
     def apply_notarization(self, n: Notarization) -> None:
-        """Accept a notarization of a best-chain block; that block becomes final ([NOTARY-9])."""
+        """Accept a notarization of a best-chain block; that block becomes final ([NOTARY-8])."""
         facts = verify_notarization(n, self.params.notaries, self.params.chain_id)
         require(facts.height > self.notarized_height, Reason.CHAIN_NOTARY_STALE, "not above last")
         entry = self._entries.get(facts.block_hash)

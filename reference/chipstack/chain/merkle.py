@@ -1,6 +1,6 @@
 """Merkle trees exactly as Bitcoin builds them, branches, and CVE-2012-2459 detection.
 
-Spec: ``spec/02-chain.md`` section 2 (rules ``[MERKLE-1]`` .. ``[MERKLE-7]``).
+Spec: ``spec/02-chain.md`` section 2 (rules ``[MERKLE-1]`` .. ``[MERKLE-6]``).
 A level with an odd number of nodes pairs its last node with itself. Because
 of that, two different transaction lists can share one root (the list with
 its tail duplicated); :func:`compute_root` reports such a *mutated* list,

@@ -1,6 +1,6 @@
 """Notary sets and notarizations: M-of-N signatures that make a block final (Komodo dPoW style).
 
-Spec: ``spec/02-chain.md`` section 6 (rules ``[NOTARY-1]`` .. ``[NOTARY-9]``).
+Spec: ``spec/02-chain.md`` section 7 (rules ``[NOTARY-1]`` .. ``[NOTARY-9]``).
 A notarization names (chain id, height, block hash, MoM, MoM depth, notary
 set id); MoM is the Merkle root of the ``mom_depth`` block hashes ending at
 ``height``. Each notary signs the tagged body; a notarization is valid when
@@ -19,6 +19,7 @@ from chipstack.errors import Reason, Rejected, require
 
 #: Most notaries in a set (and signatures in a notarization) ([NOTARY-1]).
 MAX_NOTARIES = 64
+#: The only notary-set and notarization encoding versions ([NOTARY-5]).
 NOTARY_SET_VERSION = 1
 NOTARIZATION_VERSION = 1
 
@@ -196,7 +197,7 @@ def verify_notarization(n: Notarization, notaries: NotarySet, chain_id: bytes) -
 
 
 def check_notarizes(facts: NotarizationFacts, height: int, block_hash: bytes) -> None:
-    """Reject unless the notarization is of ``block_hash`` at ``height`` ([NOTARY-8])."""
+    """Reject unless the notarization is of ``block_hash`` at ``height`` ([NOTARY-7])."""
     require(
         facts.height == height,
         Reason.CHAIN_NOTARY_WRONG_HEIGHT,

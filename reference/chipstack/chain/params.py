@@ -1,6 +1,6 @@
 """Chain parameters: what every node and light client of one chipstack chain agrees on.
 
-Spec: ``spec/02-chain.md`` section 5 (``[BLOCK-6]``) and section 6.
+Spec: ``spec/02-chain.md`` section 6 (chain parameters) and ``[CHAIN-5]``.
 """
 
 from __future__ import annotations

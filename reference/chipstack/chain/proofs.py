@@ -1,6 +1,6 @@
 """Light-client proofs: TxProof, HeaderChainProof, SpvProof, and one ``verify_*`` for each.
 
-Spec: ``spec/02-chain.md`` section 7 (rules ``[PROOF-1]`` .. ``[PROOF-8]``).
+Spec: ``spec/02-chain.md`` section 8 (rules ``[PROOF-1]`` .. ``[PROOF-6]``).
 A light client trusts only a chain id, a notary set and the chain's fixed
 ``bits``. From an :class:`SpvProof` it learns that a transaction is in a
 block that is an ancestor of (or is) a notarized, hence final, block.
@@ -18,6 +18,7 @@ from chipstack.chain.tx import Tx, check_tx_syntax
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, require
 
+#: The only version of the three proof encodings ([PROOF-1], [PROOF-3], [PROOF-5]).
 PROOF_VERSION = 1
 #: Most headers in a header-chain proof ([PROOF-3]).
 MAX_PROOF_HEADERS = 10_000
@@ -146,8 +147,13 @@ class SpvFacts:
     notarized_height: int
 
 
-def verify_tx_proof(proof: TxProof, bits: int | None = None) -> TxFacts:
-    """Check a tx proof: tx syntax, header proof of work, branch to the root ([PROOF-2])."""
+def verify_tx_proof(proof: TxProof, bits: int) -> TxFacts:
+    """Check a tx proof: tx syntax, header PoW at ``bits``, branch to the root ([PROOF-2]).
+
+    ``bits`` is the chain's fixed difficulty and is required: a header may not
+    choose its own target ([CHAIN-5]). The transaction rules include
+    [TX-14], so a 64-byte Merkle inner node can never pass as a transaction.
+    """
     check_tx_syntax(proof.tx)
     block_hash = check_pow(proof.header, bits)
     txid = proof.tx.txid
@@ -166,7 +172,7 @@ def verify_header_chain(proof: HeaderChainProof, bits: int) -> HeaderChainFacts:
 
 
 def verify_spv_proof(proof: SpvProof, chain_id: bytes, notaries: NotarySet, bits: int) -> SpvFacts:
-    """Check a full SPV proof against what a light client trusts ([PROOF-6], [PROOF-7]).
+    """Check a full SPV proof against what a light client trusts ([PROOF-6]).
 
     Order: the notarization; the header chain; the chain ends at the
     notarized block (``chain.notary_wrong_block``) and fits under its height

@@ -98,7 +98,9 @@ BLOCK_100000 = RealBlock(
 
 #: Block 170: the first block with a transfer (Satoshi to Hal Finney), 2 transactions.
 #: Hash from bitcoinbegins.com/bitcoin-block-170.html; txids and Merkle root as listed in
-#: public Merkle-root test tables (coinbase b1fea524..., transfer f4184fc5...).
+#: public Merkle-root test tables (coinbase b1fea524..., transfer f4184fc5...). Header
+#: fields (version, previous hash, time, bits, nonce) as in the parsed block-170 JSON of
+#: public Bitcoin-library test fixtures (e.g. the Ruby ``bitcoin-ruby`` block specs).
 BLOCK_170 = RealBlock(
     height=170,
     hash_display="00000000d1145790a8694403d4063f323d499e655c83426834d4ce2f8dd4a2ee",
@@ -107,7 +109,12 @@ BLOCK_170 = RealBlock(
         "b1fea52486ce0c62bb442b530a3f0132b826c74e473d1f2c220bfa78111c5082",
         "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16",
     ),
-    source="bitcoinbegins.com block 170 page; public Merkle test tables",
+    source="bitcoinbegins.com block 170 page; public Merkle test tables; library test fixtures",
+    version=1,
+    prev_hash_display="000000002a22cfee1f2c846adbd12b3e183d4f97683f85dad08a79780a84bd55",
+    time=1231731025,
+    bits=0x1D00FFFF,
+    nonce=1889418792,
 )
 
 #: Block 82747: 6 transactions, so level 1 has 3 nodes and duplicates its last one.
@@ -131,4 +138,4 @@ BLOCK_82747 = RealBlock(
 #: Blocks whose Merkle root tests recompute.
 MERKLE_BLOCKS = (GENESIS, BLOCK_170, BLOCK_82747, BLOCK_100000)
 #: Blocks whose header hash tests recompute from the fields.
-HEADER_BLOCKS = (GENESIS, BLOCK_100000)
+HEADER_BLOCKS = (GENESIS, BLOCK_170, BLOCK_100000)

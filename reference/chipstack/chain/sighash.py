@@ -1,13 +1,14 @@
 """The tagged sighash, input signing and witness checks for key and M-of-N conditions.
 
-Spec: ``spec/02-chain.md`` section 3.3 (rules ``[SIGHASH-1]`` .. ``[SIGHASH-5]``).
+Spec: ``spec/02-chain.md`` section 4 (rules ``[SIGHASH-1]`` .. ``[SIGHASH-3]``).
 The message an input's signer commits to is::
 
     chain_id[32] || tx encoded without witnesses || u32 input_index || spent output
 
 and the signature is Ed25519 over ``tagged_hash("chipstack/chain/sighash", message)``.
 Committing to the spent output (amount and condition, as BIP-143 does)
-lets a signature be checked with nothing but the output it spends.
+lets a signature be checked with nothing but the output it spends. The
+amounts of the *other* inputs are not committed (as BIP-143, unlike BIP-341).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from chipstack.crypto import SIGNATURE_LEN, PrivateKey, Tag, tagged_hash
 from chipstack.encoding import Writer
 from chipstack.errors import Reason, Rejected, require
 
+#: Size of a chain id, the first field of every sighash message ([SIGHASH-1]).
 CHAIN_ID_LEN = 32
 
 

@@ -21,8 +21,10 @@ COIN = 100_000_000
 MAX_MONEY = 21_000_000 * COIN
 #: The only transaction version ([TX-1]).
 TX_VERSION = 1
+#: Most inputs, and most outputs, of one transaction ([TX-1]).
 MAX_TX_INPUTS = 10_000
 MAX_TX_OUTPUTS = 10_000
+#: Most witness items of one input, and largest item in bytes ([TX-3]).
 MAX_WITNESS_ITEMS = 32
 MAX_WITNESS_ITEM = 10_000
 #: Largest encoded transaction, in bytes ([TX-1]).

@@ -1,6 +1,7 @@
 """The UTXO set and the rules a transaction must meet against it.
 
-Spec: ``spec/02-chain.md`` section 4 (rules ``[UTXO-1]`` .. ``[UTXO-7]``).
+Spec: ``spec/02-chain.md`` sections 4-5 (rules ``[SIGHASH-1]`` .. ``[SIGHASH-3]``,
+``[UTXO-1]`` .. ``[UTXO-5]``).
 :func:`check_tx_inputs` is the contextual check (inputs exist and are
 unspent, witnesses unlock them, value is conserved, locktime has passed);
 :meth:`UtxoSet.apply` spends and creates outputs and returns undo data.
@@ -63,7 +64,7 @@ def check_tx_inputs(
 ) -> int:
     """Check a non-coinbase transaction against ``view`` for a block at ``height``; return its fee.
 
-    Rules [UTXO-1] .. [UTXO-6]: at least one input; ``locktime <= height``;
+    Rules [TX-12], [UTXO-1] .. [UTXO-3], [UTXO-5]: at least one input; ``locktime <= height``;
     every input unspent in ``view``; each witness unlocks its output; the
     inputs cover the outputs (the difference is the fee).
     """
@@ -104,7 +105,7 @@ Undo = tuple[tuple[tuple[OutPoint, Utxo], ...], tuple[OutPoint, ...]]
 
 
 class UtxoSet:
-    """The set of unspent outputs, keyed by outpoint ([UTXO-7])."""
+    """The set of unspent outputs, keyed by outpoint ([UTXO-1], [UTXO-4])."""
 
     def __init__(self) -> None:
         self._map: dict[OutPoint, Utxo] = {}

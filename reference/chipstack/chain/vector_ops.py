@@ -258,7 +258,10 @@ def _params(obj: JSONDict) -> ChainParams:
 
 
 def op_ledger_replay(i: JSONDict) -> JSONDict:
-    """Start a ledger from ``genesis`` and apply ``steps`` (blocks or notarizations) in order."""
+    """Start a ledger from ``genesis`` and apply ``steps`` (blocks or notarizations) in order.
+
+    A block step may carry ``now``, the node's clock in unix seconds ([CHAIN-7]).
+    """
     ledger = Ledger(_params(i["params"]), Block.decode(hex_field(i, "genesis")))
     statuses: list[str] = []
     steps = i["steps"]
@@ -266,7 +269,9 @@ def op_ledger_replay(i: JSONDict) -> JSONDict:
         raise TypeError("steps must be a list")
     for step in steps:
         if "block" in step:
-            statuses.append(ledger.apply_block(Block.decode(hex_field(step, "block"))).value)
+            now = int_field(step, "now") if "now" in step else None
+            block = Block.decode(hex_field(step, "block"))
+            statuses.append(ledger.apply_block(block, now=now).value)
         else:
             ledger.apply_notarization(Notarization.decode(hex_field(step, "notarization")))
             statuses.append("notarized")

@@ -261,6 +261,21 @@ def _replay_cases(c: Cases, s: Scenario) -> None:
         ["CHAIN-7"],
         ["ledger"],
     )
+    late = _child(b2, 3, [], miner_cond, time=b2.header.time + 7_201)
+    c.invalid(
+        "ledger_replay",
+        {**good, "steps": [*pre, {"block": late.encode().hex(), "now": b2.header.time}]},
+        "time 7201 s ahead of the node's clock",
+        ["CHAIN-7"],
+        ["ledger"],
+    )
+    c.valid(
+        "ledger_replay",
+        {**good, "steps": [*pre, {"block": late.encode().hex(), "now": b2.header.time + 1}]},
+        "time exactly 7200 s ahead of the node's clock",
+        ["CHAIN-7"],
+        ["ledger"],
+    )
     c.invalid(
         "ledger_replay",
         {**good, "steps": [{"block": blocks[2].encode().hex()}]},

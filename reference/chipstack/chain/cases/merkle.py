@@ -11,7 +11,7 @@ from chipstack.chain.cases.common import (
 from chipstack.chain.header import (
     from_display_hex,
 )
-from chipstack.chain.merkle import compute_root, merkle_branch
+from chipstack.chain.merkle import compute_root, merkle_branch, parent
 from chipstack.chain.realdata import (
     BLOCK_82747,
     BLOCK_100000,
@@ -161,6 +161,19 @@ def merkle_cases(ops: Ops) -> list[Case]:
         },
         "last of 5 leaves claiming index 5: a self-paired node as a right child",
         ["MERKLE-5"],
+        ["odd"],
+    )
+    three = synthetic_leaves(3)
+    c.invalid(
+        "branch_verify",
+        {
+            "leaf": three[2].hex(),
+            "index": 1,
+            "siblings": [parent(three[0], three[1]).hex()],
+            "root": compute_root(three)[0].hex(),
+        },
+        "last of 3 leaves, promoted unpaired to level 1 (a tree without MERKLE-2)",
+        ["MERKLE-2", "MERKLE-5"],
         ["odd"],
     )
     enc = br.encode()

@@ -10,13 +10,16 @@ from chipstack.chain.cases.common import (
     failing_nonce,
     scenario,
 )
+from chipstack.chain.conditions import OpReturn
+from chipstack.chain.header import BlockHeader, mine
 from chipstack.chain.jsonform import (
     notary_set_to_json,
 )
-from chipstack.chain.merkle import merkle_branch
+from chipstack.chain.merkle import MerkleBranch, merkle_branch
 from chipstack.chain.notary import NotarySet, sign_notarization
-from chipstack.chain.proofs import HeaderChainProof
+from chipstack.chain.proofs import HeaderChainProof, TxProof
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
+from chipstack.chain.tx import Tx, TxOut
 from chipstack.vectors.model import Case
 
 # -------------------------------------------------------------------- spv
@@ -87,6 +90,25 @@ def spv_cases(ops: Ops) -> list[Case]:
         ["PROOF-2"],
         ["forged"],
     )
+    # Written by hand: the encoder itself refuses a branch this deep.
+    deep = b"\x01" + tp.tx.encode() + bytes(4) + bytes([33]) + bytes(33 * 32) + tp.header.encode()
+    c.invalid(
+        "tx_proof_verify",
+        {"proof": deep.hex(), "bits": bits},
+        "a branch of 33 siblings: longer than any tree (decoder bound)",
+        ["PROOF-1", "MERKLE-6"],
+        ["encoding", "forged"],
+    )
+    # 17 bytes of framing + 47 bytes of data: a 64-byte tx, the size of a Merkle inner node.
+    t64 = Tx((), (TxOut(0, OpReturn(bytes(47))),))
+    h64 = mine(BlockHeader(1, tp.header.hash(), t64.txid, tp.header.time + 1, bits, 0))
+    c.invalid(
+        "tx_proof_verify",
+        {"proof": TxProof(t64, MerkleBranch(0, ()), h64).encode().hex(), "bits": bits},
+        "a 64-byte tx alone in a mined header: could pose as a Merkle inner node (TX-14)",
+        ["PROOF-2", "TX-14"],
+        ["forged"],
+    )
     hc = led.header_chain(2, 4)
     c.valid(
         "header_chain_verify",
@@ -116,6 +138,21 @@ def spv_cases(ops: Ops) -> list[Case]:
         "height 3 missing",
         ["PROOF-4", "CHAIN-6"],
         ["forged"],
+    )
+    unmined = HeaderChainProof((*hc.headers[:2], failing_nonce(hc.headers[2])))
+    c.invalid(
+        "header_chain_verify",
+        {"proof": unmined.encode().hex(), "bits": bits},
+        "linked, but the last header misses its target",
+        ["PROOF-4", "CHAIN-3"],
+        ["forged"],
+    )
+    c.invalid(
+        "header_chain_verify",
+        {"proof": hc.encode().hex(), "bits": 0x1D00FFFF},
+        "checked at other bits",
+        ["PROOF-4", "CHAIN-5"],
+        [],
     )
     c.invalid(
         "header_chain_verify",

@@ -125,6 +125,13 @@ def tx_cases(ops: Ops) -> list[Case]:
     )
     c.invalid(
         "tx_decode",
+        {"encoded": _raw_tx(1, one_in, [_raw_out(1, key_out[:32])])},
+        "key condition with a 31-byte key",
+        ["TX-5"],
+        ["encoding"],
+    )
+    c.invalid(
+        "tx_decode",
         {"encoded": _raw_tx(1, one_in, [_raw_out(1, b"\x05")])},
         "condition kind 0x05",
         ["TX-9"],
