@@ -40,7 +40,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Load ``args.path``; print its id and shape, or the rejection reason (exit 1)."""
     from chipstack.fsm import definition_id, encode_definition, load_definition
 
-    text = Path(args.path).read_text(encoding="utf-8")
+    try:
+        text = Path(args.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.path}: {exc}")
+        return 1
     try:
         d = load_definition(text)
     except Rejected as exc:

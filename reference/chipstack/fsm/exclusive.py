@@ -38,18 +38,26 @@ def _negated(e: Expr) -> Expr | None:
     return None
 
 
+def guard_key(guard: Expr | None) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """Return the encodings of ``guard``'s conjuncts and of the operands of its ``not`` ones.
+
+    Computing this once per guard keeps the pairwise check of [FSM-13]
+    linear in the size of the guards (a definition may hold 256 transitions
+    with guards of thousands of nodes each).
+    """
+    cs = conjuncts(guard)
+    plain = frozenset(encode_expr(c) for c in cs)
+    negated = frozenset(encode_expr(n) for n in map(_negated, cs) if n is not None)
+    return plain, negated
+
+
+def keys_exclusive(
+    a: tuple[frozenset[bytes], frozenset[bytes]], b: tuple[frozenset[bytes], frozenset[bytes]]
+) -> bool:
+    """Return whether two :func:`guard_key` results are syntactically exclusive ([FSM-13])."""
+    return not (a[1].isdisjoint(b[0]) and b[1].isdisjoint(a[0]))
+
+
 def guards_exclusive(a: Expr | None, b: Expr | None) -> bool:
     """Return whether guards ``a`` and ``b`` can never both hold, by [FSM-13]'s syntactic rule."""
-    ca = conjuncts(a)
-    cb = conjuncts(b)
-    plain_a = {encode_expr(c) for c in ca}
-    plain_b = {encode_expr(c) for c in cb}
-    for c in ca:
-        inner = _negated(c)
-        if inner is not None and encode_expr(inner) in plain_b:
-            return True
-    for c in cb:
-        inner = _negated(c)
-        if inner is not None and encode_expr(inner) in plain_a:
-            return True
-    return False
+    return keys_exclusive(guard_key(a), guard_key(b))

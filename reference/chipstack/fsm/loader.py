@@ -11,6 +11,7 @@ whose reason is one of the ``fsm.def_*`` codes.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,7 @@ import yaml
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
 from chipstack.fsm.env import init_env_types, transition_env_types
-from chipstack.fsm.exclusive import guards_exclusive
+from chipstack.fsm.exclusive import guard_key, keys_exclusive
 from chipstack.fsm.expr import (
     BOOL,
     DEFAULT_LIBRARY,
@@ -69,6 +70,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: Bounded ``repr`` for error details: a YAML alias chain can expand a short text
+#: into a structure of billions of items, which a plain ``repr`` would print.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = 80
+_SHORT.maxother = 80
+
+
 def _malformed(detail: str) -> Rejected:
     return Rejected(Reason.FSM_DEF_MALFORMED, detail)
 
@@ -96,13 +105,13 @@ def _list(v: object, where: str) -> list[Any]:
 
 def _str(v: object, where: str) -> str:
     if not isinstance(v, str):
-        raise _malformed(f"{where}: expected a string, got {v!r}")
+        raise _malformed(f"{where}: expected a string, got {_SHORT.repr(v)}")
     return v
 
 
 def _int(v: object, where: str) -> int:
     if type(v) is not int:
-        raise _malformed(f"{where}: expected an integer, got {v!r}")
+        raise _malformed(f"{where}: expected an integer, got {_SHORT.repr(v)}")
     return v
 
 
@@ -132,7 +141,7 @@ def _duration(v: object, where: str) -> int:
         return v
     m = _DURATION.fullmatch(_str(v, where))
     if m is None:
-        raise _malformed(f"{where}: bad duration {v!r}")
+        raise _malformed(f"{where}: bad duration {_SHORT.repr(v)}")
     return int(m.group(1)) * _UNITS[m.group(2)]
 
 
@@ -221,6 +230,8 @@ def definition_from_yaml(text: str) -> d.Definition:
         {"name", "version", "states", "initial", "events", "transitions"},
         {"roles", "params", "variables", "finals", "timeouts", "description", "library"},
     )
+    if "description" in top:
+        _str(top["description"], "description")
     variables = _mapping(top.get("variables") or {}, "variables")
     events = _mapping(top["events"], "events")
     return d.Definition(
@@ -386,11 +397,13 @@ def _check_graph(defn: d.Definition) -> None:
 
 def _check_determinism(defn: d.Definition) -> None:
     """[FSM-13]: transitions sharing (from, on) have pairwise exclusive guards."""
+    keys = [guard_key(t.guard) for t in defn.transitions]
     for i, a in enumerate(defn.transitions):
-        for b in defn.transitions[i + 1 :]:
+        for j in range(i + 1, len(defn.transitions)):
+            b = defn.transitions[j]
             if a.source == b.source and a.on == b.on:
                 require(
-                    guards_exclusive(a.guard, b.guard),
+                    keys_exclusive(keys[i], keys[j]),
                     Reason.FSM_DEF_NONDETERMINISTIC,
                     f"from {a.source} on {a.on}: guards not syntactically exclusive",
                 )

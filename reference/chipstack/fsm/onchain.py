@@ -103,10 +103,15 @@ def marker_output(instance_id: bytes, state_hash: bytes) -> TxOut:
 
 
 def parse_marker(output: TxOut) -> tuple[bytes, bytes]:
-    """Return ``(instance id, state hash)`` of a marker output, or refuse it ([FSM-41])."""
+    """Return ``(instance id, state hash)`` of a marker output, or refuse it ([FSM-41]).
+
+    A marker has amount 0, the CC condition of eval code ``0xe7`` and the
+    65 bytes of data ``"M" || instance id || state hash``.
+    """
     c = output.condition
     ok = (
-        isinstance(c, CCCondition)
+        output.amount == 0
+        and isinstance(c, CCCondition)
         and c.eval_code == EVAL_FSM
         and len(c.data) == 65
         and c.data[:1] == MARKER_PREFIX

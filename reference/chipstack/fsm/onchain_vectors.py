@@ -216,6 +216,14 @@ def _cases() -> list[Case]:
         ("FSM-45",),
         "invalid",
     )
+    c = _Chain()
+    coined = TxOut(1, c.txs[1].outputs[0].condition)
+    add(
+        [c.txs[0], replace(c.txs[1], outputs=(coined, *c.txs[1].outputs[1:]))],
+        "create whose marker output carries an amount (a marker has amount 0)",
+        ("FSM-41", "FSM-43"),
+        "invalid",
+    )
     return cases
 
 

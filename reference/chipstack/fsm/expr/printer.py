@@ -20,6 +20,7 @@ from chipstack.fsm.expr.ast import (
     Name,
     Unary,
     UnaryOp,
+    check_limits,
 )
 
 # Precedence levels, lowest first ([EXPR-19]).
@@ -92,5 +93,9 @@ def _raw(e: Expr) -> str:
 
 
 def to_text(e: Expr) -> str:
-    """Return surface text for ``e`` such that ``parse(to_text(e)) == e`` ([EXPR-24])."""
-    return _text(e, _COND)
+    """Return surface text for ``e`` such that ``parse(to_text(e)) == e`` ([EXPR-24]).
+
+    A tree over the limits of [EXPR-8] is refused with ``fsm.expr_limit``
+    (it could not be parsed back, and printing it recursively is unbounded).
+    """
+    return _text(check_limits(e), _COND)

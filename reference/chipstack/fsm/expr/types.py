@@ -45,7 +45,14 @@ class ListType:
     elem: Type
 
     def __str__(self) -> str:
-        return f"list[{self.elem}]"
+        # Iterative, so that printing a (programmatically built) very deep type
+        # cannot exhaust the Python stack.
+        lists = 1
+        t = self.elem
+        while isinstance(t, ListType):
+            lists += 1
+            t = t.elem
+        return "list[" * lists + t.name + "]" * lists
 
 
 #: Any type of the language.
