@@ -58,6 +58,7 @@ def test_client_lines_and_done() -> None:
         ["bogus"],
         ["item,1"],
         ["item,x,00"],
+        [f"item,\u00b2,{EEE}"],  # a Unicode digit: not a decimal timestamp
         [f"item,1,{EEE}", f"item,1,{EEE}", "seal"],
         ["item,1,abcd", "seal"],
         ["msg,61"],
@@ -74,7 +75,10 @@ def test_errors_exit_non_zero_with_a_reason(lines: list[str]) -> None:
     assert err.startswith("error,") and "." in err.split(",")[1]
 
 
-@pytest.mark.parametrize(("value", "ok"), [("", True), ("0", True), ("4096", True), ("100", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("", True), ("0", True), ("4096", True), ("100", False), ("\u00b2", False)],
+)
 def test_framesizelimit_environment(value: str, ok: bool) -> None:
     status, _, _ = run_lines(["seal"], {"FRAMESIZELIMIT": value})
     assert (status == 0) is ok

@@ -120,3 +120,26 @@ def test_decode_mutated_item(pos: int, byte: int, cut: int) -> None:
     except Rejected:
         return
     assert item.encoding == data  # canonical: re-encoding gives the same bytes
+
+
+def test_every_truncation_is_rejected_as_truncated() -> None:
+    for cut in range(len(GOOD)):
+        with pytest.raises(Rejected) as exc:
+            decode_item(GOOD[:cut])
+        assert exc.value.reason == Reason.ENCODING_TRUNCATED, cut
+
+
+def test_non_minimal_length_is_rejected() -> None:
+    # tag1 "table" has length byte 0x05 at offset 17; 0xfd 0x05 0x00 says the same, longer
+    data = GOOD[:17] + b"\xfd\x05\x00" + GOOD[18:]
+    with pytest.raises(Rejected) as exc:
+        decode_item(data)
+    assert exc.value.reason == Reason.ENCODING_NON_MINIMAL_COMPACTSIZE
+
+
+def test_tag_arguments_of_make_item() -> None:
+    one = make_item(KEY, "chat", b"x", T0, min_priority=0)
+    assert (one.tag1, one.tag2) == ("chat", "")  # a string is one tag, not its letters
+    assert make_item(KEY, ["chat"], b"x", T0, min_priority=0) == one
+    with pytest.raises(ValueError):
+        make_item(KEY, ["a", "b", "c"], b"x", T0, min_priority=0)

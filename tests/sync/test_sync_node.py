@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import make_item
-from chipstack.sync.node import Accepted, Close, Node, Output, Send
+from chipstack.sync.node import Accepted, Close, Node, Output, Send, sign_challenge
 from chipstack.sync.params import NodeParams
 from chipstack.sync.wire import (
     Auth,
     Bye,
     Have,
+    Hello,
     Items,
     Recon,
     Want,
@@ -205,3 +210,90 @@ def test_server_session_is_freed_and_new_sessions_are_rate_limited() -> None:
     assert p.nodes["b"].stats.rejected["sync.rate_limited"] == 1
     p.nodes["b"].tick(T0 + PARAMS.recon_timeout_ms + 1)
     assert server_side.server is None  # the snapshot is released
+
+
+def _make_ready(node: Node, pid: str, key: PrivateKey) -> None:
+    """Complete a handshake with ``node`` by hand, as the peer ``pid`` holding ``key``."""
+    hello = node.connect(T0, pid)[0]
+    assert isinstance(hello, Send)
+    challenge = decode_message(hello.data)
+    assert isinstance(challenge, Hello)
+    net = node.params.network_id
+    node.receive(T0, pid, encode_message(Hello(1, net, key.public_key.raw, bytes(32))))
+    node.receive(T0, pid, encode_message(Auth(sign_challenge(key, net, challenge.challenge))))
+    assert pid in node.ready_peers()
+
+
+def _wants(outs: list[Output], pid: str) -> list[bytes]:
+    return [i for o in outs if isinstance(o, Send) and o.peer == pid
+            for m in [decode_message(o.data)] if isinstance(m, Want) for i in m.ids]
+
+
+def test_forged_copy_is_refetched_from_another_announcer() -> None:
+    n = Node(PrivateKey.from_label("n"), PARAMS, random.Random(3))
+    _make_ready(n, "h", PrivateKey.from_label("h"))
+    _make_ready(n, "g", PrivateKey.from_label("g"))
+    item = make_item(AUTHOR, ("t", "u"), b"x", T0, min_priority=2)
+    n.receive(T0, "h", encode_message(Have((item.id,))))
+    n.receive(T0, "g", encode_message(Have((item.id,))))
+    assert _wants(n.tick(T0 + PARAMS.have_delay_ms), "h") == [item.id]  # first announcer
+    forged = type(item)(item.timestamp, item.expiry, item.tag1, item.tag2, None, item.author,
+                        item.payload, item.nonce, bytes(64))  # same id, bad signature
+    outs = n.receive(T0 + 200, "h", encode_message(Items((forged,))))
+    assert any(isinstance(o, Close) and o.peer == "h" for o in outs)
+    assert _wants(outs, "g") == [item.id]  # asked the other announcer at once
+    outs = n.receive(T0 + 300, "g", encode_message(Items((item,))))
+    assert any(isinstance(o, Accepted) and o.item == item for o in outs)
+    assert n._sources == {} and n._fetching == {}  # nothing left behind
+
+
+def test_refused_fetched_item_leaves_no_fetch_state() -> None:
+    n = Node(PrivateKey.from_label("n"), PARAMS, random.Random(3))
+    _make_ready(n, "h", PrivateKey.from_label("h"))
+    _make_ready(n, "g", PrivateKey.from_label("g"))
+    dead = make_item(AUTHOR, ("t", "u"), b"old", T0 - 10_000, 5_000, min_priority=2)
+    n.receive(T0, "h", encode_message(Have((dead.id,))))
+    n.receive(T0, "g", encode_message(Have((dead.id,))))
+    assert _wants(n.tick(T0 + PARAMS.have_delay_ms), "h") == [dead.id]
+    outs = n.receive(T0 + 200, "h", encode_message(Items((dead,))))
+    assert n.stats.rejected["sync.expired"] == 1 and not any(isinstance(o, Close) for o in outs)
+    assert n._sources == {} and n._fetching == {}
+    assert n.receive(T0 + 300, "g", encode_message(Have((dead.id,)))) == []  # remembered
+
+
+def test_publishing_a_stored_item_again_changes_nothing() -> None:
+    p = Pair()
+    p.connect()
+    item = make_item(AUTHOR, ("t", "u"), b"x", T0, min_priority=2)
+    first = p.nodes["a"].publish(T0, item)
+    assert [o for o in first if isinstance(o, Accepted)] == [Accepted(item, None)]
+    assert p.nodes["a"].publish(T0 + 1, item) == []
+    assert p.nodes["a"].stats.accepted == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"recon_frame_limit": 0}, {"recon_frame_limit": 4095}, {"recon_frame_limit": 2**20 + 1},
+     {"network_id": b"x"}, {"tick_interval_ms": 0}],
+)
+def test_params_the_node_cannot_honour_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        replace(NodeParams(), **changes)  # type: ignore[arg-type]
+
+
+POOL = [make_item(AUTHOR, ("pool", str(i % 4)), bytes([i]) * (1 + i % 50), T0 - 5000 + 37 * i,
+                  min_priority=2) for i in range(60)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "both"]), min_size=len(POOL), max_size=len(POOL)))
+def test_two_nodes_reconcile_random_sets_to_their_union(where: list[str]) -> None:
+    p = Pair()
+    p.connect()
+    for item, w in zip(POOL, where, strict=True):
+        for name in ("a", "b"):
+            if w in (name, "both"):
+                p.nodes[name].store.add(item)
+    p.run(T0, T0 + 2 * PARAMS.reconcile_interval_ms + PARAMS.fetch_timeout_ms)
+    assert p.nodes["a"].store.ids() == p.nodes["b"].store.ids() == {it.id for it in POOL}
+    assert p.closed == []

@@ -84,3 +84,11 @@ def test_store_stays_bounded_under_valid_spam() -> None:
         store = sim.nodes[i].store
         assert len(store) <= 300 and store.bytes_used <= 150_000
     assert max(len(sim.nodes[i].store) for i in sim.honest_online()) > 100  # spam did arrive
+
+
+def test_links_without_jitter_work() -> None:
+    sim = Simulator(SimConfig(nodes=4, degree=3, jitter_ms=0.0, seed=17, params=PARAMS))
+    sim.run_until(1500)
+    _publish_burst(sim, 3, [0])
+    sim.run_until(1500 + INTERVAL)
+    assert _everywhere(sim)

@@ -85,10 +85,97 @@ def test_cli_node_runs_and_dials(capsys: object) -> None:
             port = net[0].port
             code = await asyncio.to_thread(
                 main, ["node", "--listen", "127.0.0.1:0", "--peer", f"127.0.0.1:{port}",
-                       "--duration", "1.0", "--publish-every", "0.2"])
+                       "--duration", "2.0", "--publish-every", "0.2"])  # slack for a slow CI
             assert len(net[0].node.store) >= 1  # the CLI node's items reached the spawned node
             return code
 
     assert asyncio.run(asyncio.wait_for(scenario(), 30)) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "listening on 127.0.0.1:" in out
+
+
+def test_tcp_challenges_come_from_the_os_not_the_seeded_rng() -> None:
+    import random
+
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.node import Node, Send
+    from chipstack.sync.tcp import TcpNode
+    from chipstack.sync.wire import Hello, decode_message
+
+    def challenge(node: Node) -> bytes:
+        hello = node.connect(0, 1)[0]
+        assert isinstance(hello, Send)
+        msg = decode_message(hello.data)
+        assert isinstance(msg, Hello)
+        return msg.challenge
+
+    key = PrivateKey.from_label("same")
+    plain = [challenge(Node(key, FAST, random.Random(0))) for _ in range(2)]
+    assert plain[0] == plain[1]  # the sans-IO core is deterministic by default ...
+    tcp = [challenge(TcpNode(Node(key, FAST, random.Random(0))).node) for _ in range(2)]
+    assert tcp[0] != tcp[1]  # ... the transport is not ([SYNC-23])
+
+
+def test_oversize_frame_gets_bye_and_close_and_connections_are_capped() -> None:
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.node import Node
+    from chipstack.sync.params import MAX_MESSAGE
+    from chipstack.sync.tcp import TcpNode
+    from chipstack.sync.wire import Bye, Hello, decode_message
+
+    async def frames(reader: asyncio.StreamReader) -> list[bytes]:
+        out: list[bytes] = []
+        while True:
+            try:
+                header = await reader.readexactly(4)
+            except asyncio.IncompleteReadError:
+                return out
+            out.append(await reader.readexactly(int.from_bytes(header, "little")))
+
+    async def scenario() -> None:
+        node = TcpNode(Node(PrivateKey.from_label("capped"), FAST), max_connections=1)
+        await node.start()
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", node.port)
+            writer.write((MAX_MESSAGE + 1).to_bytes(4, "little"))
+            got = [decode_message(f) for f in await asyncio.wait_for(frames(reader), 10)]
+            assert isinstance(got[0], Hello) and got[1:] == [Bye("encoding.over_length")]
+            writer.close()
+
+            first = await asyncio.open_connection("127.0.0.1", node.port)
+            hello = await asyncio.wait_for(first[0].readexactly(4), 10)  # served
+            assert int.from_bytes(hello, "little") > 0
+            second = await asyncio.open_connection("127.0.0.1", node.port)
+            assert await asyncio.wait_for(frames(second[0]), 10) == []  # closed at once
+            second[1].close()
+            try:
+                await node.dial("127.0.0.1", node.port)
+                raise AssertionError("a dial over the cap must fail")
+            except ConnectionError:
+                pass
+            first[1].close()
+        finally:
+            await node.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_failed_start_leaves_nothing_running() -> None:
+    from chipstack.sync.spawn import Network
+
+    class NoPatience(Network):
+        async def start(self, timeout_s: float = 10.0) -> None:
+            await super().start(timeout_s=0.0)  # the handshakes cannot be done yet
+
+    async def scenario() -> None:
+        net = NoPatience(3, FAST, seed=4)
+        try:
+            async with net:
+                raise AssertionError("start must time out")
+        except TimeoutError:
+            pass
+        for n in net.nodes:
+            assert n._server is not None and not n._server.is_serving()
+            assert not n._tasks and not n._handlers and not n._writers
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))

@@ -93,3 +93,13 @@ def test_fuzz_mutated(enc: bytes, data: st.DataObject) -> None:
     except Rejected:
         return
     assert encode_message(msg) == mutated
+
+
+@pytest.mark.parametrize("enc", ENCODED, ids=lambda e: f"type{e[0]:02x}")
+def test_every_truncation_is_rejected_as_truncated(enc: bytes) -> None:
+    # every message is self-delimiting (fixed fields and length prefixes), so no proper
+    # prefix of a valid encoding is itself a message ([SYNC-21])
+    for cut in range(len(enc)):
+        with pytest.raises(Rejected) as exc:
+            decode_message(enc[:cut])
+        assert exc.value.reason == Reason.ENCODING_TRUNCATED, cut

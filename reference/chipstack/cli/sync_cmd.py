@@ -12,6 +12,7 @@ import dataclasses
 import time
 
 from chipstack.crypto import sha256
+from chipstack.sync.params import NodeParams
 
 
 def _hostport(text: str) -> tuple[str, int]:
@@ -32,16 +33,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds")
     p.set_defaults(func=_node)
     q = subparsers.add_parser("net", help="spawn a local sync network and print live figures")
-    q.add_argument("--nodes", type=int, default=5)
+    q.add_argument("--nodes", type=_positive, default=5)
     q.add_argument("--rate", type=float, default=100.0, help="items published per second")
     q.add_argument("--payload", type=int, default=256, help="payload bytes per item")
     q.add_argument("--duration", type=float, default=10.0, help="seconds to run")
     q.set_defaults(func=_net)
 
 
-def _params(network: str) -> object:
-    from chipstack.sync.params import NodeParams
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
+
+def _params(network: str) -> NodeParams:
     if not network:
         return NodeParams()
     return dataclasses.replace(NodeParams(), network_id=sha256(network.encode("utf-8")))
@@ -57,18 +63,16 @@ async def _run_node(args: argparse.Namespace) -> int:
 
     from chipstack.crypto import PrivateKey
     from chipstack.sync.node import Node
-    from chipstack.sync.params import NodeParams
     from chipstack.sync.tcp import TcpNode
 
     params = _params(args.network)
-    assert isinstance(params, NodeParams)
     node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
     await node.start()
     print(f"listening on {node.host}:{node.port} as {node.node.node_key.hex()}", flush=True)
     for host, port in args.peer:
         try:
             await node.dial(host, port)
-        except OSError as exc:
+        except (OSError, TimeoutError) as exc:
             print(f"cannot reach {host}:{port}: {exc}", flush=True)
 
     async def printer() -> None:

@@ -173,7 +173,7 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
 
 def make_item(
     key: PrivateKey,
-    tags: tuple[str, str] | list[str],
+    tags: tuple[str, str] | list[str] | str,
     payload: bytes,
     timestamp: int,
     ttl_ms: int = 3_600_000,
@@ -182,9 +182,13 @@ def make_item(
 ) -> Item:
     """Build, mine and sign an item with priority at least ``min_priority``.
 
-    ``tags`` is ``(tag1, tag2)``; a single-tag list gets an empty second tag.
+    ``tags`` is ``(tag1, tag2)``; a single tag (a one-element list, or a plain string)
+    gets an empty second tag. More than two tags is a ``ValueError``.
     """
-    tag1, tag2 = [*tags, "", ""][:2]
+    tag_list = [tags] if isinstance(tags, str) else list(tags)
+    if len(tag_list) > 2:
+        raise ValueError(f"an item has at most two tags, got {len(tag_list)}")
+    tag1, tag2 = [*tag_list, "", ""][:2]
     unsigned = Item(
         timestamp, timestamp + ttl_ms, tag1, tag2, destination, key.public_key.raw, payload, 0, b""
     )

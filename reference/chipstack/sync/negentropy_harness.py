@@ -35,7 +35,7 @@ def frame_size_limit_from_env(env: Mapping[str, str]) -> int:
     raw = env.get("FRAMESIZELIMIT", "").strip()
     if not raw:
         return 0
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # str.isdigit alone accepts e.g. "²"
         raise _bad(f"FRAMESIZELIMIT={raw!r} is not a decimal integer")
     return int(raw)
 
@@ -72,7 +72,7 @@ class Harness:
         if cmd == "item":
             if self.session is not None:
                 raise _bad("item after seal")
-            if len(fields) != 3 or not fields[1].isdigit():
+            if len(fields) != 3 or not (fields[1].isascii() and fields[1].isdigit()):
                 raise _bad(f"bad item line {line!r}")
             self.items.append((int(fields[1]), from_hex(fields[2])))
         elif cmd == "seal":

@@ -1,8 +1,10 @@
 """The sync node: a sans-IO state machine fed ``(now, peer, bytes)`` and ``tick(now)``.
 
-Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-36]``.
+Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-34]``.
 The node never reads a clock, never does IO and draws randomness only from the
-``random.Random`` it is given, so the same inputs give the same outputs. Every
+``random.Random`` it is given (and, for handshake challenges, from
+:attr:`Node.challenge_source`, which a real transport points at the OS's secure
+generator), so the same inputs give the same outputs. Every
 call returns a list of outputs for the driver (simulator or TCP transport):
 
 * :class:`Send` - bytes to write to a peer,
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, deque
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from chipstack.crypto import PrivateKey, PublicKey, Tag
@@ -45,6 +47,7 @@ from chipstack.sync.wire import (
     encode_message,
 )
 
+#: How the driver names a connection (any hashable: an int over TCP, an index in the simulator).
 PeerId = Hashable
 
 #: Misbehaviour points per rejection reason ([SYNC-34]); unlisted reasons cost ``ban_score``.
@@ -92,6 +95,7 @@ class Accepted:
     peer: PeerId | None
 
 
+#: Everything a node call may return for its driver to act on.
 Output = Send | Close | Accepted
 
 
@@ -219,12 +223,17 @@ class Node:
         self._client: _ClientSession | None = None
         self._next_recon = 0
         self._session_counter = 0
+        #: Where HELLO challenges come from ([SYNC-23]). The default draws from ``rng`` so
+        #: that simulations are reproducible; a real transport must replace it with a
+        #: cryptographically secure source (``TcpNode`` uses ``os.urandom``), since
+        #: predictable challenges let a peer replay another node's AUTH.
+        self.challenge_source: Callable[[], bytes] = lambda: self.rng.randbytes(32)
 
     # -- connection lifecycle -----------------------------------------------------------
 
     def connect(self, now: int, peer: PeerId) -> list[Output]:
         """A connection to ``peer`` opened (either direction): send HELLO ([SYNC-24])."""
-        p = _Peer(peer, now, self.rng.randbytes(32), self.params)
+        p = _Peer(peer, now, self.challenge_source(), self.params)
         self.peers[peer] = p
         hello = Hello(PROTOCOL_VERSION, self.params.network_id, self.node_key, p.challenge)
         return [self._send(peer, hello)]
@@ -249,6 +258,7 @@ class Node:
         """Publish several items, pushed together (one ITEMS message per peer).
 
         Raises :class:`Rejected` at the first invalid item; the ones before it are published.
+        An item already in the store is skipped (no second :class:`Accepted`, no push).
         """
         p = self.params
         out: list[Output] = []
@@ -256,6 +266,8 @@ class Node:
         self.store.purge_expired(now)
         try:
             for item in items:
+                if item.id in self.store:
+                    continue
                 check_valid(item, now, p.min_priority, p.max_clock_skew_ms)
                 self._seen.add(item.id)
                 for evicted in self.store.add(item):
@@ -379,6 +391,7 @@ class Node:
             iid = item.id
             p.known.add(iid)
             fetch = self._fetching.pop(iid, None)
+            alternatives = self._sources.pop(iid, None) if fetch is not None else None
             if fetch is not None:
                 self._release(fetch[0])
                 if iid in self._via_have and item.author in p.pruned:
@@ -400,6 +413,9 @@ class Node:
                 if exc.reason in (Reason.SYNC_LOW_PRIORITY, Reason.SYNC_EXPIRED,
                                   Reason.SYNC_STORE_FULL):
                     self._seen.add(iid)  # the same id can never become acceptable
+                elif alternatives and exc.reason == Reason.CRYPTO_BAD_SIGNATURE:
+                    # the id does not cover the signature: another copy may be genuine
+                    self._refetch(now, iid, alternatives, p.pid, out)
                 if self._penalize(now, p, exc.reason, out):
                     return
                 continue
@@ -409,6 +425,16 @@ class Node:
             self.stats.accepted += 1
             out.append(Accepted(item, p.pid))
             self._propagate(item, p.pid, pushes, own=False)
+
+    def _refetch(self, now: int, iid: bytes, sources: list[PeerId], bad: PeerId,
+                 out: list[Output]) -> None:
+        """Ask the first other live source for ``iid``; keep the rest as alternatives."""
+        live = [pid for pid in sources if pid != bad and pid in self.peers
+                and self.peers[pid].ready]
+        if live:
+            if len(live) > 1:
+                self._sources[iid] = live[1:]
+            self._request(now, self.peers[live[0]], [iid], out)
 
     def _on_have(self, now: int, p: _Peer, ids: Iterable[bytes], out: list[Output],
                  announced: bool = False) -> None:

@@ -1,7 +1,7 @@
 """Protocol constants and the tunable parameters of a node, in one place.
 
 Spec: ``spec/01-sync.md`` sections "Items" (limits ``[SYNC-1]`` .. ``[SYNC-9]``)
-and "Node parameters". Constants here are protocol-wide: every node of every
+and 3.1 "Behaviour" (defaults). Constants here are protocol-wide: every node of every
 network uses the same value. :class:`NodeParams` holds what a deployment may tune.
 """
 
@@ -29,6 +29,8 @@ MAX_IDS_PER_MESSAGE = 4096
 MAX_ITEMS_PER_MESSAGE = 256
 #: Largest reconciliation frame carried in one RECON message ([SYNC-22]).
 MAX_RECON_FRAME = 1024 * 1024
+#: Smallest Negentropy frame size limit a node may use ([NEG-19]).
+MIN_RECON_FRAME_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class NodeParams:
     """Everything a deployment may tune about a node; every field has a documented default.
 
     Times are in milliseconds. The defaults suit a LAN/WAN network of tens to
-    hundreds of nodes with 50-200 ms links; ``spec/01-sync.md`` "Node parameters"
+    hundreds of nodes with 50-200 ms links; ``spec/01-sync.md`` section 3.1
     restates them.
     """
 
@@ -63,7 +65,9 @@ class NodeParams:
     #: Items younger than this (by timestamp) are left out of reconciliation: pushes are
     #: still delivering them ([SYNC-31]).
     recon_grace_ms: int = 1_000
-    #: Negentropy frame size limit (0 = unlimited) for sessions this node starts.
+    #: Negentropy frame size limit for the frames this node produces, as client and as
+    #: server: 4096 .. ``MAX_RECON_FRAME`` (a RECON frame must fit the wire bound, so the
+    #: Negentropy "no limit" value 0 is refused here) ([SYNC-22], [NEG-19]).
     recon_frame_limit: int = 60_000
     #: A session with no answer for this long is abandoned.
     recon_timeout_ms: int = 5_000
@@ -89,3 +93,17 @@ class NodeParams:
     ban_score: int = 100
     #: How long a disconnected misbehaving node key is refused.
     ban_ms: int = 600_000
+
+    def __post_init__(self) -> None:
+        """Refuse settings the node cannot honour (``ValueError``: a configuration error).
+
+        A frame size limit outside 4096 .. ``MAX_RECON_FRAME`` would let the node build a
+        RECON frame the wire cannot carry ([SYNC-22]); the network id is 32 bytes.
+        """
+        if len(self.network_id) != 32:
+            raise ValueError(f"network_id must be 32 bytes, got {len(self.network_id)}")
+        if not MIN_RECON_FRAME_LIMIT <= self.recon_frame_limit <= MAX_RECON_FRAME:
+            raise ValueError(f"recon_frame_limit must be in {MIN_RECON_FRAME_LIMIT} .. "
+                             f"{MAX_RECON_FRAME}, got {self.recon_frame_limit}")
+        if self.tick_interval_ms <= 0 or self.reconcile_interval_ms <= 0:
+            raise ValueError("tick_interval_ms and reconcile_interval_ms must be positive")

@@ -52,7 +52,10 @@ class Network:
         return sorted(links)
 
     async def start(self, timeout_s: float = 10.0) -> None:
-        """Start every node, connect them, and wait until every handshake is done."""
+        """Start every node, connect them, and wait until every handshake is done.
+
+        Raises ``TimeoutError`` if the handshakes take longer than ``timeout_s``.
+        """
         for node in self.nodes:
             await node.start()
         links = self._links()
@@ -76,7 +79,11 @@ class Network:
             await node.close()
 
     async def __aenter__(self) -> Network:
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:  # a failed start must not leave servers and tasks behind
+            await self.close()
+            raise
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

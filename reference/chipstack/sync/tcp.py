@@ -2,10 +2,11 @@
 
 Spec: ``spec/01-sync.md`` rule ``[SYNC-21]`` (framing). Every message travels as
 a frame: a u32 little-endian length, then the message bytes; a frame longer
-than ``MAX_MESSAGE`` closes the connection. The transport owns the clock
-(wall-clock milliseconds) and calls ``tick`` every ``tick_interval_ms``. A peer
-whose unsent output exceeds ``MAX_WRITE_BUFFER`` is too slow and is dropped,
-so memory stays bounded.
+than ``MAX_MESSAGE`` closes the connection (after a BYE ``encoding.over_length``).
+The transport owns the clock (wall-clock milliseconds) and calls ``tick`` every
+``tick_interval_ms``; it draws handshake challenges from ``os.urandom``. A peer
+whose unsent output exceeds ``MAX_WRITE_BUFFER`` is too slow and is dropped, and
+at most ``max_connections`` connections are open at once, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -13,18 +14,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import os
 import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, cast
 
+from chipstack.errors import Reason
 from chipstack.sync.item import Item, make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
 from chipstack.sync.params import MAX_MESSAGE
+from chipstack.sync.wire import Bye, encode_message
 
 #: Unsent bytes allowed per connection before it is dropped as too slow.
 MAX_WRITE_BUFFER = 16 * 1024 * 1024
 #: Items buffered per subscriber; older ones are dropped when it falls behind.
 SUBSCRIBER_QUEUE = 10_000
+#: Default bound on open connections (accepted and dialled) per node.
+MAX_CONNECTIONS = 128
+#: Default time allowed for a dial to connect, in seconds.
+DIAL_TIMEOUT_S = 10.0
+
+
+def _secure_challenge() -> bytes:
+    return os.urandom(32)
 
 
 def now_ms() -> int:
@@ -33,16 +45,24 @@ def now_ms() -> int:
 
 
 class TcpNode:
-    """One node listening on ``host:port`` (0 = any free port) and dialling peers."""
+    """One node listening on ``host:port`` (0 = any free port) and dialling peers.
 
-    def __init__(self, node: Node, host: str = "127.0.0.1", port: int = 0) -> None:
+    Connections beyond ``max_connections`` are closed at once (an accepted one) or
+    refused with ``ConnectionError`` (a dial).
+    """
+
+    def __init__(self, node: Node, host: str = "127.0.0.1", port: int = 0,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.node = node
+        node.challenge_source = _secure_challenge
         self.host = host
         self.port = port
+        self.max_connections = max_connections
         self._server: asyncio.Server | None = None
         self._writers: dict[int, asyncio.StreamWriter] = {}
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handlers: set[asyncio.Task[Any]] = set()  # accepted connections (asyncio's tasks)
         self._subscribers: list[tuple[str | None, asyncio.Queue[Item]]] = []
         self.delivered = 0
 
@@ -58,7 +78,12 @@ class TcpNode:
         self._spawn(self._ticker())
 
     async def close(self) -> None:
-        """Stop listening, close every connection and stop every task."""
+        """Stop listening, close every connection and stop every task.
+
+        Dialled connections and the ticker are cancelled. Accepted connections run in
+        tasks asyncio owns (it would log them as errors if cancelled): they end by
+        themselves once their socket is closed, and are awaited for at most 5 seconds.
+        """
         if self._server is not None:
             self._server.close()
         for w in list(self._writers.values()):
@@ -68,12 +93,16 @@ class TcpNode:
         for t in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
+        if self._handlers:
+            await asyncio.wait(list(self._handlers), timeout=5.0)
         if self._server is not None:
             await self._server.wait_closed()
 
-    async def dial(self, host: str, port: int) -> None:
-        """Open a connection to a peer."""
-        reader, writer = await asyncio.open_connection(host, port)
+    async def dial(self, host: str, port: int, timeout_s: float = DIAL_TIMEOUT_S) -> None:
+        """Open a connection to a peer (``TimeoutError`` after ``timeout_s`` seconds)."""
+        if len(self._writers) >= self.max_connections:
+            raise ConnectionError(f"already {len(self._writers)} connections")
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
         self._spawn(self._serve(reader, writer))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -82,6 +111,13 @@ class TcpNode:
         task.add_done_callback(self._tasks.discard)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
+        if len(self._writers) >= self.max_connections:
+            writer.close()
+            return
         await self._serve(reader, writer)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -92,7 +128,9 @@ class TcpNode:
             while pid in self._writers:
                 header = await reader.readexactly(4)
                 length = int.from_bytes(header, "little")
-                if length > MAX_MESSAGE:
+                if length > MAX_MESSAGE:  # [SYNC-21]
+                    bye = encode_message(Bye(Reason.ENCODING_OVER_LENGTH.value))
+                    writer.write(len(bye).to_bytes(4, "little") + bye)
                     break
                 data = await reader.readexactly(length)
                 self._apply(self.node.receive(now_ms(), pid, data))
@@ -142,9 +180,12 @@ class TcpNode:
 
     # -- the easy API ---------------------------------------------------------------
 
-    async def publish(self, tags: tuple[str, str] | list[str], payload: bytes,
+    async def publish(self, tags: tuple[str, str] | list[str] | str, payload: bytes,
                       ttl_ms: int = 3_600_000, destination: bytes | None = None) -> Item:
-        """Make (mine, sign) an item with this node's key and publish it."""
+        """Make (mine, sign) an item with this node's key and publish it.
+
+        ``tags`` as in :func:`~chipstack.sync.item.make_item` (one or two tags).
+        """
         item = make_item(self.node.key, tags, payload, now_ms(), ttl_ms, destination,
                          self.node.params.min_priority)
         self.publish_item(item)

@@ -363,6 +363,30 @@ def _item_cases() -> list[Case]:
                                         "items": [a.encoding.hex(), b.encoding.hex(),
                                                   c.encoding.hex()]},
                   "byte limit holds exactly two items", ("SYNC-12", "SYNC-13"), expect="valid"))
+    # cases added later go last, so that earlier case ids stay stable
+    add(make_case(ops, "item_decode", {"encoded": (enc[:17] + b"\xfd\x01\x00" + enc[18:]).hex()},
+                  "tag length as a non-minimal CompactSize", ("SYNC-5",), expect="invalid"))
+    add(make_case(ops, "store_insert", {"max_items": 10, "max_bytes": a.size - 1, "now": _T0,
+                                        "items": [a.encoding.hex()]},
+                  "an item larger than the byte capacity is refused", ("SYNC-13",),
+                  expect="valid"))
+    if lo is not None:
+        # the newcomer outranks the first item that would go but not the second: refused,
+        # and nothing is evicted
+        top = max((a, b, c), key=lambda i: (i.priority, i.timestamp, i.id))
+        mid = _mk(4, b"m" * 40, ts=_T0 + 3, prio=lo.priority + 1)
+        k = 0
+        while (mid.priority, mid.timestamp, mid.id) >= (top.priority, top.timestamp, top.id):
+            k += 1
+            mid = _mk(4, b"m" * 40 + k.to_bytes(2, "big"), ts=_T0 + 3, prio=lo.priority + 1)
+        assert lo.priority < mid.priority and mid.size > lo.size  # both would have to go
+        add(make_case(ops, "store_insert", {"max_items": 10, "max_bytes": lo.size + top.size,
+                                            "now": _T0, "items": [lo.encoding.hex(),
+                                                                  top.encoding.hex(),
+                                                                  mid.encoding.hex()]},
+                      f"priorities {lo.priority} and {top.priority} stored; a {mid.size}-byte "
+                      f"item of priority {mid.priority} would need both to go: refused",
+                      ("SYNC-13",), expect="valid"))
     return cases
 
 

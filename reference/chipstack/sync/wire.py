@@ -35,6 +35,7 @@ from chipstack.sync.params import (
     MAX_RECON_FRAME,
 )
 
+#: Length of an item id (a tagged SHA-256 hash).
 ID_LEN = 32
 #: Longest reason text in BYE.
 MAX_BYE_REASON = 64
@@ -132,6 +133,7 @@ class Graft:
     author: bytes
 
 
+#: Any node-protocol message ([SYNC-20]).
 Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft
 
 

@@ -228,7 +228,9 @@ class Simulator:
             return
         if self._blocked(src, dst):
             return
-        delay = self._latency[link] + self.rng.expovariate(1.0 / self.config.jitter_ms)
+        delay = self._latency[link]
+        if self.config.jitter_ms > 0:
+            delay += self.rng.expovariate(1.0 / self.config.jitter_ms)
         if self.config.loss and self.rng.random() < self.config.loss:
             if self.config.loss_mode == "drop":
                 return
