@@ -54,7 +54,7 @@ def child(
 def spend_genesis(ledger: Ledger, to: PrivateKey, amount: int) -> Tx:
     cb = ledger.block_at(0).txs[0]
     tx = Tx((TxIn(cb.outpoint(0)),), (TxOut(amount, KeyCondition(to.public_key)),))
-    return sign_input(tx, 0, cb.outputs[0], ledger.params.chain_id, [MINER])
+    return sign_input(tx, 0, [cb.outputs[0]], ledger.params.chain_id, [MINER])
 
 
 def test_mining_extends_the_chain_and_the_utxo_set() -> None:
@@ -115,7 +115,7 @@ def test_failed_reorganization_restores_the_old_chain() -> None:
     bogus = sign_input(
         Tx((TxIn(tx.outpoint(0)),), (TxOut(COIN, OTHER),)),
         0,
-        tx.outputs[0],
+        [tx.outputs[0]],
         led.params.chain_id,
         [ALICE],
     )
@@ -215,7 +215,7 @@ def test_chained_spend_inside_one_block() -> None:
     t2 = sign_input(
         Tx((TxIn(t1.outpoint(0)),), (TxOut(50 * COIN, OTHER),)),
         0,
-        t1.outputs[0],
+        [t1.outputs[0]],
         led.params.chain_id,
         [ALICE],
     )

@@ -82,47 +82,108 @@ def test_txid_covers_witness_but_sighash_does_not() -> None:
     signed = tx.with_witness(0, (b"\x00" * 64,))
     assert tx.txid != signed.txid
     spent = TxOut(6 * COIN, KeyCondition(ALICE.public_key))
-    assert sighash(tx, 0, spent, CHAIN) == sighash(signed, 0, spent, CHAIN)
+    assert sighash(tx, 0, [spent], CHAIN) == sighash(signed, 0, [spent], CHAIN)
 
 
 def test_sighash_is_the_tagged_hash_of_the_documented_message() -> None:
     tx = simple_tx()
     spent = TxOut(6 * COIN, KeyCondition(ALICE.public_key))
-    msg = CHAIN + tx.encode(with_witness=False) + struct.pack("<I", 0) + spent.encode()
-    assert sighash_message(tx, 0, spent, CHAIN) == msg
-    assert sighash(tx, 0, spent, CHAIN) == tagged_hash(Tag.CHAIN_SIGHASH, msg)
+    # Spec 4: ... || u32 input_index || own spent output || count(1) || the spent outputs.
+    msg = (
+        CHAIN
+        + tx.encode(with_witness=False)
+        + struct.pack("<I", 0)
+        + spent.encode()
+        + b"\x01"
+        + spent.encode()
+    )
+    assert sighash_message(tx, 0, [spent], CHAIN) == msg
+    assert sighash(tx, 0, [spent], CHAIN) == tagged_hash(Tag.CHAIN_SIGHASH, msg)
 
 
 def test_key_spend_signs_and_verifies() -> None:
     spent = TxOut(6 * COIN, KeyCondition(ALICE.public_key))
-    tx = sign_input(simple_tx(), 0, spent, CHAIN, [ALICE])
-    check_signature_witness(tx, 0, spent, CHAIN)
+    tx = sign_input(simple_tx(), 0, [spent], CHAIN, [ALICE])
+    check_signature_witness(tx, 0, [spent], CHAIN)
     other_chain = hashlib.sha256(b"other").digest()
     assert (
-        reason(lambda: check_signature_witness(tx, 0, spent, other_chain))
+        reason(lambda: check_signature_witness(tx, 0, [spent], other_chain))
         is Reason.CRYPTO_BAD_SIGNATURE
     )
     richer = TxOut(7 * COIN, spent.condition)
     assert (
-        reason(lambda: check_signature_witness(tx, 0, richer, CHAIN)) is Reason.CRYPTO_BAD_SIGNATURE
+        reason(lambda: check_signature_witness(tx, 0, [richer], CHAIN))
+        is Reason.CRYPTO_BAD_SIGNATURE
     )
     assert (
-        reason(lambda: sign_input(simple_tx(), 0, spent, CHAIN, [BOB])) is Reason.CHAIN_BAD_WITNESS
+        reason(lambda: sign_input(simple_tx(), 0, [spent], CHAIN, [BOB]))
+        is Reason.CHAIN_BAD_WITNESS
     )
+
+
+def two_input_tx() -> tuple[Tx, list[TxOut]]:
+    prev2 = OutPoint(hashlib.sha256(b"prev 2").digest(), 0)
+    tx = Tx((TxIn(PREV), TxIn(prev2)), (TxOut(5 * COIN, KeyCondition(CAROL.public_key)),))
+    return tx, [
+        TxOut(3 * COIN, KeyCondition(ALICE.public_key)),
+        TxOut(4 * COIN, KeyCondition(BOB.public_key)),
+    ]
+
+
+def test_sighash_message_lists_every_spent_output_in_input_order() -> None:
+    tx, spent = two_input_tx()
+    msg = (
+        CHAIN
+        + tx.encode(with_witness=False)
+        + struct.pack("<I", 1)
+        + spent[1].encode()
+        + b"\x02"
+        + spent[0].encode()
+        + spent[1].encode()
+    )
+    assert sighash_message(tx, 1, spent, CHAIN) == msg
+    assert sighash(tx, 0, spent, CHAIN) != sighash(tx, 0, spent[::-1], CHAIN)
+    assert reason(lambda: sighash(tx, 0, spent[:1], CHAIN)) is Reason.CHAIN_BAD_WITNESS
+    assert reason(lambda: sighash(tx, 0, [*spent, spent[0]], CHAIN)) is Reason.CHAIN_BAD_WITNESS
+
+
+def test_signature_commits_to_the_other_inputs_spent_outputs() -> None:
+    tx, spent = two_input_tx()
+    tx = sign_input(tx, 0, spent, CHAIN, [ALICE])
+    check_signature_witness(tx, 0, spent, CHAIN)
+    # A signer told input 1 spends 4 coins (fee 2) must not end up signing a
+    # transaction whose input 1 really spends another amount or condition.
+    richer_other = [spent[0], TxOut(9 * COIN, spent[1].condition)]
+    moved_other = [spent[0], TxOut(spent[1].amount, KeyCondition(CAROL.public_key))]
+    for wrong in (richer_other, moved_other):
+        assert (
+            reason(lambda w=wrong: check_signature_witness(tx, 0, w, CHAIN))
+            is Reason.CRYPTO_BAD_SIGNATURE
+        )
+    # The same through the UTXO rules: the set holds another amount for input 1.
+    tx = sign_input(tx, 1, spent, CHAIN, [BOB])
+    utxos = UtxoSet()
+    for txin, out in zip(tx.inputs, spent, strict=True):
+        utxos.add(txin.prevout, Utxo(out, 1, False))
+    assert check_tx_inputs(tx, utxos, 5, CHAIN) == 2 * COIN
+    lied = UtxoSet()
+    for txin, out in zip(tx.inputs, richer_other, strict=True):
+        lied.add(txin.prevout, Utxo(out, 1, False))
+    assert reason(lambda: check_tx_inputs(tx, lied, 5, CHAIN)) is Reason.CRYPTO_BAD_SIGNATURE
 
 
 def test_multisig_needs_exactly_m_signatures_in_their_slots() -> None:
     cond = MultisigCondition(2, (ALICE.public_key, BOB.public_key, CAROL.public_key))
     spent = TxOut(6 * COIN, cond)
-    tx = sign_input(simple_tx(), 0, spent, CHAIN, [CAROL, ALICE])
+    tx = sign_input(simple_tx(), 0, [spent], CHAIN, [CAROL, ALICE])
     w = tx.inputs[0].witness
     assert len(w) == 3 and w[1] == b"" and len(w[0]) == len(w[2]) == 64
-    check_signature_witness(tx, 0, spent, CHAIN)
+    check_signature_witness(tx, 0, [spent], CHAIN)
     three = (
         sign_input(
             simple_tx(),
             0,
-            TxOut(6 * COIN, MultisigCondition(3, cond.keys)),
+            [TxOut(6 * COIN, MultisigCondition(3, cond.keys))],
             CHAIN,
             [ALICE, BOB, CAROL],
         )
@@ -138,7 +199,7 @@ def test_multisig_needs_exactly_m_signatures_in_their_slots() -> None:
     ]
     for witness, why in bad:
         t = tx.with_witness(0, witness)
-        assert reason(lambda t=t: check_signature_witness(t, 0, spent, CHAIN)) is why
+        assert reason(lambda t=t: check_signature_witness(t, 0, [spent], CHAIN)) is why
 
 
 @pytest.mark.parametrize(
@@ -193,7 +254,7 @@ def test_utxo_rules_value_conservation_and_double_spend() -> None:
     utxos = UtxoSet()
     op, out = fund(utxos, ALICE, 10 * COIN)
     pay = Tx((TxIn(op),), (TxOut(9 * COIN, KeyCondition(BOB.public_key)),))
-    pay = sign_input(pay, 0, out, CHAIN, [ALICE])
+    pay = sign_input(pay, 0, [out], CHAIN, [ALICE])
     assert check_tx_inputs(pay, utxos, 5, CHAIN) == COIN
     undo = utxos.apply(pay, 5)
     assert utxos.lookup(op) is None
@@ -206,7 +267,7 @@ def test_utxo_rules_value_conservation_and_double_spend() -> None:
     greedy = sign_input(
         Tx((TxIn(op),), (TxOut(10 * COIN + 1, KeyCondition(BOB.public_key)),)),
         0,
-        out,
+        [out],
         CHAIN,
         [ALICE],
     )
@@ -217,7 +278,7 @@ def test_utxo_rules_value_conservation_and_double_spend() -> None:
     locked = sign_input(
         Tx((TxIn(op),), (TxOut(COIN, KeyCondition(BOB.public_key)),), locktime=6),
         0,
-        out,
+        [out],
         CHAIN,
         [ALICE],
     )
@@ -231,7 +292,7 @@ def test_op_return_outputs_never_enter_the_set() -> None:
     utxos = UtxoSet()
     op, out = fund(utxos, ALICE, COIN)
     tx = Tx((TxIn(op),), (TxOut(COIN, KeyCondition(BOB.public_key)), TxOut(0, OpReturn(b"\xe7hi"))))
-    utxos.apply(sign_input(tx, 0, out, CHAIN, [ALICE]), 3)
+    utxos.apply(sign_input(tx, 0, [out], CHAIN, [ALICE]), 3)
     assert len(utxos) == 1
 
 

@@ -39,15 +39,20 @@ class Wallet:
         self.ledger = ledger
         self.coin = OutPoint(ledger.block_at(0).txs[0].txid, 0)
 
+    def spent_output(self, outpoint: OutPoint) -> TxOut:
+        """Return the unspent output at ``outpoint`` (the sighash commits to it)."""
+        utxo = self.ledger.lookup(outpoint)
+        assert utxo is not None
+        return utxo.output
+
     def fund(self, tx: Tx, fee: int = 1000) -> Tx:
         utxo = self.ledger.lookup(self.coin)
         assert utxo is not None
         change = TxOut(utxo.output.amount - fee, KeyCondition(MINER.public_key))
         outs = (*tx.outputs[:-1], change, tx.outputs[-1])
         body = replace(tx, inputs=(*tx.inputs, TxIn(self.coin)), outputs=outs)
-        signed = sign_input(
-            body, len(body.inputs) - 1, utxo.output, self.ledger.params.chain_id, [MINER]
-        )
+        spent = [self.spent_output(i.prevout) for i in body.inputs]  # all, in input order
+        signed = sign_input(body, len(body.inputs) - 1, spent, self.ledger.params.chain_id, [MINER])
         self.coin = OutPoint(signed.txid, len(outs) - 2)
         return signed
 

@@ -18,7 +18,7 @@ Spec: ``spec/02-chain.md``. Import from the submodules; the public API is:
     ``Tx(inputs, outputs, locktime)`` with ``encode/decode/txid/outpoint(i)/with_witness``,
     ``check_tx_syntax``, ``COIN``, ``MAX_MONEY``.
 ``chipstack.chain.sighash``
-    ``sighash``, ``sighash_message``, ``sign_input(tx, i, spent, chain_id, keys) -> Tx``,
+    ``sighash``, ``sighash_message``, ``sign_input(tx, i, spent_outputs, chain_id, keys) -> Tx``,
     ``check_signature_witness``.
 ``chipstack.chain.utxo``
     ``Utxo(output, height, coinbase)``, ``UtxoSet`` (``lookup/apply/undo/view``),

@@ -8,6 +8,7 @@ byte-identical blocks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chipstack.chain.block import Block
@@ -53,8 +54,10 @@ def key(label: str) -> PrivateKey:
     return PrivateKey.from_label(label)
 
 
-def _pay(tx: Tx, index: int, spent: TxOut, chain_id: bytes, *signers: PrivateKey) -> Tx:
-    return sign_input(tx, index, spent, chain_id, list(signers))
+def _pay(
+    tx: Tx, index: int, spent_outputs: Sequence[TxOut], chain_id: bytes, *signers: PrivateKey
+) -> Tx:
+    return sign_input(tx, index, spent_outputs, chain_id, list(signers))
 
 
 def build_scenario() -> Scenario:
@@ -80,30 +83,36 @@ def build_scenario() -> Scenario:
         TxOut(5 * COIN, kc["erin"]),
         TxOut(funds.amount - 41 * COIN - 10_000, KeyCondition(miner.public_key)),
     )
-    fanout = _pay(Tx((TxIn(genesis_cb.outpoint(0)),), outputs), 0, funds, cid, miner)
+    fanout = _pay(Tx((TxIn(genesis_cb.outpoint(0)),), outputs), 0, [funds], cid, miner)
     blocks.append(mine_block(ledger, [fanout]))
 
     f = fanout.outpoint
     alice_to_bob = _pay(
         Tx((TxIn(f(0)),), (TxOut(4 * COIN, kc["bob"]), TxOut(6 * COIN - 1_000, kc["alice"]))),
         0,
-        outputs[0],
+        [outputs[0]],
         cid,
         alice,
     )
     multisig_to_bob = _pay(
-        Tx((TxIn(f(1)),), (TxOut(20 * COIN - 2_000, kc["bob"]),)), 0, outputs[1], cid, carol, alice
+        Tx((TxIn(f(1)),), (TxOut(20 * COIN - 2_000, kc["bob"]),)),
+        0,
+        [outputs[1]],
+        cid,
+        carol,
+        alice,
     )
     dave_to_erin = _pay(
-        Tx((TxIn(f(4)),), (TxOut(5 * COIN - 500, kc["erin"]),)), 0, outputs[4], cid, dave
+        Tx((TxIn(f(4)),), (TxOut(5 * COIN - 500, kc["erin"]),)), 0, [outputs[4]], cid, dave
     )
     erin_two_inputs = Tx(
         (TxIn(f(5)), TxIn(dave_to_erin.outpoint(0))),
         (TxOut(10 * COIN - 1_500, kc["alice"]),),
         locktime=3,
     )
-    erin_two_inputs = _pay(erin_two_inputs, 0, outputs[5], cid, erin)
-    erin_two_inputs = _pay(erin_two_inputs, 1, dave_to_erin.outputs[0], cid, erin)
+    erin_spends = [outputs[5], dave_to_erin.outputs[0]]
+    erin_two_inputs = _pay(erin_two_inputs, 0, erin_spends, cid, erin)
+    erin_two_inputs = _pay(erin_two_inputs, 1, erin_spends, cid, erin)
     payments = [alice_to_bob, multisig_to_bob, dave_to_erin, erin_two_inputs]
     blocks.append(mine_block(ledger, payments))
     blocks.append(mine_block(ledger))

@@ -4,11 +4,14 @@ Spec: ``spec/02-chain.md`` section 4 (rules ``[SIGHASH-1]`` .. ``[SIGHASH-3]``).
 The message an input's signer commits to is::
 
     chain_id[32] || tx encoded without witnesses || u32 input_index || spent output
+      || count(n) spent_output[0] .. spent_output[n-1]
 
 and the signature is Ed25519 over ``tagged_hash("chipstack/chain/sighash", message)``.
-Committing to the spent output (amount and condition, as BIP-143 does)
-lets a signature be checked with nothing but the output it spends. The
-amounts of the *other* inputs are not committed (as BIP-143, unlike BIP-341).
+Committing to the input's own spent output lets a signature be checked
+with nothing but the outputs the transaction spends; committing to *every*
+spent output (amounts and conditions, in input order, as BIP-341's
+``sha_amounts`` / ``sha_scriptpubkeys`` do) means a signer that is lied to
+about another input's amount produces a signature that does not verify.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chipstack.chain.conditions import KeyCondition, MultisigCondition
-from chipstack.chain.tx import Tx, TxOut
+from chipstack.chain.tx import MAX_TX_INPUTS, Tx, TxOut
 from chipstack.crypto import SIGNATURE_LEN, PrivateKey, Tag, tagged_hash
 from chipstack.encoding import Writer
 from chipstack.errors import Reason, Rejected, require
@@ -25,34 +28,56 @@ from chipstack.errors import Reason, Rejected, require
 CHAIN_ID_LEN = 32
 
 
-def sighash_message(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> bytes:
-    """Return the bytes an input's signature commits to ([SIGHASH-1])."""
+def sighash_message(
+    tx: Tx, input_index: int, spent_outputs: Sequence[TxOut], chain_id: bytes
+) -> bytes:
+    """Return the bytes an input's signature commits to ([SIGHASH-1]).
+
+    ``spent_outputs`` holds the output spent by each input of ``tx``, in
+    input order (one per input); the signed input's own is
+    ``spent_outputs[input_index]``.
+    """
     require(0 <= input_index < len(tx.inputs), Reason.CHAIN_BAD_WITNESS, f"no input {input_index}")
-    return (
+    require(
+        len(spent_outputs) == len(tx.inputs),
+        Reason.CHAIN_BAD_WITNESS,
+        f"{len(spent_outputs)} spent outputs for {len(tx.inputs)} inputs",
+    )
+    w = (
         Writer()
         .fixed(chain_id, CHAIN_ID_LEN)
         .raw(tx.encode(with_witness=False))
         .u32(input_index)
-        .raw(spent.encode())
-        .getvalue()
+        .raw(spent_outputs[input_index].encode())
+        .count(len(spent_outputs), MAX_TX_INPUTS)
+    )
+    for out in spent_outputs:
+        w.raw(out.encode())
+    return w.getvalue()
+
+
+def sighash(tx: Tx, input_index: int, spent_outputs: Sequence[TxOut], chain_id: bytes) -> bytes:
+    """Return ``tagged_hash(CHAIN_SIGHASH, sighash_message(...))``, what is signed ([SIGHASH-1])."""
+    return tagged_hash(
+        Tag.CHAIN_SIGHASH, sighash_message(tx, input_index, spent_outputs, chain_id)
     )
 
 
-def sighash(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> bytes:
-    """Return ``tagged_hash(CHAIN_SIGHASH, sighash_message(...))``, what is signed ([SIGHASH-1])."""
-    return tagged_hash(Tag.CHAIN_SIGHASH, sighash_message(tx, input_index, spent, chain_id))
-
-
 def sign_input(
-    tx: Tx, input_index: int, spent: TxOut, chain_id: bytes, keys: Sequence[PrivateKey]
+    tx: Tx,
+    input_index: int,
+    spent_outputs: Sequence[TxOut],
+    chain_id: bytes,
+    keys: Sequence[PrivateKey],
 ) -> Tx:
     """Return ``tx`` with input ``input_index``'s witness made by ``keys`` ([SIGHASH-2]).
 
+    ``spent_outputs`` holds the output spent by each input, in input order.
     For a key condition ``keys`` holds its one key; for M-of-N it holds
     exactly ``threshold`` of the condition's keys, in any order.
     """
-    digest = sighash(tx, input_index, spent, chain_id)
-    cond = spent.condition
+    digest = sighash(tx, input_index, spent_outputs, chain_id)
+    cond = spent_outputs[input_index].condition
     if isinstance(cond, KeyCondition):
         require(len(keys) == 1, Reason.CHAIN_BAD_WITNESS, "a key condition takes one key")
         require(keys[0].public_key == cond.key, Reason.CHAIN_BAD_WITNESS, "not the output's key")
@@ -68,16 +93,21 @@ def sign_input(
     raise Rejected(Reason.CHAIN_BAD_WITNESS, "only key and multisig outputs are signed here")
 
 
-def check_signature_witness(tx: Tx, input_index: int, spent: TxOut, chain_id: bytes) -> None:
+def check_signature_witness(
+    tx: Tx, input_index: int, spent_outputs: Sequence[TxOut], chain_id: bytes
+) -> None:
     """Check the witness of an input spending a key or M-of-N output ([SIGHASH-2], [SIGHASH-3]).
+
+    ``spent_outputs`` holds the output spent by each input, in input order
+    ([SIGHASH-1]); the checked input spends ``spent_outputs[input_index]``.
 
     Key: exactly one item, a valid 64-byte signature. M-of-N: exactly N
     items, item ``i`` empty or a valid signature by key ``i``, exactly M
     of them non-empty (so nobody but the signers can change the txid).
     """
+    digest = sighash(tx, input_index, spent_outputs, chain_id)
     witness = tx.inputs[input_index].witness
-    digest = sighash(tx, input_index, spent, chain_id)
-    cond = spent.condition
+    cond = spent_outputs[input_index].condition
     if isinstance(cond, KeyCondition):
         require(len(witness) == 1, Reason.CHAIN_BAD_WITNESS, f"{len(witness)} items, need 1")
         require(len(witness[0]) == SIGNATURE_LEN, Reason.CHAIN_BAD_WITNESS, "signature length")

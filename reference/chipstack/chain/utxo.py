@@ -71,18 +71,22 @@ def check_tx_inputs(
     require(not tx.is_coinbase, Reason.CHAIN_TX_NO_INPUTS, "only a block's first tx has no inputs")
     require(tx.locktime <= height, Reason.CHAIN_TX_LOCKTIME, f"locked until {tx.locktime}")
     validators = cc_validators or {}
-    total_in = 0
+    spent: list[Utxo] = []
     for index, txin in enumerate(tx.inputs):
-        utxo = view.lookup(txin.prevout)
-        if utxo is None:
+        found = view.lookup(txin.prevout)
+        if found is None:
             raise Rejected(
                 Reason.CHAIN_MISSING_INPUT,
                 f"input {index} spends {txin.prevout.txid[::-1].hex()}:{txin.prevout.index}",
             )
+        spent.append(found)
+    spent_outputs = [u.output for u in spent]  # every signature commits to all ([SIGHASH-1])
+    total_in = 0
+    for index, utxo in enumerate(spent):
         total_in += utxo.output.amount
         cond = utxo.output.condition
         if isinstance(cond, KeyCondition | MultisigCondition):
-            check_signature_witness(tx, index, utxo.output, chain_id)
+            check_signature_witness(tx, index, spent_outputs, chain_id)
         elif isinstance(cond, CCCondition):
             validator = validators.get(cond.eval_code)
             if validator is None:

@@ -37,7 +37,7 @@ from chipstack.chain.proofs import (
     verify_tx_proof,
 )
 from chipstack.chain.sighash import check_signature_witness, sighash, sighash_message
-from chipstack.chain.tx import Tx, check_tx_syntax
+from chipstack.chain.tx import Tx, TxOut, check_tx_syntax
 from chipstack.chain.utxo import CCSpend, UtxoSet, check_tx_inputs
 from chipstack.encoding import from_hex
 
@@ -157,10 +157,18 @@ def op_tx_decode(i: JSONDict) -> JSONDict:
     return {"tx": tx_to_json(tx), **_tx_out(tx)}
 
 
+def _spent_outputs(i: JSONDict) -> list[TxOut]:
+    """The ``spent_outputs`` list: the output each input spends, in input order."""
+    outs = i["spent_outputs"]
+    if not isinstance(outs, list):
+        raise TypeError("spent_outputs must be a list")
+    return [output_from_json(o) for o in outs]
+
+
 def op_sighash(i: JSONDict) -> JSONDict:
     """The sighash message and digest of one input."""
     tx, idx = tx_from_json(i["tx"]), int_field(i, "input_index")
-    spent, cid = output_from_json(i["spent"]), hex_field(i, "chain_id")
+    spent, cid = _spent_outputs(i), hex_field(i, "chain_id")
     return {
         "message": sighash_message(tx, idx, spent, cid).hex(),
         "sighash": sighash(tx, idx, spent, cid).hex(),
@@ -170,7 +178,7 @@ def op_sighash(i: JSONDict) -> JSONDict:
 def op_check_witness(i: JSONDict) -> JSONDict:
     """Check the witness of one input spending a key or M-of-N output."""
     tx, idx = tx_from_json(i["tx"]), int_field(i, "input_index")
-    spent, cid = output_from_json(i["spent"]), hex_field(i, "chain_id")
+    spent, cid = _spent_outputs(i), hex_field(i, "chain_id")
     check_signature_witness(tx, idx, spent, cid)
     return {"sighash": sighash(tx, idx, spent, cid).hex()}
 

@@ -216,7 +216,7 @@ def _replay_cases(c: Cases, s: Scenario) -> None:
     conflict = sign_input(
         Tx(alice_to_bob.inputs, (TxOut(COIN, miner_cond),)),
         0,
-        s.fanout.outputs[0],
+        [s.fanout.outputs[0]],
         s.ledger.params.chain_id,
         [s.keys["alice"]],
     )

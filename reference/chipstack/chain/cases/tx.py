@@ -49,13 +49,17 @@ def _raw_in(txid: bytes, index: int, witness: list[bytes]) -> bytes:
 
 
 def _spend_case_input(s: Scenario, tx: Tx, index: int) -> JSONDict:
-    spent = find_output(s, tx.inputs[index].prevout)
     return {
         "chain_id": s.ledger.params.chain_id.hex(),
         "tx": tx_to_json(tx),
         "input_index": index,
-        "spent": output_to_json(spent),
+        "spent_outputs": [output_to_json(o) for o in spent_outputs(s, tx)],
     }
+
+
+def spent_outputs(s: Scenario, tx: Tx) -> list[TxOut]:
+    """Return the scenario outputs ``tx`` spends, in input order."""
+    return [find_output(s, txin.prevout) for txin in tx.inputs]
 
 
 def find_output(s: Scenario, op: OutPoint) -> TxOut:
@@ -288,7 +292,7 @@ def tx_cases(ops: Ops) -> list[Case]:
     by_bob = sign_input(
         alice_to_bob,
         0,
-        TxOut(10 * COIN, KeyCondition(s.keys["bob"].public_key)),
+        [TxOut(10 * COIN, KeyCondition(s.keys["bob"].public_key))],
         cid,
         [s.keys["bob"]],
     )
@@ -305,7 +309,7 @@ def tx_cases(ops: Ops) -> list[Case]:
         sign_input(
             multisig_to_bob,
             0,
-            find_output(s, multisig_to_bob.inputs[0].prevout),
+            spent_outputs(s, multisig_to_bob),
             cid,
             [s.keys["bob"], s.keys["alice"]],
         )
@@ -345,7 +349,37 @@ def tx_cases(ops: Ops) -> list[Case]:
         ["signature", "multisig"],
     )
     _apply_tx_cases(c, s)
+    _other_input_cases(c, s, erin_two)
     return c.cases
+
+
+def _other_input_cases(c: Cases, s: Scenario, erin_two: Tx) -> None:
+    """A signature commits to every input's spent output, not only its own ([SIGHASH-1])."""
+    base = _spend_case_input(s, erin_two, 0)
+    own, other = spent_outputs(s, erin_two)
+    richer = TxOut(other.amount + COIN, other.condition)
+    c.invalid(
+        "check_witness",
+        {**base, "spent_outputs": [output_to_json(own), output_to_json(richer)]},
+        "another input's spent amount differs from the one signed",
+        ["SIGHASH-1"],
+        ["signature", "tampered"],
+    )
+    elsewhere = TxOut(other.amount, KeyCondition(s.keys["bob"].public_key))
+    c.invalid(
+        "check_witness",
+        {**base, "spent_outputs": [output_to_json(own), output_to_json(elsewhere)]},
+        "another input's spent condition differs from the one signed",
+        ["SIGHASH-1"],
+        ["signature", "tampered"],
+    )
+    c.invalid(
+        "check_witness",
+        {**base, "spent_outputs": [output_to_json(own)]},
+        "one spent output listed for a two-input transaction",
+        ["SIGHASH-1"],
+        ["signature"],
+    )
 
 
 def _utxo_entries(s: Scenario, tx: Tx, height: int = 2) -> list[JSONDict]:
@@ -427,7 +461,7 @@ def _apply_tx_cases(c: Cases, s: Scenario) -> None:
     greedy = Tx(
         alice_to_bob.inputs, (TxOut(10 * COIN + 1, KeyCondition(s.keys["bob"].public_key)),)
     )
-    greedy = sign_input(greedy, 0, spent, s.ledger.params.chain_id, [alice])
+    greedy = sign_input(greedy, 0, [spent], s.ledger.params.chain_id, [alice])
     c.invalid(
         "apply_tx",
         {
