@@ -1,6 +1,6 @@
 """The sync node: a sans-IO state machine fed ``(now, peer, bytes)`` and ``tick(now)``.
 
-Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-34]``.
+Spec: ``spec/01-sync.md`` section "Node protocol", rules ``[SYNC-20]`` .. ``[SYNC-37]``.
 The node never reads a clock, never does IO and draws randomness only from the
 ``random.Random`` it is given (and, for handshake challenges, from
 :attr:`Node.challenge_source`, which a real transport points at the OS's secure
@@ -61,8 +61,6 @@ PENALTIES: dict[Reason, int] = {
 }
 #: Ids per WANT message a node sends (keeps answers well under MAX_MESSAGE).
 WANT_CHUNK = 256
-#: Bytes of items a node returns for one WANT ([SYNC-32]).
-MAX_ANSWER_BYTES = MAX_MESSAGE // 2
 #: Peers remembered per id as able to serve it.
 MAX_SOURCES = 4
 #: Announced ids waiting for the push tree, at most.
@@ -111,6 +109,12 @@ class NodeStats:
     accepted: int = 0
     reconciliations: int = 0
     recon_bytes: int = 0
+    #: Client sessions abandoned at ``recon_max_rounds`` or ``recon_max_session_ms`` ([SYNC-35]).
+    recon_abandoned: int = 0
+    #: Answers cut short or dropped by the per-peer outbound budget ([SYNC-36]).
+    out_limited: int = 0
+    #: Ids not pushed again after reconciliation because the peer refused them ([SYNC-37]).
+    repush_skipped: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
 
 
@@ -189,6 +193,10 @@ class _Peer:
         self.server_last = 0
         self.lazy_for = _Bounded(params.known_per_peer)  # authors we only announce to it
         self.pruned = _Bounded(params.known_per_peer)  # authors we asked it not to push
+        self.out_tokens = float(params.out_burst_bytes)  # outbound budget ([SYNC-36])
+        self.out_refilled = now
+        self.push_queue: deque[bytes] = deque()  # ids to push after reconciliation
+        self.recon_pushed: dict[bytes, int] = {}  # id -> when pushed after recon ([SYNC-37])
 
 
 @dataclass
@@ -197,6 +205,8 @@ class _ClientSession:
     session: int
     recon: ReconSession
     last: int
+    started: int
+    rounds: int = 0
 
 
 class Node:
@@ -221,6 +231,7 @@ class Node:
         self._sources: dict[bytes, list[PeerId]] = {}
         self._banned: dict[bytes, int] = {}
         self._client: _ClientSession | None = None
+        self._avoid: PeerId | None = None  # peer of the last abandoned session ([SYNC-35])
         self._next_recon = 0
         self._session_counter = 0
         #: Where HELLO challenges come from ([SYNC-23]). The default draws from ``rng`` so
@@ -319,6 +330,8 @@ class Node:
                 self._close(now, p, Reason.SYNC_TIMEOUT, out)
             elif p.server is not None and now - p.server_last > prm.recon_timeout_ms:
                 p.server = None  # free the snapshot of a finished or abandoned session
+            if p.push_queue and p.pid in self.peers:
+                self._drain_pushes(now, p, out)
         if self._banned and len(self._banned) > MAX_BANNED:
             for key in [k for k, until in self._banned.items() if until <= now]:
                 del self._banned[key]
@@ -351,7 +364,7 @@ class Node:
         elif isinstance(msg, Graft):
             p.lazy_for.discard(msg.author)
         elif isinstance(msg, Want):
-            self._on_want(p, msg.ids, out)
+            self._on_want(now, p, msg.ids, out)
         elif isinstance(msg, Recon):
             self._on_recon(now, p, msg, out)
         else:
@@ -505,15 +518,22 @@ class Node:
         if p is not None and p.inflight > 0:
             p.inflight -= 1
 
-    def _on_want(self, p: _Peer, ids: Iterable[bytes], out: list[Output]) -> None:
-        found = []
-        budget = MAX_ANSWER_BYTES
+    def _on_want(self, now: int, p: _Peer, ids: Iterable[bytes], out: list[Output]) -> None:
+        """Answer a WANT with at most ``max_answer_items`` items of at most
+        ``max_answer_bytes``, within the peer's outbound budget ([SYNC-32], [SYNC-36])."""
+        prm = self.params
+        found: list[Item] = []
+        budget = prm.max_answer_bytes
         for iid in ids:
             item = self.store.get(iid)
             if item is None:
                 continue
             budget -= item.size
-            if budget < 0:
+            if budget < 0 or len(found) >= prm.max_answer_items:
+                self.stats.out_limited += 1
+                break
+            if not self._take_out(now, p, item.size + 8):
+                self.stats.out_limited += 1
                 break
             found.append(item)
             p.known.add(iid)
@@ -612,6 +632,8 @@ class Node:
         client = self._client
         if client is not None and now - client.last > prm.recon_timeout_ms:
             self._client = None
+        elif client is not None and now - client.started > prm.recon_max_session_ms:
+            self._abandon(now, client)
         if self._client is not None or now < self._next_recon:
             return
         ready = self.ready_peers()
@@ -619,10 +641,13 @@ class Node:
             return
         jitter = self.rng.randint(-prm.reconcile_interval_ms // 10, prm.reconcile_interval_ms // 10)
         self._next_recon = now + prm.reconcile_interval_ms + jitter
+        if self._avoid is not None and len(ready) > 1 and self._avoid in ready:
+            ready.remove(self._avoid)  # move on from the peer of an abandoned session
+        self._avoid = None
         pid = ready[self.rng.randrange(len(ready))]
         self._session_counter = (self._session_counter + 1) & 0xFFFF_FFFF
         session = ReconSession(self._live_keys(now), prm.recon_frame_limit)
-        self._client = _ClientSession(pid, self._session_counter, session, now)
+        self._client = _ClientSession(pid, self._session_counter, session, now, now)
         self.stats.reconciliations += 1
         out.append(self._send(pid, Recon(self._session_counter, session.initiate()), recon=True))
 
@@ -637,6 +662,9 @@ class Node:
             p.server = (msg.session, ReconSession(keys, self.params.recon_frame_limit))
         p.server_last = now
         reply = p.server[1].answer(msg.frame)
+        if not self._take_out(now, p, len(reply) + 16):
+            self.stats.out_limited += 1  # over the outbound budget: the client times out
+            return
         out.append(self._send(p.pid, ReconReply(msg.session, reply), recon=True))
 
     def _on_recon_reply(self, now: int, p: _Peer, msg: ReconReply, out: list[Output]) -> None:
@@ -646,15 +674,59 @@ class Node:
         self.stats.recon_bytes += len(msg.frame)
         nxt, have, need = client.recon.step(msg.frame)
         client.last = now
+        client.rounds += 1
+        prm = self.params
         if nxt is None:
             self._client = None
+        elif (client.rounds >= prm.recon_max_rounds
+              or now - client.started >= prm.recon_max_session_ms):
+            self._abandon(now, client)
         else:
             out.append(self._send(p.pid, Recon(client.session, nxt), recon=True))
-        give = [it for it in (self.store.get(i) for i in have) if it is not None]
-        for it in give:
-            p.known.add(it.id)
-        self._send_items(p.pid, give, out)
+        queue = p.push_queue
+        for iid in have:
+            pushed = p.recon_pushed.get(iid)
+            if pushed is not None and now - pushed < prm.repush_after_ms:
+                self.stats.repush_skipped += 1  # it lacks what we pushed: refused ([SYNC-37])
+            elif len(queue) < prm.push_backlog:
+                queue.append(iid)
+        self._drain_pushes(now, p, out)
         self._on_have(now, p, need, out)
+
+    def _abandon(self, now: int, client: _ClientSession) -> None:
+        """Give up an over-long client session; reconcile with another peer next ([SYNC-35])."""
+        self._client = None
+        self._avoid = client.peer
+        self._next_recon = min(self._next_recon, now)
+        self.stats.recon_abandoned += 1
+
+    def _drain_pushes(self, now: int, p: _Peer, out: list[Output]) -> None:
+        """Push up to ``max_answer_items`` queued ids within the outbound budget ([SYNC-36]).
+
+        Every id pushed is remembered (bounded, oldest forgotten) with the time, so
+        that one the peer refused is not pushed again soon ([SYNC-37]).
+        """
+        prm = self.params
+        queue = p.push_queue
+        remembered = p.recon_pushed
+        give: list[Item] = []
+        while queue and len(give) < prm.max_answer_items:
+            item = self.store.get(queue[0])
+            pushed = remembered.get(queue[0])
+            if item is None or (pushed is not None and now - pushed < prm.repush_after_ms):
+                queue.popleft()  # gone, or already pushed (queued twice) ([SYNC-37])
+                continue
+            if not self._take_out(now, p, item.size + 8):
+                self.stats.out_limited += 1
+                break
+            queue.popleft()
+            give.append(item)
+            p.known.add(item.id)
+            remembered.pop(item.id, None)
+            remembered[item.id] = now
+            if len(remembered) > prm.refused_per_peer:
+                del remembered[next(iter(remembered))]
+        self._send_items(p.pid, give, out)
 
     # -- penalties -------------------------------------------------------------------
 
@@ -666,6 +738,17 @@ class Node:
         if n > p.tokens:
             return False
         p.tokens -= n
+        return True
+
+    def _take_out(self, now: int, p: _Peer, n: int) -> bool:
+        """Spend ``n`` bytes of the peer's outbound budget; False if over it ([SYNC-36])."""
+        prm = self.params
+        p.out_tokens = min(float(prm.out_burst_bytes),
+                           p.out_tokens + (now - p.out_refilled) * prm.out_rate_bytes_per_s / 1000)
+        p.out_refilled = now
+        if n > p.out_tokens:
+            return False
+        p.out_tokens -= n
         return True
 
     def _penalize(self, now: int, p: _Peer, reason: Reason, out: list[Output],

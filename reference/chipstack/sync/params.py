@@ -71,6 +71,32 @@ class NodeParams:
     recon_frame_limit: int = 60_000
     #: A session with no answer for this long is abandoned.
     recon_timeout_ms: int = 5_000
+    #: Most RECON_REPLY rounds a client session may take before the client abandons it and
+    #: moves on to another peer ([SYNC-35]). An honest 1,000,000-record session with a
+    #: 60,000-byte frame limit needs about 141 rounds.
+    recon_max_rounds: int = 1_000
+    #: Longest a client session may last, from its first RECON, before the client abandons
+    #: it and moves on to another peer ([SYNC-35]) (141 rounds at 400 ms each take 57 s).
+    recon_max_session_ms: int = 120_000
+    #: Most items sent in answer to one WANT, and pushed at once after one RECON_REPLY
+    #: (the rest of a push waits in a bounded per-peer backlog) ([SYNC-36]).
+    max_answer_items: int = 256
+    #: Most bytes of items sent in answer to one WANT ([SYNC-36]).
+    max_answer_bytes: int = 1024 * 1024
+    #: Ids waiting per peer to be pushed after reconciliation (more are dropped:
+    #: a later reconciliation finds them again) ([SYNC-36]).
+    push_backlog: int = 4096
+    #: Per-peer outbound budget for what a peer's messages draw (WANT answers, RECON_REPLY,
+    #: pushes after reconciliation): bytes per second, refilled continuously ([SYNC-36]).
+    out_rate_bytes_per_s: int = 4 * 1024 * 1024
+    #: Per-peer outbound burst allowance in bytes ([SYNC-36]).
+    out_burst_bytes: int = 8 * 1024 * 1024
+    #: Ids remembered per peer as pushed to it after a reconciliation ([SYNC-37]).
+    refused_per_peer: int = 1024
+    #: An id pushed to a peer after a reconciliation that the peer still lacks at a later
+    #: one (it refused it: store full, low priority) is not pushed again for this long
+    #: ([SYNC-37]).
+    repush_after_ms: int = 600_000
     #: A fetched id not delivered within this time is asked from another peer ([SYNC-32]).
     fetch_timeout_ms: int = 1_000
     #: Most ids in flight (asked, not yet delivered) per peer.
@@ -107,3 +133,6 @@ class NodeParams:
                              f"{MAX_RECON_FRAME}, got {self.recon_frame_limit}")
         if self.tick_interval_ms <= 0 or self.reconcile_interval_ms <= 0:
             raise ValueError("tick_interval_ms and reconcile_interval_ms must be positive")
+        if min(self.recon_max_rounds, self.recon_max_session_ms, self.max_answer_items,
+               self.max_answer_bytes, self.out_rate_bytes_per_s, self.out_burst_bytes) <= 0:
+            raise ValueError("session caps and answer/outbound budgets must be positive")
