@@ -16,15 +16,9 @@ from chipstack.chain.tx import OutPoint, Tx, TxIn, TxOut
 from chipstack.chain.utxo import Utxo
 from chipstack.crypto import PublicKey
 from chipstack.encoding import from_hex
+from chipstack.vectors.inputs import hex_field, int_field
 
 JSONDict = dict[str, Any]
-
-
-def _int(obj: JSONDict, key: str) -> int:
-    value = obj[key]
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{key} must be an integer")
-    return value
 
 
 def _list(obj: JSONDict, key: str) -> list[Any]:
@@ -32,19 +26,6 @@ def _list(obj: JSONDict, key: str) -> list[Any]:
     if not isinstance(value, list):
         raise TypeError(f"{key} must be a list")
     return value
-
-
-def hex_field(obj: JSONDict, key: str) -> bytes:
-    """Return ``obj[key]`` parsed as hex (``encoding.bad_hex`` if it is not)."""
-    value = obj[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key} must be a hex string")
-    return from_hex(value)
-
-
-def int_field(obj: JSONDict, key: str) -> int:
-    """Return ``obj[key]`` as an integer (TypeError otherwise)."""
-    return _int(obj, key)
 
 
 def output_to_json(out: TxOut) -> JSONDict:
@@ -57,7 +38,7 @@ def output_from_json(obj: JSONDict) -> TxOut:
     cond = obj["condition"]
     if not isinstance(cond, dict):
         raise TypeError("condition must be an object")
-    return TxOut(_int(obj, "amount"), condition_from_json(cond))
+    return TxOut(int_field(obj, "amount"), condition_from_json(cond))
 
 
 def tx_to_json(tx: Tx) -> JSONDict:
@@ -81,13 +62,13 @@ def tx_from_json(obj: JSONDict) -> Tx:
     """Parse the form written by :func:`tx_to_json` (no rule checks beyond field types)."""
     inputs = tuple(
         TxIn(
-            OutPoint(hex_field(i, "txid"), _int(i, "index")),
+            OutPoint(hex_field(i, "txid"), int_field(i, "index")),
             tuple(from_hex(str(w)) for w in _list(i, "witness")),
         )
         for i in _list(obj, "inputs")
     )
     outputs = tuple(output_from_json(o) for o in _list(obj, "outputs"))
-    return Tx(inputs, outputs, _int(obj, "locktime"), _int(obj, "version"))
+    return Tx(inputs, outputs, int_field(obj, "locktime"), int_field(obj, "version"))
 
 
 def header_to_json(h: BlockHeader) -> JSONDict:
@@ -105,12 +86,12 @@ def header_to_json(h: BlockHeader) -> JSONDict:
 def header_from_json(obj: JSONDict) -> BlockHeader:
     """Parse the form written by :func:`header_to_json`."""
     return BlockHeader(
-        _int(obj, "version"),
+        int_field(obj, "version"),
         hex_field(obj, "prev_hash"),
         hex_field(obj, "merkle_root"),
-        _int(obj, "time"),
-        _int(obj, "bits"),
-        _int(obj, "nonce"),
+        int_field(obj, "time"),
+        int_field(obj, "bits"),
+        int_field(obj, "nonce"),
     )
 
 
@@ -122,7 +103,7 @@ def notary_set_to_json(s: NotarySet) -> JSONDict:
 def notary_set_from_json(obj: JSONDict) -> NotarySet:
     """Parse the form written by :func:`notary_set_to_json`."""
     keys = tuple(PublicKey(from_hex(str(k))) for k in _list(obj, "keys"))
-    return NotarySet(_int(obj, "threshold"), keys)
+    return NotarySet(int_field(obj, "threshold"), keys)
 
 
 def utxo_to_json(op: OutPoint, u: Utxo) -> JSONDict:
@@ -144,5 +125,5 @@ def utxo_from_json(obj: JSONDict) -> tuple[OutPoint, Utxo]:
     coinbase = obj["coinbase"]
     if not isinstance(coinbase, bool):
         raise TypeError("coinbase must be a boolean")
-    op = OutPoint(hex_field(obj, "txid"), _int(obj, "index"))
-    return op, Utxo(output_from_json(out), _int(obj, "height"), coinbase)
+    op = OutPoint(hex_field(obj, "txid"), int_field(obj, "index"))
+    return op, Utxo(output_from_json(out), int_field(obj, "height"), coinbase)

@@ -16,8 +16,6 @@ from chipstack.chain.header import bits_to_target as _bits_to_target
 from chipstack.chain.jsonform import (
     header_from_json,
     header_to_json,
-    hex_field,
-    int_field,
     notary_set_from_json,
     output_from_json,
     tx_from_json,
@@ -40,6 +38,7 @@ from chipstack.chain.sighash import check_signature_witness, sighash, sighash_me
 from chipstack.chain.tx import Tx, TxOut, check_tx_syntax
 from chipstack.chain.utxo import CCSpend, UtxoSet, check_tx_inputs
 from chipstack.encoding import from_hex
+from chipstack.vectors.inputs import hex_field, int_field
 
 JSONDict = dict[str, Any]
 

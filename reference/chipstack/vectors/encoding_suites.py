@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chipstack.encoding import MAX_COMPACTSIZE, Reader, Writer, decode_exact, from_hex
 from chipstack.errors import Reason, Rejected
+from chipstack.vectors.inputs import as_int, int_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 _INT_KINDS = ("u8", "u16", "u32", "u64", "i64")
@@ -21,21 +22,14 @@ def _int_kind(case_input: JSONObject) -> str:
     return str(kind)
 
 
-def _int_value(case_input: JSONObject, key: str = "value") -> int:
-    value = case_input[key]
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Rejected(Reason.VECTORS_BAD_INPUT, f"{key} must be an integer")
-    return value
-
-
 def op_compact_size_encode(case_input: JSONObject) -> JSONObject:
     """Encode ``value`` as a CompactSize."""
-    return {"encoded": Writer().compact_size(_int_value(case_input)).getvalue().hex()}
+    return {"encoded": Writer().compact_size(int_field(case_input, "value")).getvalue().hex()}
 
 
 def op_compact_size_decode(case_input: JSONObject) -> JSONObject:
     """Decode one CompactSize spanning all of ``encoded``, at most ``max``."""
-    limit = _int_value(case_input, "max")
+    limit = int_field(case_input, "max")
     value = decode_exact(from_hex(case_input["encoded"]), lambda r: r.compact_size(limit))
     return {"value": value}
 
@@ -43,7 +37,7 @@ def op_compact_size_decode(case_input: JSONObject) -> JSONObject:
 def op_int_encode(case_input: JSONObject) -> JSONObject:
     """Encode ``value`` as the fixed-width integer ``type``."""
     w = Writer()
-    getattr(w, _int_kind(case_input))(_int_value(case_input))
+    getattr(w, _int_kind(case_input))(int_field(case_input, "value"))
     return {"encoded": w.getvalue().hex()}
 
 
@@ -61,7 +55,7 @@ def op_bool_decode(case_input: JSONObject) -> JSONObject:
 
 def op_var_bytes_decode(case_input: JSONObject) -> JSONObject:
     """Decode length-prefixed bytes of at most ``max_len``."""
-    limit = _int_value(case_input, "max_len")
+    limit = int_field(case_input, "max_len")
     return {
         "data": decode_exact(from_hex(case_input["encoded"]), lambda r: r.var_bytes(limit)).hex()
     }
@@ -69,20 +63,20 @@ def op_var_bytes_decode(case_input: JSONObject) -> JSONObject:
 
 def op_string_decode(case_input: JSONObject) -> JSONObject:
     """Decode a UTF-8 string of at most ``max_len`` encoded bytes."""
-    limit = _int_value(case_input, "max_len")
+    limit = int_field(case_input, "max_len")
     return {"text": decode_exact(from_hex(case_input["encoded"]), lambda r: r.string(limit))}
 
 
 def op_u16_list_decode(case_input: JSONObject) -> JSONObject:
     """Decode a counted list of u16 of at most ``max_items`` items."""
-    limit = _int_value(case_input, "max_items")
+    limit = int_field(case_input, "max_items")
     items = decode_exact(from_hex(case_input["encoded"]), lambda r: r.items(limit, Reader.u16))
     return {"items": items}
 
 
 def op_versioned_decode(case_input: JSONObject) -> JSONObject:
     """Decode a version byte (one of ``supported``) followed by a u32 payload."""
-    supported = frozenset(_int_value({"v": v}, "v") for v in case_input["supported"])
+    supported = frozenset(as_int(v, "supported") for v in case_input["supported"])
 
     def read(r: Reader) -> tuple[int, int]:
         return r.version(supported), r.u32()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from chipstack.encoding import Writer, decode_exact, from_hex
-from chipstack.errors import Reason, Rejected
+from chipstack.encoding import Writer, decode_exact
 from chipstack.fsm.expr.ast import MAX_ARGS, MAX_DEPTH, Expr, IntLit, ListLit, Unary, UnaryOp
 from chipstack.fsm.expr.codec import decode_expr, encode_expr
 from chipstack.fsm.expr.core import DEFAULT_LIBRARY
@@ -26,14 +25,8 @@ from chipstack.fsm.expr.values import (
     value_from_json,
     value_to_json,
 )
+from chipstack.vectors.inputs import hex_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Result, Suite, make_case
-
-
-def _hex(case_input: JSONObject, key: str) -> bytes:
-    text = case_input[key]
-    if not isinstance(text, str):
-        raise Rejected(Reason.VECTORS_BAD_INPUT, f"{key} must be a hex string")
-    return from_hex(text)
 
 
 def op_parse(case_input: JSONObject) -> JSONObject:
@@ -44,13 +37,14 @@ def op_parse(case_input: JSONObject) -> JSONObject:
 
 def op_decode(case_input: JSONObject) -> JSONObject:
     """Decode the tree encoding ``expr`` strictly; return its canonical text."""
-    return {"text": to_text(decode_expr(_hex(case_input, "expr")))}
+    return {"text": to_text(decode_expr(hex_field(case_input, "expr")))}
 
 
 def op_typecheck(case_input: JSONObject) -> JSONObject:
     """Type-check tree ``expr`` against ``env`` (name -> type spelling); return its type."""
     env = {str(k): parse_type(v) for k, v in case_input["env"].items()}
-    return {"type": str(typecheck(decode_expr(_hex(case_input, "expr")), env, DEFAULT_LIBRARY))}
+    expr = decode_expr(hex_field(case_input, "expr"))
+    return {"type": str(typecheck(expr, env, DEFAULT_LIBRARY))}
 
 
 def op_evaluate(case_input: JSONObject) -> JSONObject:
@@ -61,7 +55,7 @@ def op_evaluate(case_input: JSONObject) -> JSONObject:
         t = parse_type(entry["type"])
         types[str(name)] = t
         values[str(name)] = value_from_json(entry["value"], t)
-    e = decode_expr(_hex(case_input, "expr"))
+    e = decode_expr(hex_field(case_input, "expr"))
     t, v = check_and_evaluate(e, values, types, DEFAULT_LIBRARY)
     return {"type": str(t), "value": value_to_json(v, t), "encoded": encode_value(v, t).hex()}
 
@@ -69,13 +63,13 @@ def op_evaluate(case_input: JSONObject) -> JSONObject:
 def op_value_decode(case_input: JSONObject) -> JSONObject:
     """Decode ``encoded`` as a value of type ``type`` ([EXPR-5]); return its JSON form."""
     t = parse_type(case_input["type"])
-    v = decode_exact(_hex(case_input, "encoded"), lambda r: read_value(r, t))
+    v = decode_exact(hex_field(case_input, "encoded"), lambda r: read_value(r, t))
     return {"value": value_to_json(v, t)}
 
 
 def op_type_decode(case_input: JSONObject) -> JSONObject:
     """Decode ``encoded`` as a type ([EXPR-4]); return its spelling."""
-    return {"type": str(decode_exact(_hex(case_input, "encoded"), read_type))}
+    return {"type": str(decode_exact(hex_field(case_input, "encoded"), read_type))}
 
 
 OPERATIONS: dict[str, Operation] = {

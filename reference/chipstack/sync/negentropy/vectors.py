@@ -31,23 +31,18 @@ from chipstack.sync.negentropy.fingerprint import MODULUS, fingerprint, id_value
 from chipstack.sync.negentropy.protocol import Negentropy
 from chipstack.sync.negentropy.storage import Storage, check_item
 from chipstack.sync.negentropy.varint import Cursor, decode_varint, encode_varint
+from chipstack.vectors.inputs import as_int
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 # -- input helpers ---------------------------------------------------------------
 
 
-def _int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Rejected(Reason.VECTORS_BAD_INPUT, f"{what} must be an integer")
-    return value
-
-
 def generated_items(block: JSONObject) -> list[tuple[int, bytes]]:
     """Expand one ``generated`` block of an item set ([NEG-27])."""
     label = str(block["label"]).encode("utf-8")
-    count = _int(block["count"], "count")
-    first = _int(block["first_timestamp"], "first_timestamp")
-    per = _int(block["per_timestamp"], "per_timestamp")
+    count = as_int(block["count"], "count")
+    first = as_int(block["first_timestamp"], "first_timestamp")
+    per = as_int(block["per_timestamp"], "per_timestamp")
     if count < 0 or count > 100_000 or per < 1:
         raise Rejected(Reason.VECTORS_BAD_INPUT, "count or per_timestamp out of range")
     return [(first + k // per, sha256(label + k.to_bytes(4, "big"))) for k in range(count)]
@@ -59,7 +54,7 @@ def item_list(item_set: JSONObject) -> list[tuple[int, bytes]]:
     for pair in item_set["items"]:
         if not isinstance(pair, list) or len(pair) != 2:
             raise Rejected(Reason.VECTORS_BAD_INPUT, "an item is [timestamp, id hex]")
-        out.append((_int(pair[0], "timestamp"), from_hex(pair[1])))
+        out.append((as_int(pair[0], "timestamp"), from_hex(pair[1])))
     for block in item_set["generated"]:
         out.extend(generated_items(block))
     return out
@@ -70,7 +65,7 @@ def _storage(item_set: JSONObject) -> Storage:
 
 
 def _ts_in(value: Any) -> int:
-    return INFINITY if value == "infinity" else _int(value, "timestamp")
+    return INFINITY if value == "infinity" else as_int(value, "timestamp")
 
 
 def _ts_out(value: int) -> int | str:
@@ -82,7 +77,7 @@ def _ts_out(value: int) -> int | str:
 
 def op_varint_encode(inp: JSONObject) -> JSONObject:
     """Encode ``value`` as a varint ([NEG-2], [NEG-3])."""
-    return {"encoded": encode_varint(_int(inp["value"], "value")).hex()}
+    return {"encoded": encode_varint(as_int(inp["value"], "value")).hex()}
 
 
 def op_varint_decode(inp: JSONObject) -> JSONObject:
@@ -113,10 +108,10 @@ def op_bounds_decode(inp: JSONObject) -> JSONObject:
 def op_minimal_bound(inp: JSONObject) -> JSONObject:
     """The shortest bound between two adjacent items ([NEG-7])."""
     prev = check_item(
-        _int(inp["previous"]["timestamp"], "timestamp"), from_hex(inp["previous"]["id"])
+        as_int(inp["previous"]["timestamp"], "timestamp"), from_hex(inp["previous"]["id"])
     )
     curr = check_item(
-        _int(inp["current"]["timestamp"], "timestamp"), from_hex(inp["current"]["id"])
+        as_int(inp["current"]["timestamp"], "timestamp"), from_hex(inp["current"]["id"])
     )
     if not prev < curr:
         raise Rejected(Reason.SYNC_NEGENTROPY_RANGE_ORDER, "previous must sort before current")
@@ -142,19 +137,19 @@ def op_sort_items(inp: JSONObject) -> JSONObject:
 
 def op_initiate(inp: JSONObject) -> JSONObject:
     """The client's first message ([NEG-13], [NEG-14])."""
-    ne = Negentropy(_storage(inp["items"]), _int(inp["frame_size_limit"], "frame_size_limit"))
+    ne = Negentropy(_storage(inp["items"]), as_int(inp["frame_size_limit"], "frame_size_limit"))
     return {"message": ne.initiate().hex()}
 
 
 def op_server_reply(inp: JSONObject) -> JSONObject:
     """A server's answer to one message ([NEG-15], [NEG-21])."""
-    ne = Negentropy(_storage(inp["items"]), _int(inp["frame_size_limit"], "frame_size_limit"))
+    ne = Negentropy(_storage(inp["items"]), as_int(inp["frame_size_limit"], "frame_size_limit"))
     return {"reply": ne.reconcile(from_hex(inp["message"])).hex()}
 
 
 def op_client_reply(inp: JSONObject) -> JSONObject:
     """A client's processing of one server message (after its own initiate) ([NEG-16])."""
-    ne = Negentropy(_storage(inp["items"]), _int(inp["frame_size_limit"], "frame_size_limit"))
+    ne = Negentropy(_storage(inp["items"]), as_int(inp["frame_size_limit"], "frame_size_limit"))
     ne.initiate()
     reply, have, need = ne.reconcile_client(from_hex(inp["message"]))
     return {
@@ -167,10 +162,10 @@ def op_client_reply(inp: JSONObject) -> JSONObject:
 def op_reconcile(inp: JSONObject) -> JSONObject:
     """A complete reconciliation: every message, final have/need (sorted) ([NEG-22])."""
     client = Negentropy(
-        _storage(inp["client"]), _int(inp["client_frame_size_limit"], "client_frame_size_limit")
+        _storage(inp["client"]), as_int(inp["client_frame_size_limit"], "client_frame_size_limit")
     )
     server = Negentropy(
-        _storage(inp["server"]), _int(inp["server_frame_size_limit"], "server_frame_size_limit")
+        _storage(inp["server"]), as_int(inp["server_frame_size_limit"], "server_frame_size_limit")
     )
     messages: list[JSONObject] = []
     have: list[bytes] = []
