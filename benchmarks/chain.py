@@ -11,21 +11,14 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+from timing import rate
+
 from chipstack.chain.block import check_block
 from chipstack.chain.header import REGTEST_BITS, BlockHeader, mine
 from chipstack.chain.merkle import merkle_branch, merkle_root
 from chipstack.chain.proofs import SpvProof, verify_spv_proof
 from chipstack.chain.scenario import build_scenario
 from chipstack.crypto import sha256d
-
-
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    """Call ``fn`` repeatedly for about ``seconds``; return calls per second."""
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        fn()
-        n += 1
-    return n / elapsed
 
 
 def once(fn: Callable[[], object], repeat: int) -> float:

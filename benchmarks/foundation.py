@@ -6,21 +6,12 @@ Run: ``python benchmarks/foundation.py`` (``--quick`` for a short smoke run).
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
+
+from timing import rate
 
 from chipstack.crypto import PrivateKey, Tag, sha256d, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
-
-
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    """Call ``fn`` repeatedly for about ``seconds``; return calls per second."""
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        for _ in range(100):
-            fn()
-        n += 100
-    return n / elapsed
 
 
 def record() -> bytes:
@@ -45,16 +36,15 @@ def main() -> None:
     header = (blob * 2)[:80]
     key = PrivateKey.from_label("bench")
     sig = key.sign_tagged(Tag.SYNC_ITEM, blob)
-    rows = [
-        (f"encode a {len(blob)}-byte record", rate(record, seconds)),
-        ("decode it strictly", rate(lambda: decode_exact(blob, read_record), seconds)),
-        (f"tagged_hash ({len(blob)} bytes)", rate(lambda: tagged_hash(Tag.SYNC_ITEM, blob),
-                                                  seconds)),
-        ("sha256d (80 bytes, a header)", rate(lambda: sha256d(header), seconds)),
-        ("Ed25519 sign_tagged", rate(lambda: key.sign_tagged(Tag.SYNC_ITEM, blob), seconds)),
-        ("Ed25519 verify_tagged", rate(lambda: key.public_key.verify_tagged(sig, Tag.SYNC_ITEM,
-                                                                            blob), seconds)),
+    ops: list[tuple[str, Callable[[], object]]] = [
+        (f"encode a {len(blob)}-byte record", record),
+        ("decode it strictly", lambda: decode_exact(blob, read_record)),
+        (f"tagged_hash ({len(blob)} bytes)", lambda: tagged_hash(Tag.SYNC_ITEM, blob)),
+        ("sha256d (80 bytes, a header)", lambda: sha256d(header)),
+        ("Ed25519 sign_tagged", lambda: key.sign_tagged(Tag.SYNC_ITEM, blob)),
+        ("Ed25519 verify_tagged", lambda: key.public_key.verify_tagged(sig, Tag.SYNC_ITEM, blob)),
     ]
+    rows = [(name, rate(fn, seconds, batch=100)) for name, fn in ops]
     print(f"{'operation':<28} {'per second':>12}")
     print(f"{'-' * 28} {'-' * 12}")
     for name, per_s in rows:

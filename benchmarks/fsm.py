@@ -13,8 +13,9 @@ is measured in benchmarks/fsm_expr.py. Spec: spec/03-fsm.md.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
+
+from timing import timed
 
 from chipstack.fsm import apply_event, load_machine, machine_text
 from chipstack.fsm.engine import Applied
@@ -24,14 +25,6 @@ from chipstack.fsm.loader import load_definition
 from chipstack.fsm.onchain import FsmIndex, MarkerView, create_tx, define_tx, event_tx
 from chipstack.fsm.scenario import Script, make_instance
 from chipstack.fsm.state import State
-
-
-def timed(fn: Callable[[], int], seconds: float) -> float:
-    """Call ``fn`` (which returns how many operations it did) for ``seconds``; ops per second."""
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        n += fn()
-    return n / elapsed
 
 
 def chain(name: str) -> Script:

@@ -10,9 +10,9 @@ Spec: spec/03-fsm.md.
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
+
+from timing import rate
 
 from chipstack.fsm.expr import (
     BOOL,
@@ -64,16 +64,6 @@ EXPRESSIONS: list[tuple[str, str]] = [
 ]
 
 
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    """Call ``fn`` repeatedly for about ``seconds``; return calls per second."""
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        for _ in range(50):
-            fn()
-        n += 50
-    return n / elapsed
-
-
 def main() -> None:
     """Print the figures table."""
     seconds = 0.1 if "--quick" in sys.argv else 1.0
@@ -85,10 +75,10 @@ def main() -> None:
         typecheck(e, TYPES)
         nodes = node_count(e)
         rows = (
-            rate(partial(evaluate, e, ENV), seconds),
-            rate(partial(parse, text), seconds),
-            rate(partial(decode_expr, data), seconds),
-            rate(partial(typecheck, e, TYPES), seconds),
+            rate(partial(evaluate, e, ENV), seconds, batch=50),
+            rate(partial(parse, text), seconds, batch=50),
+            rate(partial(decode_expr, data), seconds, batch=50),
+            rate(partial(typecheck, e, TYPES), seconds, batch=50),
         )
         print(f"{label:<26} {nodes:>5} {len(data):>5} " + " ".join(
             f"{r:>{w},.0f}" for r, w in zip(rows, (10, 9, 9, 9), strict=True)))

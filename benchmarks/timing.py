@@ -1,0 +1,25 @@
+"""The one timing loop every benchmark script uses: operations per second of wall time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def timed(fn: Callable[[], int], seconds: float) -> float:
+    """Call ``fn`` (which returns how many operations it did) for ``seconds``; ops per second."""
+    n, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        n += fn()
+    return n / elapsed
+
+
+def rate(fn: Callable[[], object], seconds: float, batch: int = 1) -> float:
+    """Calls of ``fn`` per second, reading the clock once every ``batch`` calls."""
+
+    def run() -> int:
+        for _ in range(batch):
+            fn()
+        return batch
+
+    return timed(run, seconds)
