@@ -61,12 +61,18 @@ def _state_json(defn: d.Definition, s: State) -> JSONObject:
     }
 
 
-def op_run_events(case_input: JSONObject) -> JSONObject:
-    """Create the instance and apply the events in order; return every state or reject."""
+def _machine(case_input: JSONObject) -> Machine:
+    """Decode and check the case's definition, decode its instance, start the machine."""
     defn = decode_definition(from_hex(case_input["definition"]))
     check_definition(defn)
-    inst = decode_instance(from_hex(case_input["instance"]))
-    m = Machine(defn, inst)
+    return Machine(defn, decode_instance(from_hex(case_input["instance"])))
+
+
+def op_run_events(case_input: JSONObject) -> JSONObject:
+    """Create the instance and apply the events in order; return every state or reject."""
+    m = _machine(case_input)
+    defn, inst = m.definition, m.instance
+    initial = _state_json(defn, m.state)
     steps: list[JSONObject] = []
     for hex_event in case_input["events"]:
         ev = decode_event(from_hex(hex_event))
@@ -77,7 +83,7 @@ def op_run_events(case_input: JSONObject) -> JSONObject:
         steps.append(step)
     return {
         "instance_id": inst.id.hex(),
-        "initial": _state_json(defn, Machine(defn, inst).state),
+        "initial": initial,
         "steps": steps,
     }
 
@@ -89,9 +95,7 @@ def op_apply_each(case_input: JSONObject) -> JSONObject:
     the state hash that is still current. Later events apply to that unchanged
     state, so an implementation that alters state while rejecting diverges.
     """
-    defn = decode_definition(from_hex(case_input["definition"]))
-    check_definition(defn)
-    m = Machine(defn, decode_instance(from_hex(case_input["instance"])))
+    m = _machine(case_input)
     steps: list[JSONObject] = []
     for hex_event in case_input["events"]:
         try:
@@ -100,7 +104,7 @@ def op_apply_each(case_input: JSONObject) -> JSONObject:
             steps.append({"rejected": exc.reason.value, "hash": m.state_hash.hex()})
             continue
         steps.append({"state": m.state.name, "hash": m.state_hash.hex()})
-    return {"steps": steps, "final": _state_json(defn, m.state)}
+    return {"steps": steps, "final": _state_json(m.definition, m.state)}
 
 
 def op_verify_evidence(case_input: JSONObject) -> JSONObject:
