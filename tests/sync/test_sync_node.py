@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -11,13 +12,12 @@ from hypothesis import strategies as st
 
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import make_item
-from chipstack.sync.node import Accepted, Close, Node, Output, Send, sign_challenge
+from chipstack.sync.node import Accepted, Close, Node, Output, Send
 from chipstack.sync.params import NodeParams
 from chipstack.sync.wire import (
     Auth,
     Bye,
     Have,
-    Hello,
     Items,
     Recon,
     Want,
@@ -27,6 +27,8 @@ from chipstack.sync.wire import (
 
 PARAMS = NodeParams(min_priority=2)
 T0 = 1_000_000
+#: The ``handshake`` fixture of tests/sync/conftest.py.
+Handshake = Callable[[Node, str, int], None]
 AUTHOR = PrivateKey.from_label("author")
 
 
@@ -212,27 +214,15 @@ def test_server_session_is_freed_and_new_sessions_are_rate_limited() -> None:
     assert server_side.server is None  # the snapshot is released
 
 
-def _make_ready(node: Node, pid: str, key: PrivateKey) -> None:
-    """Complete a handshake with ``node`` by hand, as the peer ``pid`` holding ``key``."""
-    hello = node.connect(T0, pid)[0]
-    assert isinstance(hello, Send)
-    challenge = decode_message(hello.data)
-    assert isinstance(challenge, Hello)
-    net = node.params.network_id
-    node.receive(T0, pid, encode_message(Hello(1, net, key.public_key.raw, bytes(32))))
-    node.receive(T0, pid, encode_message(Auth(sign_challenge(key, net, challenge.challenge))))
-    assert pid in node.ready_peers()
-
-
 def _wants(outs: list[Output], pid: str) -> list[bytes]:
     return [i for o in outs if isinstance(o, Send) and o.peer == pid
             for m in [decode_message(o.data)] if isinstance(m, Want) for i in m.ids]
 
 
-def test_forged_copy_is_refetched_from_another_announcer() -> None:
+def test_forged_copy_is_refetched_from_another_announcer(handshake: Handshake) -> None:
     n = Node(PrivateKey.from_label("n"), PARAMS, random.Random(3))
-    _make_ready(n, "h", PrivateKey.from_label("h"))
-    _make_ready(n, "g", PrivateKey.from_label("g"))
+    handshake(n, "h", T0)
+    handshake(n, "g", T0)
     item = make_item(AUTHOR, ("t", "u"), b"x", T0, min_priority=2)
     n.receive(T0, "h", encode_message(Have((item.id,))))
     n.receive(T0, "g", encode_message(Have((item.id,))))
@@ -247,10 +237,10 @@ def test_forged_copy_is_refetched_from_another_announcer() -> None:
     assert n._sources == {} and n._fetching == {}  # nothing left behind
 
 
-def test_refused_fetched_item_leaves_no_fetch_state() -> None:
+def test_refused_fetched_item_leaves_no_fetch_state(handshake: Handshake) -> None:
     n = Node(PrivateKey.from_label("n"), PARAMS, random.Random(3))
-    _make_ready(n, "h", PrivateKey.from_label("h"))
-    _make_ready(n, "g", PrivateKey.from_label("g"))
+    handshake(n, "h", T0)
+    handshake(n, "g", T0)
     dead = make_item(AUTHOR, ("t", "u"), b"old", T0 - 10_000, 5_000, min_priority=2)
     n.receive(T0, "h", encode_message(Have((dead.id,))))
     n.receive(T0, "g", encode_message(Have((dead.id,))))

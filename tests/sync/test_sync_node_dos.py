@@ -9,13 +9,14 @@ refused ([SYNC-37]).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from functools import cache
 
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import Item, make_item
-from chipstack.sync.node import Node, Output, Send, sign_challenge
+from chipstack.sync.node import Node, Output, Send
 from chipstack.sync.params import NodeParams
-from chipstack.sync.wire import Auth, Hello, Items, Recon, ReconReply, Want, decode_message
+from chipstack.sync.wire import Items, Recon, ReconReply, Want, decode_message
 from chipstack.sync.wire import encode_message as enc
 
 PARAMS = NodeParams(min_priority=2)
@@ -27,6 +28,8 @@ OUT_RATE = 4 * 1024 * 1024
 OUT_BURST = 8 * 1024 * 1024
 REPUSH_MS = 600_000
 T0 = 1_000_000
+#: The ``handshake`` fixture of tests/sync/conftest.py.
+Handshake = Callable[[Node, str, int], None]
 AUTHOR = PrivateKey.from_label("author")
 #: A Negentropy v1 message with one Fingerprint range up to infinity that never matches:
 #: a client holding 32 or more records always answers it with 16 new ranges ([NEG-14]).
@@ -49,19 +52,6 @@ def _node(items: tuple[Item, ...], params: NodeParams = PARAMS) -> Node:
     return node
 
 
-def _ready(node: Node, pid: str, now: int = T0) -> None:
-    """Complete a handshake with ``node`` by hand, as the peer ``pid``."""
-    key = PrivateKey.from_label(pid)
-    hello = node.connect(now, pid)[0]
-    assert isinstance(hello, Send)
-    challenge = decode_message(hello.data)
-    assert isinstance(challenge, Hello)
-    net = node.params.network_id
-    node.receive(now, pid, enc(Hello(1, net, key.public_key.raw, bytes(32))))
-    node.receive(now, pid, enc(Auth(sign_challenge(key, net, challenge.challenge))))
-    assert pid in node.ready_peers()
-
-
 def _recons(outs: list[Output], pid: str) -> list[Recon]:
     return [m for o in outs if isinstance(o, Send) and o.peer == pid
             for m in [decode_message(o.data)] if isinstance(m, Recon)]
@@ -78,11 +68,13 @@ def _start_session(node: Node, pid: str, now: int) -> Recon:
     return recons[0]
 
 
-def test_endless_server_is_abandoned_after_max_rounds_and_client_moves_on() -> None:
+def test_endless_server_is_abandoned_after_max_rounds_and_client_moves_on(
+    handshake: Handshake,
+) -> None:
     node = _node(_items(40, 4))
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
-    _ready(node, "g")  # an honest peer joins while the hostile session runs
+    handshake(node, "g", T0)  # an honest peer joins while the hostile session runs
     now, replies = T0, 0
     while replies < 3 * MAX_ROUNDS:
         now += 10
@@ -98,9 +90,9 @@ def test_endless_server_is_abandoned_after_max_rounds_and_client_moves_on() -> N
     assert _recons(outs, "g") and not _recons(outs, "h")  # the next session is with g
 
 
-def test_slow_endless_server_is_abandoned_by_session_age() -> None:
+def test_slow_endless_server_is_abandoned_by_session_age(handshake: Handshake) -> None:
     node = _node(_items(40, 4))
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
     gap = PARAMS.recon_timeout_ms - 100  # just fast enough never to time out
     now, rounds = T0, 0
@@ -118,20 +110,20 @@ def test_slow_endless_server_is_abandoned_by_session_age() -> None:
     assert len(fresh) == 1 and fresh[0].session != msg.session
 
 
-def test_want_answer_is_capped_in_items() -> None:
+def test_want_answer_is_capped_in_items(handshake: Handshake) -> None:
     items = _items(600, 4)
     node = _node(items)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     outs = node.receive(T0, "h", enc(Want(tuple(it.id for it in items))))
     sent = _pushed(outs, "h")
     assert len(sent) == ANSWER_ITEMS < len(items)
     assert {it.id for it in sent} <= {it.id for it in items}
 
 
-def test_outbound_budget_bounds_bytes_drawn_by_repeated_wants() -> None:
+def test_outbound_budget_bounds_bytes_drawn_by_repeated_wants(handshake: Handshake) -> None:
     items = _items(256, 1024)
     node = _node(items)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     want = enc(Want(tuple(it.id for it in items)))
     total = 0
     for k in range(60):  # 60 x ~290 KB asked within 600 ms
@@ -143,10 +135,10 @@ def test_outbound_budget_bounds_bytes_drawn_by_repeated_wants() -> None:
     assert node.stats.out_limited > 0 and node.peers["h"].score == 0
 
 
-def test_empty_idlist_reply_spreads_the_push_over_ticks() -> None:
+def test_empty_idlist_reply_spreads_the_push_over_ticks(handshake: Handshake) -> None:
     items = _items(600, 4)
     node = _node(items)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
     outs = node.receive(T0 + 10, "h", enc(ReconReply(msg.session, EMPTY_IDLIST)))
     first = _pushed(outs, "h")
@@ -159,10 +151,10 @@ def test_empty_idlist_reply_spreads_the_push_over_ticks() -> None:
     assert got == {it.id for it in items}  # the rest followed on later ticks
 
 
-def test_ids_a_peer_refused_are_not_pushed_again_soon() -> None:
+def test_ids_a_peer_refused_are_not_pushed_again_soon(handshake: Handshake) -> None:
     items = _items(40, 4)
     node = _node(items)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
     outs = node.receive(T0 + 10, "h", enc(ReconReply(msg.session, EMPTY_IDLIST)))
     assert len(_pushed(outs, "h")) == 40
@@ -179,10 +171,10 @@ def test_ids_a_peer_refused_are_not_pushed_again_soon() -> None:
     assert len(_pushed(outs, "h")) == 40
 
 
-def test_refused_memory_is_bounded() -> None:
+def test_refused_memory_is_bounded(handshake: Handshake) -> None:
     params = NodeParams(min_priority=2, refused_per_peer=16)
     node = _node(_items(40, 4), params)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
     node.receive(T0 + 10, "h", enc(ReconReply(msg.session, EMPTY_IDLIST)))
     assert len(node.peers["h"].recon_pushed) == 16
@@ -196,10 +188,10 @@ def test_defaults_are_the_documented_ones() -> None:
     assert p.recon_max_rounds > 141  # an honest 1M-record session at a 60 KB frame limit
 
 
-def test_an_id_queued_twice_is_pushed_once() -> None:
+def test_an_id_queued_twice_is_pushed_once(handshake: Handshake) -> None:
     items = _items(600, 4)
     node = _node(items)
-    _ready(node, "h")
+    handshake(node, "h", T0)
     msg = _start_session(node, "h", T0)
     outs = node.receive(T0 + 10, "h", enc(ReconReply(msg.session, EMPTY_IDLIST)))
     # a second session before the backlog drained queues the unsent ids again
