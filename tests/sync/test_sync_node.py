@@ -27,7 +27,7 @@ from chipstack.sync.wire import (
 
 PARAMS = NodeParams(min_priority=2)
 T0 = 1_000_000
-#: The ``handshake`` fixture of tests/sync/conftest.py.
+#: The ``handshake`` fixture of tests/conftest.py.
 Handshake = Callable[[Node, str, int], None]
 AUTHOR = PrivateKey.from_label("author")
 

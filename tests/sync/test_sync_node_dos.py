@@ -28,7 +28,7 @@ OUT_RATE = 4 * 1024 * 1024
 OUT_BURST = 8 * 1024 * 1024
 REPUSH_MS = 600_000
 T0 = 1_000_000
-#: The ``handshake`` fixture of tests/sync/conftest.py.
+#: The ``handshake`` fixture of tests/conftest.py.
 Handshake = Callable[[Node, str, int], None]
 AUTHOR = PrivateKey.from_label("author")
 #: A Negentropy v1 message with one Fingerprint range up to infinity that never matches:
