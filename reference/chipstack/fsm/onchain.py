@@ -39,8 +39,8 @@ from chipstack.fsm.engine import apply_event
 from chipstack.fsm.event import Event, decode_event, encode_event
 from chipstack.fsm.expr import DEFAULT_LIBRARY, Library
 from chipstack.fsm.instance import Instance, decode_instance, initial_state
-from chipstack.fsm.loader import check_definition
 from chipstack.fsm.state import State, decode_state
+from chipstack.fsm.validity import check_definition
 
 FUNC_DEFINE = ord("D")
 FUNC_CREATE = ord("C")
