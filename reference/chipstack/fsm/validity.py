@@ -311,19 +311,23 @@ def definition_problems(
 
     ``skip`` names expressions that could not be read (a YAML front end's
     parse failures, reported already): they are not type-checked, and the
-    static budget is then not computed.
+    static budget is then not computed (nor when any other problem is found).
+    Expressions are not type-checked against a library the definition does
+    not name.
     """
     c = _Checks(defn, library, skip)
     c.structure()
     c.library_ident()
-    if not c.problems:
-        c.references()
-    if not c.problems:
-        bounds = c.types()
-        c.graph()
-        c.determinism()
-        if bounds is not None and not c.problems:
-            c.budget(bounds)
+    library_ok = not c.problems or c.problems[-1].reason is not Reason.FSM_DEF_UNKNOWN_LIBRARY
+    c.references()
+    # Each pass tolerates what an earlier one reported (it skips a transition on an
+    # undeclared event, an effect on an undeclared variable), so that every problem
+    # is found in one run; the first one is still the one [FSM-1] names.
+    bounds = c.types() if library_ok else None
+    c.graph()
+    c.determinism()
+    if bounds is not None and not c.problems:
+        c.budget(bounds)
     return c.problems
 
 
