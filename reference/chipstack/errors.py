@@ -185,6 +185,22 @@ class Reason(StrEnum):
     FSM_EXPR_MALFORMED = "fsm.expr_malformed"
     FSM_EXPR_BAD_VALUE = "fsm.expr_bad_value"
 
+    # --- poker: cards and evaluation (spec/06-poker.md, CARD and EVAL rules) ---
+    POKER_BAD_CARD = "poker.bad_card"
+    POKER_DUPLICATE_CARD = "poker.duplicate_card"
+    POKER_BAD_HAND_SIZE = "poker.bad_hand_size"
+    POKER_BAD_HAND_VALUE = "poker.bad_hand_value"
+
+    # --- phh: hand-history files (spec/06-poker.md, PHH rules) ---
+    PHH_TOO_LARGE = "phh.too_large"
+    PHH_BAD_TOML = "phh.bad_toml"
+    PHH_MISSING_FIELD = "phh.missing_field"
+    PHH_BAD_FIELD = "phh.bad_field"
+    PHH_UNKNOWN_VARIANT = "phh.unknown_variant"
+    PHH_BAD_AMOUNT = "phh.bad_amount"
+    PHH_BAD_ACTION = "phh.bad_action"
+    PHH_UNKNOWN_CARD = "phh.unknown_card"
+
 
 class Rejected(Exception):
     """Raised when an input is refused; carries the :class:`Reason` and a human detail.
