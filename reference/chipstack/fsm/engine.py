@@ -115,6 +115,8 @@ def apply_event(
     via_timeout = _authorise(defn, inst, state, event)
     if check_signature:
         verify_event_signature(event)
+    # [FSM-52]: every charge below goes to this meter; past the budget it refuses
+    # with fsm.over_budget and, states being values, nothing has changed ([FSM-53]).
     meter = Meter(defn.budget)
     meter.charge(args_cost([a.value for a in event.args]), "event")  # [FSM-52]
 

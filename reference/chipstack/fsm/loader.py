@@ -135,6 +135,7 @@ def _walk(root: yaml.Node) -> Marks:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        # [FSM-14]: nesting is refused on the node tree, before anything is constructed
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and depth > MAX_YAML_DEPTH:
             raise _NodeRejected(
                 Reason.FSM_DEF_MALFORMED,

@@ -290,6 +290,7 @@ class _Checks:
     # -- [FSM-51]
 
     def budget(self, bounds: tuple[list[int], list[int]]) -> None:
+        """[FSM-51]: no (state, event) pair may cost more than the global maximum."""
         per_event = event_bounds(self.defn, *bounds)
         first: dict[tuple[str, str], int] = {}
         for i, t in enumerate(self.defn.transitions):
@@ -329,6 +330,20 @@ def definition_problems(
     if bounds is not None and not c.problems:
         c.budget(bounds)
     return c.problems
+
+
+def static_bounds(
+    defn: d.Definition, library: Library = DEFAULT_LIBRARY
+) -> dict[tuple[str, str], int]:
+    """Return the static bound of every (state, event) pair with a transition ([FSM-51]).
+
+    ``defn`` must be valid (:func:`check_definition`), or be refused.
+    """
+    bounds = _Checks(defn, library, frozenset()).types()
+    if bounds is None:
+        check_definition(defn, library)
+        raise ValueError("a definition without bounds must have been refused")
+    return event_bounds(defn, *bounds)
 
 
 def check_definition(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> None:
