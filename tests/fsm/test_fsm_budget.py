@@ -15,13 +15,12 @@ import pytest
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import decode_definition, encode_definition, load_machine
-from chipstack.fsm.budget import EVENT_COST, event_bounds
+from chipstack.fsm.budget import EVENT_COST
 from chipstack.fsm.definition import MAX_EVENT_BUDGET
-from chipstack.fsm.expr import DEFAULT_LIBRARY
 from chipstack.fsm.loader import load_definition
 from chipstack.fsm.scenario import EXAMPLES, Script, example_script, make_instance
 from chipstack.fsm.synthetic import budget_yaml, hostile_yaml
-from chipstack.fsm.validity import _Checks, check_definition
+from chipstack.fsm.validity import check_definition, static_bounds
 
 NODE = 6
 
@@ -123,9 +122,7 @@ def test_static_bounds_cover_every_event_of_the_shipped_machines() -> None:
     for name in EXAMPLES:
         script = example_script(name)
         d = script.machine.definition
-        guards_effects = _Checks(d, DEFAULT_LIBRARY, frozenset()).types()
-        assert guards_effects is not None
-        bounds = event_bounds(d, *guards_effects)
+        bounds = static_bounds(d)
         state = d.initial
         for ev, out in zip(script.events, script.outcomes, strict=True):
             assert out.cost <= bounds[(state, ev.name)], name
@@ -135,9 +132,7 @@ def test_static_bounds_cover_every_event_of_the_shipped_machines() -> None:
 def test_the_budget_maximal_machine_costs_its_bound() -> None:
     d = load_definition(budget_yaml(50))
     s = Script(d, make_instance(d, {}, {"p": ["p"]}, 0))
-    guards_effects = _Checks(d, DEFAULT_LIBRARY, frozenset()).types()
-    assert guards_effects is not None
-    bound = event_bounds(d, *guards_effects)[("s0", "poke")]
+    bound = static_bounds(d)[("s0", "poke")]
     assert s.step("poke", {"n": 1}, "p").cost == bound
 
 

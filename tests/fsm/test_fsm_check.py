@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipstack.cli import main
 from chipstack.errors import Reason, Rejected
@@ -148,3 +150,36 @@ def test_load_definition_still_refuses_with_one_reason() -> None:
     with pytest.raises(Rejected) as info:
         load_definition(MANY_ERRORS)
     assert info.value.reason is Reason.FSM_DEF_BAD_EXPRESSION
+
+
+def test_a_budget_below_a_bound_is_a_warning() -> None:
+    text = machine_text("tictactoe").replace("version: 1\n", "version: 1\nbudget: 5000\n", 1)
+    report = check_yaml(text, "t.yaml")
+    assert report.errors == () and report.definition is not None
+    codes = [f.code for f in report.warnings]
+    assert codes.count("bound_over_budget") == 2  # move, in x_turn and in o_turn
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_report_never_an_exception(text: str) -> None:
+    report = check_yaml(text, "fuzz.yaml")
+    assert (report.definition is None) == bool(report.errors)
+    for f in report.errors:
+        assert f.file == "fuzz.yaml" and f.line >= 1 and f.column >= 1
+        assert f.code.startswith("fsm.def_")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["turnstile", "escrow", "tictactoe"]), st.data())
+def test_any_line_dropped_from_a_machine_gets_a_report(name: str, data: st.DataObject) -> None:
+    lines = machine_text(name).splitlines()
+    i = data.draw(st.integers(0, len(lines) - 1))
+    text = "\n".join(lines[:i] + lines[i + 1:])
+    report = check_yaml(text)
+    try:
+        load_definition(text)
+    except Rejected as exc:
+        assert report.errors[0].code == exc.reason.value
+    else:
+        assert report.errors == ()

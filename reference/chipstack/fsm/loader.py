@@ -477,7 +477,7 @@ def check_yaml(
         return Report(None, errors, ())
     warnings = tuple(
         finding("warning", c.code, _with_path(c), _locate(marks, c.path))
-        for c in definition_warnings(defn)
+        for c in definition_warnings(defn, library)
     )
     return Report(defn, (), warnings)
 

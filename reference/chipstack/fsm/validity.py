@@ -357,7 +357,7 @@ def check_definition(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> 
 class Caution:
     """A warning about a valid definition: legal, never a reason to refuse, likely a mistake.
 
-    ``code`` is ``timeout_only_state`` or ``unused_variable``.
+    ``code`` is ``timeout_only_state``, ``unused_variable`` or ``bound_over_budget``.
     """
 
     code: str
@@ -365,10 +365,31 @@ class Caution:
     path: Path = ()
 
 
-def definition_warnings(defn: d.Definition) -> list[Caution]:
-    """Return the warnings of a valid definition: states that only a timeout reaches, then
-    variables no guard or effect reads."""
-    return list(_timeout_only_states(defn)) + list(_unused_variables(defn))
+def definition_warnings(
+    defn: d.Definition, library: Library = DEFAULT_LIBRARY
+) -> list[Caution]:
+    """Return the warnings of a valid definition: states that only a timeout reaches,
+    variables no guard or effect reads, then (state, event) pairs whose static bound is
+    over the definition's own budget (such events are metered, and may be refused)."""
+    return [
+        *_timeout_only_states(defn),
+        *_unused_variables(defn),
+        *_over_own_budget(defn, library),
+    ]
+
+
+def _over_own_budget(defn: d.Definition, library: Library) -> Iterator[Caution]:
+    first: dict[tuple[str, str], int] = {}
+    for i, t in enumerate(defn.transitions):
+        first.setdefault((t.source, t.on), i)
+    for (state, event), bound in static_bounds(defn, library).items():
+        if bound > defn.budget:
+            yield Caution(
+                "bound_over_budget",
+                f"event {event} in state {state} may cost up to {bound} units, over the"
+                f" budget {defn.budget}: such an event is refused with fsm.over_budget",
+                ("transitions", first[(state, event)]),
+            )
 
 
 def _reachable(defn: d.Definition, use: set[str]) -> set[str]:
