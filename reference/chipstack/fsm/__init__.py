@@ -9,7 +9,13 @@ and a creation time; every signed :class:`Event` names the hash of the
 (:func:`apply_event`). Two signed events for one slot by one signer are
 :class:`Equivocation` evidence. :mod:`chipstack.fsm.onchain` carries all of
 this as chain transactions (``EVAL_FSM = 0xe7``). Guards and effects are
-written in the expression language of :mod:`chipstack.fsm.expr`.
+written in the expression language of :mod:`chipstack.fsm.expr`. Every event
+is metered in cost units against its definition's budget, and a definition
+whose worst event could pass the global maximum is refused at load
+(:mod:`chipstack.fsm.budget`). The validity rules live in
+:mod:`chipstack.fsm.validity`; the YAML front end (:mod:`chipstack.fsm.loader`,
+with ``check_yaml`` reporting every problem with its line and column) is
+imported only when used.
 
 Typical use::
 
