@@ -1,7 +1,7 @@
 """Per-event budgets and static bounds (spec/03-fsm.md FSM-50 .. FSM-53).
 
 Expected costs are computed by hand from the rules: NODE = 6 per node reached,
-comparisons add the smaller weight, every event pays EVENT_COST = 1100 plus its
+comparisons add the smaller weight, every event pays EVENT_COST = 1500 plus its
 arguments' weight, each effect the weight of what it assigns, and the new
 state its variables' weight.
 """

@@ -20,7 +20,7 @@ from chipstack.fsm.expr import Value, max_weight, weight
 #: The global maximum of any event's cost, in cost units ([FSM-50]).
 MAX_EVENT_BUDGET = d.MAX_EVENT_BUDGET
 #: The fixed part of every event's cost: signature check, state hashes, environment ([FSM-52]).
-EVENT_COST = 1100
+EVENT_COST = 1500
 
 
 def args_cost(values: Sequence[Value]) -> int:

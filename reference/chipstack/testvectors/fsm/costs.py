@@ -153,7 +153,7 @@ def _expression_cases() -> list[Case]:
 COUNTER = """\
 name: counter
 version: 1
-budget: 1184
+budget: 1584
 roles: [p]
 variables:
   x: {type: int, init: 0}
@@ -197,8 +197,8 @@ def _event_cases() -> list[Case]:
         s = example_script(name)
         cases.append(make_case(OPS, "run_costs", _run_input(s, s.events),
                                f"{name}: the cost of each event", ("FSM-52",), expect="valid"))
-    # counter, budget 1184: go(1) costs 1174 (x = 0, xs = [1, 2]); push(20 items) would
-    # cost 1104 + 46 for the effect, then 23 for the value it assigns: over at 1190
+    # counter, budget 1584: go(1) costs 1574 (x = 0, xs = [1, 2]); push(20 items) would
+    # cost 1521 + 46 for the effect, then 23 for the value it assigns: over at 1590
     defn = load_definition(COUNTER)
     c = Script(defn, make_instance(defn, {}, {"p": ["p"]}, 0))
     over = c.draft("push", {"items": tuple(range(20))}, "p")
