@@ -166,6 +166,9 @@ class Reason(StrEnum):
     FSM_ONCHAIN_MARKER_NOT_SPENT = "fsm.onchain_marker_not_spent"
     FSM_ONCHAIN_BAD_MARKER = "fsm.onchain_bad_marker"
     FSM_ONCHAIN_WRONG_FUNCID = "fsm.onchain_wrong_funcid"
+    # fsm cost model (spec/03-fsm.md, EXPR-50.., FSM-50..)
+    FSM_OVER_BUDGET = "fsm.over_budget"
+    FSM_DEF_OVER_BUDGET = "fsm.def_over_budget"
     # fsm.expr (spec/03-fsm.md)
     FSM_EXPR_SYNTAX = "fsm.expr_syntax"
     FSM_EXPR_LIMIT = "fsm.expr_limit"
