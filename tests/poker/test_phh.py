@@ -162,6 +162,17 @@ def test_decimal_amounts_pick_the_unit() -> None:
     assert hand.blinds_or_straddles[0] + hand.blinds_or_straddles[1] == 30
 
 
+@pytest.mark.parametrize(
+    "text,places",
+    [("0", 0), ("0.000", 0), ("100", 0), ("1E+3", 0), ("10.50", 1), ("0.25", 2), ("1e-6", 6),
+     ("123456789012345.123456", 6), ("7.10000000000000000000000000000000000", 1)],
+)
+def test_decimal_places_are_exact(text: str, places: int) -> None:
+    hand = read_phh(record(min_bet=text if Decimal(text) else "1", antes=f"[0, {text}, 0]"))
+    assert hand.unit == Decimal(1).scaleb(-places)
+    assert hand.chips(hand.antes[1]) == Decimal(text)
+
+
 def test_heads_up_blinds_are_kept_as_written() -> None:
     # [PHH-9]: the replay reverses them; the reader does not.
     hand = read_phh(record("'d dh p1 AcKd', 'd dh p2 2c2d'", antes="[0, 0]",
@@ -193,6 +204,10 @@ INVALID: list[tuple[str, str, Reason, str]] = [
     ("zero stack", record(starting_stacks="[200, 0, 200]"), Reason.PHH_BAD_AMOUNT, "positive"),
     ("zero min bet", record(min_bet="0"), Reason.PHH_BAD_AMOUNT, "positive"),
     ("too fine", record(min_bet="0.0000001"), Reason.PHH_BAD_AMOUNT, "decimals"),
+    ("too fine past 28 digits", record(min_bet="1.00000000000000000000000000001"),
+     Reason.PHH_BAD_AMOUNT, "decimals"),
+    ("too fine raise past 28 digits", record("'p3 cbr 2.00000000000000000001'"),
+     Reason.PHH_BAD_AMOUNT, "decimals"),
     ("too large", record(min_bet="1000000000000000"), Reason.PHH_BAD_AMOUNT, "too large"),
     ("too large float", record(min_bet="1e300"), Reason.PHH_BAD_AMOUNT, "too large"),
     ("huge int", record(min_bet="9" * 4000), Reason.PHH_BAD_AMOUNT, "too large"),

@@ -236,10 +236,20 @@ def _check_amount(value: Decimal, fail: Callable[[str], Rejected], positive: boo
 
 
 def _decimals(value: Decimal) -> int:
-    """How many digits after the point ``value`` needs (trailing zeros dropped)."""
-    exponent = value.normalize().as_tuple().exponent
+    """How many digits after the point ``value`` needs (trailing zeros dropped), exactly.
+
+    (``Decimal.normalize`` would round to the context's 28 digits first.)
+    """
+    _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    return max(0, -exponent)
+    if exponent >= 0 or not any(digits):
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit or not places:
+            break
+        places -= 1
+    return places
 
 
 _Parsed = tuple[int | None, str, tuple[Card, ...] | None, Decimal | None]
