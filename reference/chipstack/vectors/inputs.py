@@ -37,7 +37,7 @@ def hex_field(obj: dict[str, Any], key: str) -> bytes:
 def fixed_hex_field(obj: dict[str, Any], key: str, length: int = 32) -> bytes:
     """Return ``obj[key]`` as hex of exactly ``length`` bytes (a hash, id or chain id).
 
-    Another length is ``vectors.bad_length`` ([VEC-7]): a fixed-width field
+    Another length is ``vectors.bad_length`` ([VEC-9]): a fixed-width field
     has no length of its own in any encoding, so only a JSON input can get
     it wrong, and it is refused before the operation runs.
     """
