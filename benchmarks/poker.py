@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, islice
+from pathlib import Path
 
 from timing import timed
 from tqdm import tqdm
@@ -36,6 +37,7 @@ from treys import Evaluator as TreysEvaluator
 
 from chipstack.poker.cards import DECK, format_card
 from chipstack.poker.evaluator import HandCategory, category, hand_value
+from chipstack.poker.phh import read_phh
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,9 @@ def _eval_row(size: int) -> Callable[[float], Row]:
             return len(hands)
 
         def theirs() -> int:
-            for h in theirs_hands[:2_000]:
+            for h in theirs_hands[:500]:
                 evaluate(h[:2], h[2:])
-            return 2_000
+            return 500
 
         best_ours, best_theirs = side_by_side(ours, theirs, seconds)
         return Row(f"{size}-card evaluations", "evals/s", best_ours, "treys 0.1.8", best_theirs)
@@ -110,7 +112,28 @@ def _eval_row(size: int) -> Callable[[float], Row]:
     return row
 
 
-ROWS: list[Callable[[float], Row]] = [_eval_row(7), _eval_row(5)]
+def phh_data() -> Path:
+    """The shared PHH folder (``../shared/data/phh`` beside the repo, or /work/shared)."""
+    repo = Path(__file__).resolve().parents[1]
+    for candidate in (repo.parent / "shared/data/phh", Path("/work/shared/data/phh")):
+        if candidate.is_dir():
+            return candidate
+    raise SystemExit("the shared PHH data (../shared/data/phh) is missing")
+
+
+def _phh_row(seconds: float) -> Row:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(phh_data().rglob("*.phh"))]
+
+    def read_all() -> int:
+        for text in texts:
+            read_phh(text)
+        return len(texts)
+
+    return Row(f"PHH records read ({len(texts)} shared)", "files/s",
+               timed(read_all, seconds, time.process_time), "-", None)
+
+
+ROWS: list[Callable[[float], Row]] = [_eval_row(7), _eval_row(5), _phh_row]
 """The figures, in table order; each is called with the seconds to spend on each side."""
 
 SEVEN_CARD_COUNTS = {
