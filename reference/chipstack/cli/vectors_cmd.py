@@ -55,15 +55,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check and print the per-suite table; exit 1 if any case failed."""
-    reports = run_checks(_root(args), _selected(args), args.impl, args.timeout)
-    print(format_table(reports))
-    failures = [f for r in reports for f in r.failures]
+    """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
+    run = run_checks(_root(args), _selected(args), args.impl, args.timeout)
+    print(format_table(run.reports))
+    if run.problem is not None:
+        print(f"implementation stopped: {run.problem}")
+    failures = [f for r in run.reports for f in r.failures]
     for line in failures if args.verbose else failures[:20]:
         print("  " + line)
     if len(failures) > 20 and not args.verbose:
         print(f"  ... {len(failures) - 20} more (use --verbose)")
-    return 0 if all(r.ok for r in reports) else 1
+    if not any(r.passed for r in run.reports):
+        print("no case was checked: every selected suite was skipped")
+    return 0 if run.ok else 1
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
