@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from chipstack.testvectors import all_suites
@@ -32,7 +33,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _root(args: argparse.Namespace) -> Path:
-    return Path(args.dir) if args.dir else files.default_vectors_dir()
+    if args.dir:
+        return Path(args.dir)
+    try:
+        return files.default_vectors_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+
+
+def _spec(args: argparse.Namespace) -> Path:
+    if getattr(args, "spec", None):
+        return Path(args.spec)
+    try:
+        return files.default_spec_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _selected(args: argparse.Namespace) -> list[Suite]:
@@ -48,15 +63,21 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate files; print which changed."""
     root = _root(args)
-    for suite in _selected(args):
-        path, changed = files.write(root, suite)
+    if files.is_packaged(root) and not args.dir:
+        raise SystemExit(
+            f"{root} is the installed copy of the vectors: generate into a checkout "
+            "(run from it) or pass --dir"
+        )
+    for path, changed in files.write_all(root, _selected(args)):
         print(f"{'wrote    ' if changed else 'unchanged'} {path}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
-    run = run_checks(_root(args), _selected(args), args.impl, args.timeout)
+    root = _root(args)
+    print(f"vectors: {root}", file=sys.stderr)
+    run = run_checks(root, _selected(args), args.impl, args.timeout)
     print(format_table(run.reports))
     if run.problem is not None:
         print(f"implementation stopped: {run.problem}")
@@ -72,8 +93,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print coverage; exit 1 if a MUST rule has no case at all."""
-    root = _root(args)
-    spec_dir = Path(args.spec) if args.spec else root.parent / "spec"
-    lines, uncovered = coverage_lines(root, spec_dir)
+    lines, uncovered = coverage_lines(_root(args), _spec(args))
     print("\n".join(lines))
     return 1 if uncovered else 0

@@ -14,7 +14,7 @@ def run() -> tuple[list[str], bool]:
     suites = all_suites()
     stale = [s.name for s in suites if (root / s.path).read_text(encoding="utf-8") != s.render()]
     run = run_checks(root, suites)
-    cov, uncovered = coverage_lines(root, root.parent / "spec")
+    cov, uncovered = coverage_lines(root, files.default_spec_dir())
     lines = [
         f"{len(suites)} suites in {root}: regenerated from the reference, "
         + ("byte-identical to the committed files" if not stale else f"DIFFERENT: {stale}"),
