@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+import chipstack
 from chipstack.testvectors import all_suites
-from chipstack.vectors import files
+from chipstack.vectors import files, rules
 from chipstack.vectors.check import format_table
 from chipstack.vectors.model import Suite
 from chipstack.vectors.runs import coverage_lines, run_checks
@@ -30,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     v = sub.add_parser("coverage", help="list MUST rules that lack valid or invalid cases")
     v.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
     v.set_defaults(func=cmd_coverage)
+    r = sub.add_parser("rule", help="show a rule: its spec text, the code citing it, its cases")
+    r.add_argument("rule_id", metavar="ID", help="a rule id, as in the spec's **[AREA-N]** bullets")
+    r.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
+    r.set_defaults(func=cmd_rule)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -96,3 +101,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     lines, uncovered = coverage_lines(_root(args), _spec(args))
     print("\n".join(lines))
     return 1 if uncovered else 0
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    """Print everything about one rule; a one-line error for an id no spec file defines."""
+    rule_id = rules.normalize_id(args.rule_id)
+    if rule_id is None:
+        raise SystemExit(f"not a rule id: {args.rule_id!r} (rule ids look like AREA-N)")
+    package = Path(chipstack.__file__).resolve().parent
+    try:
+        report = rules.rule_report(rule_id, _spec(args), _root(args), all_suites(), package)
+    except KeyError:
+        raise SystemExit(f"unknown rule id {rule_id}: no spec file defines it") from None
+    print("\n".join(rules.format_report(report)))
+    return 0
