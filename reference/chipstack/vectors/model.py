@@ -286,7 +286,7 @@ class CaseTable:
         flags: Sequence[str] = (),
     ) -> None:
         """Add a case the reference must accept; its outputs become ``expected``."""
-        self.add("valid", operation, case_input, comment, covers, flags)
+        self.add_case("valid", operation, case_input, comment, covers, flags)
 
     def invalid(
         self,
@@ -297,9 +297,9 @@ class CaseTable:
         flags: Sequence[str] = (),
     ) -> None:
         """Add a case the reference must refuse; its reason becomes ``reason``."""
-        self.add("invalid", operation, case_input, comment, covers, flags)
+        self.add_case("invalid", operation, case_input, comment, covers, flags)
 
-    def add(
+    def add_case(
         self,
         expect: Result,
         operation: str,
