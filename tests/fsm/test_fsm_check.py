@@ -13,6 +13,7 @@ from chipstack.cli import main
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import machine_text
 from chipstack.fsm.loader import MAX_YAML_DEPTH, check_yaml, load_definition
+from chipstack.vectors import files
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "fsm" / "definitions.json"
 
@@ -63,7 +64,7 @@ def test_every_error_is_reported_in_one_run_with_its_position() -> None:
 
 def test_the_first_error_is_the_one_load_definition_refuses_with() -> None:
     cases = [
-        c for c in json.loads(VECTORS.read_text())["cases"]
+        c for c in files.cases(json.loads(VECTORS.read_text()))
         if c["result"] == "invalid" and c["operation"] == "load_definition"
     ]
     assert len(cases) > 10

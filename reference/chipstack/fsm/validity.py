@@ -127,7 +127,7 @@ class _Checks:
     # -- [FSM-10]
 
     def library_ident(self) -> None:
-        if self.defn.library != self.library.ident:
+        if self.defn.library != self.library.ident:  # [FSM-10]
             self.fail(
                 Reason.FSM_DEF_UNKNOWN_LIBRARY,
                 f"definition needs {self.defn.library!r}, have {self.library.ident!r}",
@@ -257,12 +257,13 @@ class _Checks:
     # -- [FSM-13]
 
     def determinism(self) -> None:
-        """Pairwise exclusivity per (from, on), through an index of conjuncts (no pair loop
-        over conjuncts: a pair costs one set lookup)."""
+        """[FSM-13]: pairwise exclusivity per (from, on), through an index of conjuncts (a
+        pair costs one set lookup); failing pairs ``(i, j)`` are reported in definition order."""
         groups: dict[tuple[str, str], list[int]] = {}
         for i, t in enumerate(self.defn.transitions):
             groups.setdefault((t.source, t.on), []).append(i)
-        for (source, on), members in groups.items():
+        failing: list[tuple[int, int]] = []
+        for members in groups.values():
             if len(members) < 2:
                 continue
             if any(("transitions", i, "guard") in self.skip for i in members):
@@ -278,14 +279,15 @@ class _Checks:
                     for j in holders.get(c, ()):
                         exclusive.add((min(i, j), max(i, j)))
             for a, i in enumerate(members):
-                for j in members[a + 1:]:
-                    if (i, j) not in exclusive:
-                        self.fail(
-                            Reason.FSM_DEF_NONDETERMINISTIC,
-                            f"from {source} on {on}: guards of transitions {i} and {j}"
-                            " are not syntactically exclusive",
-                            "transitions", j, "guard",
-                        )
+                failing += [(i, j) for j in members[a + 1:] if (i, j) not in exclusive]
+        for i, j in sorted(failing):
+            t = self.defn.transitions[i]
+            self.fail(
+                Reason.FSM_DEF_NONDETERMINISTIC,
+                f"from {t.source} on {t.on}: guards of transitions {i} and {j}"
+                " are not syntactically exclusive",
+                "transitions", j, "guard",
+            )
 
     # -- [FSM-51]
 

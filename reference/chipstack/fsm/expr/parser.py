@@ -175,7 +175,7 @@ class _Parser:
         if op is not None:
             self.take()
             left = Binary(op, left, self.additive())
-            if self.ops[self.i] in _COMPARISONS:
+            if self.ops[self.i] in _COMPARISONS:  # [EXPR-20]
                 raise _syntax(f"chained comparison at {self.peek().pos}: use 'and'")
         return left
 
@@ -256,6 +256,7 @@ class _Parser:
             check_type(ListType(elem))
             return EmptyList(elem)
         if self.at("]"):
+            # [EXPR-23]
             raise _syntax(f"empty list at {self.peek().pos} needs an element type, e.g. [:int]")
         items = [self.conditional()]
         while self.at(","):
@@ -277,17 +278,19 @@ class _Parser:
             self.level -= 1
             self.expect("]")
             return ListType(elem)
+        # [EXPR-23]
         raise Rejected(Reason.FSM_EXPR_UNKNOWN_TYPE, f"unknown type {t.text!r} at {t.pos}")
 
 
 def _int_value(t: _Tok, negative: bool) -> int:
     if len(t.text) > 1 and t.text.startswith("0"):
-        raise _syntax(f"leading zero in {t.text!r} at {t.pos}")
+        raise _syntax(f"leading zero in {t.text!r} at {t.pos}")  # [EXPR-22]
     if len(t.text) > 20:
+        # [EXPR-22]
         raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal at {t.pos} outside i64")
     v = -int(t.text) if negative else int(t.text)
     if not I64_MIN <= v <= I64_MAX:
-        raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal {v} outside i64")
+        raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal {v} outside i64")  # [EXPR-22]
     return v
 
 

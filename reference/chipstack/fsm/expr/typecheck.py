@@ -90,16 +90,16 @@ def _check(e: Expr, env: Mapping[str, Type], lib: Library) -> tuple[Type, int]:
         first = checked[0][0]
         for t, _ in checked[1:]:
             if t != first:
-                raise type_error(f"list mixes {first} and {t}")
+                raise type_error(f"list mixes {first} and {t}")  # [EXPR-28]
         items = sum(c for _, c in checked) + len(checked) * max_weight(first)
         return check_type(ListType(first)), NODE_COST + items
     if isinstance(e, EmptyList):
-        return check_type(ListType(e.elem)), NODE_COST
+        return check_type(ListType(e.elem)), NODE_COST  # [EXPR-28]
     if isinstance(e, Unary):
         t, c = _check(e.operand, env, lib)
         want = INT if e.op is UnaryOp.NEG else BOOL
         if t != want:
-            raise type_error(f"{e.op.value} needs {want}, got {t}")
+            raise type_error(f"{e.op.value} needs {want}, got {t}")  # [EXPR-27]
         return want, NODE_COST + c
     if isinstance(e, Binary):
         (lt, lc), (rt, rc) = _check(e.left, env, lib), _check(e.right, env, lib)
@@ -109,20 +109,20 @@ def _check(e: Expr, env: Mapping[str, Type], lib: Library) -> tuple[Type, int]:
         target, tc = _check(e.target, env, lib)
         index, ic = _check(e.index, env, lib)
         if index != INT:
-            raise type_error(f"index must be int, got {index}")
+            raise type_error(f"index must be int, got {index}")  # [EXPR-27]
         if isinstance(target, ListType):
             return target.elem, NODE_COST + tc + ic
         if target == BYTES:
             return INT, NODE_COST + tc + ic
-        raise type_error(f"cannot index {target}")
+        raise type_error(f"cannot index {target}")  # [EXPR-27]
     if isinstance(e, Cond):
         cond, cc = _check(e.cond, env, lib)
         then, thc = _check(e.then, env, lib)
         other, oc = _check(e.other, env, lib)
         if cond != BOOL:
-            raise type_error(f"condition must be bool, got {cond}")
+            raise type_error(f"condition must be bool, got {cond}")  # [EXPR-27]
         if then != other:
-            raise type_error(f"branches differ: {then} and {other}")
+            raise type_error(f"branches differ: {then} and {other}")  # [EXPR-27]
         return then, NODE_COST + cc + max(thc, oc)
     args = tuple(_check(a, env, lib) for a in e.args)
     types = tuple(t for t, _ in args)
@@ -135,17 +135,18 @@ def _binary(e: Binary, left: Type, right: Type) -> Type:
     op = e.op
     if op in _ARITHMETIC:
         if left != INT or right != INT:
-            raise type_error(f"{op.value} needs int operands, got {left} and {right}")
+            raise type_error(f"{op.value} needs int operands, got {left} and {right}")  # [EXPR-27]
         return INT
     if op in _EQUALITY:
         if left != right:
-            raise type_error(f"{op.value} compares {left} with {right}")
+            raise type_error(f"{op.value} compares {left} with {right}")  # [EXPR-27]
         return BOOL
     if op in _ORDERING:
         if left != right or left not in (INT, BYTES):
+            # [EXPR-27]
             raise type_error(f"{op.value} needs two ints or two bytes, got {left} and {right}")
         return BOOL
     if left != BOOL or right != BOOL:
-        raise type_error(f"{op.value} needs bool operands, got {left} and {right}")
+        raise type_error(f"{op.value} needs bool operands, got {left} and {right}")  # [EXPR-27]
     return BOOL
 
