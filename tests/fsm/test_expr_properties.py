@@ -306,7 +306,7 @@ def test_white_space_between_tokens_does_not_matter(e: Expr, data: st.DataObject
     assert parse(spaced) == e
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(typed_pairs, st.integers(0, 400))
 def test_cost_never_passes_the_static_bound_and_a_budget_is_exact(
     pair: tuple[Type, Expr], budget: int
