@@ -416,6 +416,32 @@ FLAGS: dict[str, Note] = {
         "Evaluation fails: division by zero, an index out of range, a bad argument value.",
         "an implementation that returns a value instead moves a contract the others refuse",
     ),
+    # -- issue 8 pins: the order of checks, malformed operation inputs ------------------
+    "two_faults": Note(
+        "check_order",
+        "An input with two faults; the spec states which check comes first, and the case "
+        "expects that check's reason.",
+        "an implementation that checks in another order refuses the same input for another "
+        "reason, so implementations disagree on why an input is refused",
+    ),
+    "hash_length": Note(
+        "malformed",
+        "A 32-byte hash, id or chain id given with another length (VEC-9).",
+        "an implementation that pads, truncates or hashes it anyway computes on a value "
+        "nobody sent",
+    ),
+    "no_such_input": Note(
+        "malformed",
+        "An input index that names no input of the transaction.",
+        "an implementation that reads past the inputs signs or checks a message for an "
+        "input that does not exist",
+    ),
+    "unsigned_output": Note(
+        "wrong_context",
+        "A signature check asked of a CC or OP_RETURN output, which no signature unlocks.",
+        "an implementation that checks a signature anyway lets a key holder release an "
+        "output that only its contract may release",
+    ),
 }
 
 #: Reason code -> flag of an invalid case that names no flag of its own.
@@ -522,4 +548,8 @@ REASON_FLAGS: dict[str, str] = {
     "sync.unknown_message": "unknown_type",
     "sync.wrong_network": "context",
     "sync.unexpected_message": "protocol_order",
+    # issue 8 pins
+    "vectors.bad_length": "hash_length",
+    "chain.bad_input_index": "no_such_input",
+    "chain.not_signature_condition": "unsigned_output",
 }

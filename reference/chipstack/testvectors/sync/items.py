@@ -15,6 +15,7 @@ from chipstack.sync.item import Item, check_structure, check_valid, decode_item
 from chipstack.sync.params import MAX_PAYLOAD, MAX_TAG_LEN, MAX_TTL_MS
 from chipstack.sync.store import Store
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.sync import pins
 from chipstack.testvectors.sync.common import (
     HOUR,
     T0,
@@ -267,5 +268,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=ITEM_OPS,
-    build_cases=_item_cases,
+    build_cases=lambda: _item_cases() + pins.item_pins(ITEM_OPS),
 )

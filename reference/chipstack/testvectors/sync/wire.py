@@ -27,6 +27,7 @@ from chipstack.sync.wire import (
     encode_message,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.sync import pins
 from chipstack.testvectors.sync.common import (
     label_key,
     mk_item,
@@ -222,5 +223,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=WIRE_OPS,
-    build_cases=_wire_cases,
+    build_cases=lambda: _wire_cases() + pins.wire_pins(WIRE_OPS),
 )
