@@ -24,6 +24,7 @@ from chipstack.testvectors.sync.common import (
     raw_item,
     validate_input,
 )
+from chipstack.vectors.inputs import fixed_hex_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 # -- item operations ---------------------------------------------------------------------
@@ -49,11 +50,13 @@ def _item_json(item: Item) -> JSONObject:
 
 def op_item_sign(case_input: JSONObject) -> JSONObject:
     """Build an item from fields and a key seed, sign it, return its encoding and derived values."""
+    dest = (  # [VEC-9]
+        None if case_input["destination"] is None else fixed_hex_field(case_input, "destination")
+    )
     key = PrivateKey(from_hex(case_input["seed"]))
-    dest = case_input["destination"]
     unsigned = Item(
         int(case_input["timestamp"]), int(case_input["expiry"]), str(case_input["tag1"]),
-        str(case_input["tag2"]), from_hex(dest) if dest is not None else None,
+        str(case_input["tag2"]), dest,
         key.public_key.raw, from_hex(case_input["payload"]), int(case_input["nonce"]), b"",
     )
     check_structure(unsigned)

@@ -84,6 +84,17 @@ def item_pins(ops: Ops) -> list[Case]:
         ["small_order_r"],
         "crypto.bad_signature",
     )
+    p.add(
+        "item_sign",
+        {
+            "seed": key.seed.hex(), "timestamp": T0, "expiry": T0 + HOUR, "tag1": "t",
+            "tag2": "u", "destination": bytes(31).hex(), "payload": "", "nonce": 0,
+        },
+        "a destination of 31 bytes",
+        ["VEC-9"],
+        ["hash_length"],
+        "vectors.bad_length",
+    )
     return p.cases
 
 
@@ -111,5 +122,13 @@ def wire_pins(ops: Ops) -> list[Case]:
         ["SYNC-24"],
         [TWO_FAULTS, "context"],
         "sync.wrong_network",
+    )
+    p.add(
+        "hello_check",
+        {"encoded": _hello(1, net, theirs), "network_id": net[:31].hex(), "own_key": ours.hex()},
+        "our network id given as 31 bytes",
+        ["VEC-9"],
+        ["hash_length"],
+        "vectors.bad_length",
     )
     return p.cases
