@@ -10,21 +10,16 @@ not only when the committed files are compared.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
-from chipstack.vectors.model import Case, Operation, Result, make_case
+from chipstack.vectors.model import CaseTable
 
 #: Flag of every case whose input has two faults ([VEC-7] note in testvectors/flags.py).
 TWO_FAULTS = "two_faults"
 
 
-class Pins:
-    """Collects the pin cases of one suite."""
-
-    def __init__(self, ops: Mapping[str, Operation]) -> None:
-        self.ops = ops
-        self.cases: list[Case] = []
+class Pins(CaseTable):
+    """A case table whose lines state the exact result: ``"valid"`` or the reason code."""
 
     def add(
         self,
@@ -36,11 +31,11 @@ class Pins:
         expect: str,
     ) -> None:
         """Add a case whose result must be ``expect``: ``"valid"`` or a reason code."""
-        kind: Result = "valid" if expect == "valid" else "invalid"
-        case = make_case(self.ops, op, case_input, comment, covers, flags, expect=kind)
-        if kind == "invalid" and case.reason != expect:
-            raise ValueError(f"pin {comment!r}: expected {expect}, reference gave {case.reason}")
-        self.cases.append(case)
+        self.add_case("valid" if expect == "valid" else "invalid", op, case_input, comment,
+                      covers, flags)
+        got = self.cases[-1].reason
+        if got is not None and got != expect:
+            raise ValueError(f"pin {comment!r}: expected {expect}, reference gave {got}")
 
 
 #: The group order of Ed25519 (RFC 8032 section 5.1, ``L``).
