@@ -18,10 +18,10 @@ def _refuse(case_input: JSONObject) -> JSONObject:
 
 def test_a_pin_states_the_exact_reason() -> None:
     p = Pins({"op": _refuse})
-    p.add("op", {}, "locktime", ["UTXO-3"], ["two_faults"], "chain.tx_locktime")
+    p.add("op", {}, "locktime", ["UTXO-3"], ["check_order"], "chain.tx_locktime")
     assert p.cases[0].reason == "chain.tx_locktime"
     with pytest.raises(ValueError, match=r"chain\.missing_input"):
-        p.add("op", {}, "another reason", ["UTXO-1"], ["two_faults"], "chain.missing_input")
+        p.add("op", {}, "another reason", ["UTXO-1"], ["check_order"], "chain.missing_input")
     with pytest.raises(ValueError):
         p.add("op", {}, "not valid", ["UTXO-1"], ["normal"], "valid")
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from chipstack.vectors.model import CaseTable
 
-#: Flag of every case whose input has two faults ([VEC-7] note in testvectors/flags.py).
-TWO_FAULTS = "two_faults"
+#: Flag of every case whose input has two faults (its note is in testvectors/flags.py).
+TWO_FAULTS = "check_order"
 
 
 class Pins(CaseTable):

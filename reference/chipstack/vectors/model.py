@@ -74,7 +74,6 @@ BugType = Literal[
     "known_attack",
     "resource_limit",
     "arithmetic",
-    "check_order",
 ]
 #: Every bug type, in the order the spec lists them.
 BUG_TYPES: tuple[str, ...] = get_args(BugType)

@@ -1,7 +1,7 @@
 """Chain cases that pin the order of checks and the choices of issue 8 (spec/02-chain.md).
 
 Most inputs have two faults and expect the reason of the check the spec puts
-first (flag ``two_faults``); the rest pin a choice the spec settles (the median
+first (flag ``check_order``); the rest pin a choice the spec settles (the median
 of an even count, a provable coinbase, spendable genesis outputs) or a reason
 added for a malformed operation input (VEC-9, SIGHASH-1). Each suite's
 ``build_cases`` appends these after its own cases.
