@@ -72,6 +72,7 @@ class TableBook:
     issued: dict[OutPoint, Issued] = field(default_factory=dict)
     nonces: set[tuple[bytes, bytes]] = field(default_factory=set)
     position: Position = field(init=False)
+    settled: Position = field(init=False)
     status: Status = Status.OPEN
     closing_since: int = 0
     redeemed: dict[tuple[bytes, int], bytes] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class TableBook:
 
     def __post_init__(self) -> None:
         self.position = Position(0, self.created, (), (), (), bytes(32))
+        self.settled = self.position  # the newest fully signed settlement: disputes start here
 
     @property
     def table_id(self) -> bytes:
@@ -169,7 +171,7 @@ class TableBook:
         """Make a newer fully signed settlement authoritative ([CASH-22]); close if it says so."""
         require(self.status == Status.OPEN, Reason.CASHIER_TABLE_CLOSED, self.status.value)
         s = self.check_settlement(ss)
-        self.position = Position(s.seq, s.time, s.seats, s.balances, s.deposits, s.game_hash)
+        self._set_settled(s)
         if s.closing:
             self.status = Status.CLOSED
 
@@ -198,8 +200,7 @@ class TableBook:
 
     def _claim(self, claim: SignedSettlement | Dispute, now: int) -> None:
         if isinstance(claim, SignedSettlement):
-            s = self.check_settlement(claim)
-            self.position = Position(s.seq, s.time, s.seats, s.balances, s.deposits, s.game_hash)
+            self._set_settled(self.check_settlement(claim))
             return
         result = self.check_dispute(claim, now)
         self.position = Position(
@@ -207,21 +208,22 @@ class TableBook:
             claim.base.settlement.deposits, result.game_hash, result,
         )  # fmt: skip
 
+    def _set_settled(self, s: Settlement) -> None:
+        self.position = Position(s.seq, s.time, s.seats, s.balances, s.deposits, s.game_hash)
+        self.settled = self.position
+
     def check_dispute(self, claim: Dispute, now: int) -> DisputeResult:
         """Replay a dispute; check it beats the current position ([CASH-32] .. [CASH-35])."""
         if self.game is None:
             raise Rejected(Reason.CASHIER_DISPUTE_BAD_GAME, "the table's game is not loaded")
-        base = claim.base.settlement
-        if base.seq > self.position.seq:
-            self.check_settlement(claim.base)
-        else:
-            check_signed(claim.base, self.table_id)
-            require(
-                base.seq == self.position.seq and base.balances == self.position.balances
-                and base.seats == self.position.seats and base.deposits == self.position.deposits,
-                Reason.CASHIER_STALE_SETTLEMENT,
-                "the dispute starts from an older settlement",
-            )  # fmt: skip
+        base = check_signed(claim.base, self.table_id)
+        anchor = self.settled
+        same = (base.seq, base.seats, base.balances, base.deposits) == (
+            anchor.seq, anchor.seats, anchor.balances, anchor.deposits,
+        )  # fmt: skip
+        if not same:  # a newer settlement than the book has seen starts the dispute
+            require(base.seq > anchor.seq, Reason.CASHIER_STALE_SETTLEMENT, "older base")
+            self._check_position(base.seq, base.seats, base.balances, base.deposits)
         result = replay_dispute(claim, self.table_id, self.game, self.table.penalty, self.funded())
         require(result.time <= now, Reason.CASHIER_DISPUTE_TOO_EARLY, "late events")  # [CASH-33]
         standing = self.position.dispute
