@@ -12,16 +12,17 @@ seats.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from chipstack.cashier.games import GameRules
-from chipstack.cashier.settlement import SignedSettlement, check_signed
+from chipstack.cashier.settlement import MAX_SEATS, SignedSettlement, check_signed
+from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, require
 from chipstack.fsm.engine import Machine
-from chipstack.fsm.equivocation import Equivocation, verify_evidence
-from chipstack.fsm.event import Event
-from chipstack.fsm.instance import Instance
+from chipstack.fsm.equivocation import Equivocation, decode_evidence, verify_evidence
+from chipstack.fsm.event import Event, decode_event, encode_event
+from chipstack.fsm.instance import Instance, decode_instance
 
 #: Most hands in one dispute ([CASH-31]).
 MAX_DISPUTE_HANDS = 64
@@ -176,3 +177,53 @@ def refutes(challenger: DisputeResult, standing: DisputeResult) -> bool:
                 return False
             break
     return challenger.seq > standing.seq
+
+
+#: The only dispute encoding version ([CASH-37]).
+DISPUTE_VERSION = 1
+
+
+def encode_dispute(d: Dispute) -> tuple[bytes, ...]:
+    """Return a dispute as parts, each one FSM ``bytes`` value ([CASH-37]).
+
+    Part 0 is ``u8 version || count hands (u16 events)* || count evidence ||
+    count claim u64*``; part 1 the signed base settlement; then each hand's
+    instance followed by its events; then each evidence item.
+    """
+    w = Writer().u8(DISPUTE_VERSION).count(len(d.hands), MAX_DISPUTE_HANDS)
+    for h in d.hands:
+        w.u16(len(h.events))
+    w.count(len(d.evidence), MAX_DISPUTE_EVIDENCE).count(len(d.claim), MAX_SEATS)
+    for c in d.claim:
+        w.u64(c)
+    parts = [w.getvalue(), d.base.encode()]
+    for h in d.hands:
+        parts.append(h.instance.encode())
+        parts.extend(encode_event(e) for e in h.events)
+    parts.extend(e.encode() for e in d.evidence)
+    return tuple(parts)
+
+
+def decode_dispute(parts: Sequence[bytes]) -> Dispute:
+    """Decode the parts written by :func:`encode_dispute`; reject a wrong shape ([CASH-37])."""
+    require(len(parts) >= 2, Reason.ENCODING_TRUNCATED, "a dispute has a header and a base")
+
+    def header(r: Reader) -> tuple[list[int], int, tuple[int, ...]]:
+        r.version(frozenset({DISPUTE_VERSION}))
+        counts = r.items(MAX_DISPUTE_HANDS, lambda rr: rr.u16())
+        n_evidence = r.count(MAX_DISPUTE_EVIDENCE)
+        claim = tuple(r.items(MAX_SEATS, lambda rr: rr.u64()))
+        return counts, n_evidence, claim
+
+    counts, n_evidence, claim = decode_exact(parts[0], header)
+    need = 2 + sum(counts) + len(counts) + n_evidence
+    require(len(parts) == need, Reason.ENCODING_TRUNCATED, f"{len(parts)} parts, need {need}")
+    base = SignedSettlement.decode(parts[1])
+    hands: list[Hand] = []
+    at = 2
+    for n in counts:
+        inst = decode_instance(parts[at])
+        hands.append(Hand(inst, tuple(decode_event(p) for p in parts[at + 1 : at + 1 + n])))
+        at += 1 + n
+    evidence = tuple(decode_evidence(p) for p in parts[at:])
+    return Dispute(base, tuple(hands), evidence, claim)
