@@ -142,7 +142,7 @@ class TableBook:
 
     def _check_position(
         self, seq: int, seats: tuple[bytes, ...], balances: tuple[int, ...],
-        deposits: tuple[OutPoint, ...],
+        deposits: tuple[OutPoint, ...], settlement: bool = True,
     ) -> None:  # fmt: skip
         require(len(set(deposits)) == len(deposits), Reason.CASHIER_UNKNOWN_DEPOSIT, "repeated")
         for op in deposits:
@@ -150,8 +150,8 @@ class TableBook:
         listed = set(deposits)
         for op in self.position.deposits:
             require(op in listed, Reason.CASHIER_DROPPED_DEPOSIT, "a settled deposit left out")
-        for op, i in self.issued.items():
-            if i.certificate.request.join_seq <= seq:
+        for op, i in self.issued.items():  # a dispute result keeps its base's deposits
+            if settlement and i.certificate.request.join_seq <= seq:
                 require(op in listed, Reason.CASHIER_DROPPED_DEPOSIT, "a joined deposit left out")
         chips = sum(self.issued[op].certificate.request.chips for op in deposits)
         require(
@@ -231,7 +231,7 @@ class TableBook:
             require(refutes(result, standing), Reason.CASHIER_STALE_SETTLEMENT, "not better")
         else:
             require(result.seq > self.position.seq, Reason.CASHIER_STALE_SETTLEMENT, "no newer")
-        self._check_position(result.seq, result.seats, result.balances, base.deposits)
+        self._check_position(result.seq, result.seats, result.balances, base.deposits, False)
         return result
 
     def finalize(self, now: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 from chipstack.cashier.book import TableBook
@@ -48,6 +49,7 @@ def key(name: str) -> PrivateKey:
     return PrivateKey.from_label(KEY_PREFIX + name)
 
 
+@cache
 def oddeven() -> Definition:
     """Load the odd-or-even game shipped with the cashier (``oddeven.yaml``)."""
     text = resources.files(__package__).joinpath("oddeven.yaml").read_text(encoding="utf-8")
@@ -292,7 +294,8 @@ def play_oddeven(
     """Play a whole hand between seats 0 and 1; without ``reveal`` seat 1 claims the forfeit."""
     seats = tuple(seats or [p.public_key.raw for p in world.players[:2]])
     hp = HandPlayer(world, hand_instance(world, hand, stacks, stake, seats))
-    p0, p1 = world.players[0], world.players[1]
+    by_key = {p.public_key.raw: p for p in world.players}
+    p0, p1 = by_key[seats[0]], by_key[seats[1]]
     hp.play("commit", {"digest": (BYTES, sha256(secret))}, p0)
     hp.play("guess", {"parity": (INT, parity)}, p1)
     if reveal:
