@@ -197,8 +197,13 @@ def new_world(
     penalty: int = 10,
     min_buyin: int = 1,
     max_buyin: int = 100_000,
+    wallet: int | None = None,
 ) -> World:
-    """Stand up a devnet, a cashier set, one odd-or-even table and funded players."""
+    """Stand up a devnet, a cashier set, one odd-or-even table and funded players.
+
+    Each player's wallet starts with ``wallet`` base units (default: an equal
+    share of the genesis coinbase); the miner keeps the rest.
+    """
     ledger, notary_keys = new_devnet("chipstack-cashier", threshold=2)
     cs, cashier_keys = CashierSet.from_labels(
         [f"{KEY_PREFIX}cashier-{i}" for i in range(n_cashiers)], threshold
@@ -217,11 +222,11 @@ def new_world(
         table, TableBook(table, ledger.params.notaries, rules, START), players, price=price,
     )  # fmt: skip
     genesis_cb = ledger.block_at(0).txs[0]
-    share = genesis_cb.outputs[0].amount // (n_players + 1)
-    fund = Tx(
-        (TxIn(OutPoint(genesis_cb.txid, 0)),),
-        tuple(TxOut(share, KeyCondition(p.public_key)) for p in players),
-    )
+    total = genesis_cb.outputs[0].amount
+    share = total // (n_players + 1) if wallet is None else wallet
+    outs = [TxOut(share, KeyCondition(p.public_key)) for p in players]
+    outs.append(TxOut(total - share * n_players, KeyCondition(miner.public_key)))
+    fund = Tx((TxIn(OutPoint(genesis_cb.txid, 0)),), tuple(outs))
     fund = sign_input(fund, 0, [genesis_cb.outputs[0]], ledger.params.chain_id, [miner])
     world.mine([fund])
     for i, p in enumerate(players):
