@@ -1,0 +1,83 @@
+"""Shared helpers of the chain vector case builders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from chipstack.chain.header import (
+    BlockHeader,
+    hash_meets_target,
+)
+from chipstack.chain.scenario import Scenario, build_scenario, key_table
+from chipstack.crypto import sha256d
+from chipstack.testvectors.chain.realdata import (
+    RealBlock,
+)
+from chipstack.vectors.model import Case, Operation, make_case
+
+Ops = Mapping[str, Operation]
+JSONDict = dict[str, Any]
+
+
+class Cases:
+    """Collects cases for one suite."""
+
+    def __init__(self, ops: Ops) -> None:
+        self.ops = ops
+        self.cases: list[Case] = []
+
+    def valid(
+        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
+    ) -> None:
+        """Add a case the reference must accept."""
+        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="valid"))
+
+    def invalid(
+        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
+    ) -> None:
+        """Add a case the reference must reject."""
+        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="invalid"))
+
+
+@cache
+def scenario() -> Scenario:
+    """Return the scenario chain, built once per process."""
+    return build_scenario()
+
+
+def real_header(b: RealBlock) -> BlockHeader:
+    """Return a real block's header."""
+    return b.header()
+
+
+def failing_nonce(h: BlockHeader) -> BlockHeader:
+    """Return ``h`` with the first nonce after its own whose hash misses the target."""
+    n = h.nonce
+    while True:
+        n = (n + 1) & 0xFFFF_FFFF
+        cand = h.with_nonce(n)
+        if not hash_meets_target(cand.hash(), cand.bits):
+            return cand
+
+
+def synthetic_leaves(n: int) -> list[bytes]:
+    """Return ``n`` distinct 32-byte leaves."""
+    return [sha256d(b"leaf %d" % i) for i in range(n)]
+
+
+def hexes(items: list[bytes]) -> list[str]:
+    """Return the items as hex strings."""
+    return [i.hex() for i in items]
+
+
+#: Flag notes every chain suite shares.
+COMMON_NOTES = {
+    "real_bitcoin": "data of a real Bitcoin mainnet block, cited in spec/02-chain.md section 2.4",
+    "encoding": "a malformed or non-canonical encoding",
+    "tampered": "a valid object with bytes changed after signing or mining",
+}
+
+#: The ``keys`` header of the suites whose cases name keys by label.
+KEYS_HEADER = {"keys": key_table()}
