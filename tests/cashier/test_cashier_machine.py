@@ -134,10 +134,13 @@ def test_book_encoding_round_trips() -> None:
 
 
 def test_costs_are_known_before_running() -> None:
-    small = builtin_cost([b"x" * 64])
-    assert small == 64 + 1_000
-    assert builtin_cost([b"x" * 65]) == 65 + 2_000
-    assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 28 + 1_000 + 2 * 1_500
+    # CASH-72: CALL + w + 200 w + 400 k, weights as in EXPR-50 (1 + floor(n / 64) for bytes)
+    assert builtin_cost([b"x" * 63]) == 4 + 1 + 200
+    assert builtin_cost([b"x" * 64]) == 4 + 2 + 400
+    assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 4 + 200 * 4 + 2 * 400
+    lib = cashier_library()
+    rule = lib.lookup("cashier_issue").cost
+    assert rule.bound((BYTES,) * 6) >= rule.exact((b"x" * 4096,) * 6)
 
 
 @given(st.binary(max_size=400))

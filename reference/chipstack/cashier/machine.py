@@ -29,17 +29,17 @@ from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.definition import Definition
 from chipstack.fsm.expr import BOOL, BYTES, DEFAULT_LIBRARY, INT, Library, ListType, Type, Value
-from chipstack.fsm.expr.library import Builtin, TypeRule, type_error
+from chipstack.fsm.expr.cost import CALL_COST, Cost, args_weight, max_weight
+from chipstack.fsm.expr.library import Builtin, Impl, TypeRule, type_error
+from chipstack.fsm.expr.types import MAX_LIST_LEN
 from chipstack.fsm.loader import load_definition
 
 #: Version of the cashier built-in library ([CASH-71]).
 CASHIER_LIBRARY_VERSION = 1
-#: Cost units of one Ed25519 verification ([CASH-72]).
-VERIFY_COST = 1_000
-#: Cost units of one replayed game event, signature included ([CASH-72]).
-EVENT_COST = 1_500
-#: Cost units per argument byte (hashing and decoding) ([CASH-72]).
-BYTE_COST = 1
+#: Cost units per unit of argument weight for the signatures it may hold ([CASH-72]).
+VERIFY_COST = 200
+#: Cost units of one replayed game event (list item): its engine step ([CASH-72]).
+EVENT_COST = 400
 
 
 def _rule(*pattern: Type) -> TypeRule:
@@ -156,50 +156,49 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
     def closing(a: tuple[Value, ...]) -> Value:
         return SignedSettlement.decode(_b(a[0])).settlement.closing
 
+    lb = ListType(BYTES)
+    table: list[tuple[str, tuple[Type, ...], Type, Impl, str]] = [
+        ("cashier_new_book", (BYTES, BYTES, INT), BYTES, new_book, "an empty book (CASH-70)"),
+        ("cashier_issue", (*tp, BYTES, BYTES, BYTES), BYTES, issue, "issue chips (CASH-13)"),
+        ("cashier_settle", (*tp, BYTES), BYTES, settle, "a newer settlement (CASH-21..24)"),
+        ("cashier_close", (*tp, INT, lb), BYTES, close, "close a table (CASH-31)"),
+        ("cashier_challenge", (*tp, INT, lb), BYTES, challenge, "a better claim (CASH-35)"),
+        ("cashier_finalize", (*tp, INT), BYTES, finalize, "end the window (CASH-31)"),
+        ("cashier_redeem", (*tp, BYTES, BYTES, BYTES), BYTES, redeem, "the payout (CASH-42)"),
+        ("cashier_seq", tp, INT, seq, "the authoritative sequence of a book"),
+        ("cashier_issued", tp, INT, issued, "chips issued at a book's table"),
+    ]
     builtins = [
-        Builtin("cashier_new_book", "(bytes, bytes, int) -> bytes", _rule(BYTES, BYTES, INT, BYTES),
-                new_book, "an empty book for the table (CASH-70)"),
-        Builtin("cashier_issue", "(table, notaries, book, cert, proof, price) -> bytes",
-                _rule(*tp, BYTES, BYTES, BYTES, BYTES), issue, "issue chips (CASH-13)"),
-        Builtin("cashier_settle", "(table, notaries, book, settlement) -> bytes",
-                _rule(*tp, BYTES, BYTES), settle, "a newer settlement (CASH-21 .. CASH-24)"),
-        Builtin("cashier_close", "(table, notaries, book, now, claim) -> bytes",
-                _rule(*tp, INT, ListType(BYTES), BYTES), close, "close a table (CASH-31)"),
-        Builtin("cashier_challenge", "(table, notaries, book, now, claim) -> bytes",
-                _rule(*tp, INT, ListType(BYTES), BYTES), challenge, "a better claim (CASH-35)"),
-        Builtin("cashier_finalize", "(table, notaries, book, now) -> bytes",
-                _rule(*tp, INT, BYTES), finalize, "end the challenge window (CASH-31)"),
-        Builtin("cashier_redeem", "(table, notaries, book, payout, price, reserve) -> bytes",
-                _rule(*tp, BYTES, BYTES, BYTES, BYTES), redeem, "the payout (CASH-42)"),
-        Builtin("cashier_seq", "(table, notaries, book) -> int", _rule(*tp, INT), seq,
-                "the authoritative sequence of a book"),
-        Builtin("cashier_issued", "(table, notaries, book) -> int", _rule(*tp, INT), issued,
-                "chips issued at a book's table"),
-        Builtin("settlement_closing", "(bytes) -> bool", _rule(BYTES, BOOL), closing,
-                "whether a signed settlement closes the table"),
+        Builtin(name, f"{name}({', '.join(map(str, ps))}) -> {r}", _rule(*ps, r), impl, doc,
+                CASHIER_COST)
+        for name, ps, r, impl, doc in table
     ]  # fmt: skip
+    builtins.append(
+        Builtin("settlement_closing", "settlement_closing(bytes) -> bool", _rule(BYTES, BOOL),
+                closing, "whether a signed settlement closes the table")
+    )  # fmt: skip
     return DEFAULT_LIBRARY.extend("cashier", CASHIER_LIBRARY_VERSION, builtins)
 
 
-def builtin_cost(args: Sequence[Value]) -> int:
-    """The cost bound of a cashier built-in call, from its argument sizes alone ([CASH-72]).
+def _cashier_exact(args: tuple[Value, ...]) -> int:
+    items = sum(len(a) for a in args if isinstance(a, tuple))
+    w = args_weight(args)
+    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
 
-    With ``n`` argument bytes (every ``bytes`` value and every item of a
-    ``list[bytes]``; an ``int`` counts 8) and ``k`` list items, the cost is
-    ``n * BYTE_COST + ceil(n / 64) * VERIFY_COST + k * EVENT_COST``: every
-    signature a call can check occupies at least 64 argument bytes, and
-    every replayed event is one list item.
-    """
-    n = k = 0
-    for a in args:
-        if isinstance(a, bytes):
-            n += len(a)
-        elif isinstance(a, tuple):
-            k += len(a)
-            n += sum(len(p) for p in a if isinstance(p, bytes))
-        else:
-            n += 8
-    return n * BYTE_COST + -(-n // 64) * VERIFY_COST + k * EVENT_COST
+
+def _cashier_bound(types: tuple[Type, ...]) -> int:
+    w = sum(map(max_weight, types))
+    items = sum(MAX_LIST_LEN for t in types if isinstance(t, ListType))
+    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
+
+
+#: The cost rule of every proof-checking cashier built-in ([CASH-72]).
+CASHIER_COST = Cost(_cashier_exact, _cashier_bound)
+
+
+def builtin_cost(args: Sequence[Value]) -> int:
+    """The units a proof-checking cashier built-in charges for ``args`` ([CASH-72])."""
+    return CASHIER_COST.exact(tuple(args))
 
 
 def cashier_definition(library: Library | None = None) -> Definition:
