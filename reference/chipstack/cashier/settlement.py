@@ -85,10 +85,10 @@ class SignedSettlement:
     signatures: tuple[bytes, ...]
 
     def encode(self) -> bytes:
-        """``body || count sig[64]*``."""
+        """``body || count bytes(<=64)*``: one signature per seat, empty where missing."""
         w = Writer().raw(self.settlement.body()).count(len(self.signatures), MAX_SEATS)
         for s in self.signatures:
-            w.fixed(s, SIGNATURE_LEN)
+            w.var_bytes(s, SIGNATURE_LEN)
         return w.getvalue()
 
     @staticmethod
@@ -97,7 +97,8 @@ class SignedSettlement:
 
         def read(r: Reader) -> SignedSettlement:
             s = Settlement.read(r)
-            return SignedSettlement(s, tuple(r.items(MAX_SEATS, lambda rr: rr.fixed(64))))
+            sigs = r.items(MAX_SEATS, lambda rr: rr.var_bytes(SIGNATURE_LEN))
+            return SignedSettlement(s, tuple(sigs))
 
         return decode_exact(data, read)
 

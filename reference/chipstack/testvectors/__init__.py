@@ -9,6 +9,8 @@ suite: ``testvectors/README.md``.
 
 from __future__ import annotations
 
+from chipstack.testvectors.cashier import book as cashier_book
+from chipstack.testvectors.cashier import proofs as cashier_proofs
 from chipstack.testvectors.chain import block as chain_block
 from chipstack.testvectors.chain import header as chain_header
 from chipstack.testvectors.chain import merkle as chain_merkle
@@ -57,6 +59,8 @@ SUITES: tuple[Suite, ...] = (
     fsm_equivocation.SUITE,
     fsm_onchain.SUITE,
     fsm_expr.SUITE,
+    cashier_proofs.SUITE,
+    cashier_book.SUITE,
 )
 
 
