@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chipstack.cashier.book import Status
 from chipstack.cashier.params import PegParams
-from chipstack.cashier.peg import chips_to_coins, coins_to_chips, pegged_payouts, verify_price
+from chipstack.cashier.peg import (
+    PriceAttestation,
+    chips_to_coins,
+    coins_to_chips,
+    pegged_payouts,
+    verify_price,
+)
 from chipstack.cashier.redemption import cosign_payout
 from chipstack.cashier.scenario import CHIP_UNIT, START, World, new_world
 from chipstack.chain.conditions import KeyCondition, OpReturn
@@ -133,3 +141,20 @@ def test_pegged_table_end_to_end() -> None:
     forged = replace(att, price=9_000)
     assert _reason(w.book.plan, forged, reserve) is Reason.CRYPTO_BAD_SIGNATURE
     assert _reason(w.book.plan, None, reserve) is Reason.CASHIER_BAD_PRICE
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_price_attestation_decoder_fuzz(data: bytes) -> None:
+    try:
+        PriceAttestation.decode(data)
+    except Rejected:
+        pass
+
+
+def test_price_attestation_round_trips() -> None:
+    w = new_world(peg=PegParams(ref_per_chip=1, reserve=COIN), price=12_345)
+    att = w.latest_price()
+    assert att is not None
+    assert PriceAttestation.decode(att.encode()) == att
+    assert att.price == 12_345 and att.height == w.ledger.height
