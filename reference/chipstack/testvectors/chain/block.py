@@ -12,9 +12,7 @@ from chipstack.chain.sighash import sign_input
 from chipstack.chain.tx import COIN, Tx, TxOut
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     KEYS_HEADER,
-    Cases,
     JSONDict,
     Ops,
     failing_nonce,
@@ -27,7 +25,8 @@ from chipstack.testvectors.chain.ops import (
     op_block_check,
     op_ledger_replay,
 )
-from chipstack.vectors.model import Case, Suite
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------- block
 
@@ -39,7 +38,7 @@ def _remine(block: Block, txs: list[Tx]) -> Block:
 
 def block_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/block``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     bits = s.ledger.params.bits
     b3 = s.blocks[3]
@@ -147,7 +146,7 @@ def alice_to_bob_again(s: Scenario) -> Tx:
     return s.payments[0]
 
 
-def _replay_cases(c: Cases, s: Scenario) -> None:
+def _replay_cases(c: CaseTable, s: Scenario) -> None:
     blocks = s.blocks
     params = _params_json(s)
     genesis = blocks[0].encode().hex()
@@ -159,7 +158,7 @@ def _replay_cases(c: Cases, s: Scenario) -> None:
         "ledger_replay",
         good,
         "the scenario: 6 blocks and a notarization of height 4",
-        ["BLOCK-4", "BLOCK-5", "BLOCK-6", "CHAIN-7", "UTXO-1", "UTXO-4", "NOTARY-8"],
+        ["BLOCK-6", "UTXO-4", "NOTARY-8"],
         ["ledger"],
     )
     miner_cond = blocks[1].txs[0].outputs[0].condition
@@ -332,12 +331,9 @@ OPS = {"block_check": op_block_check, "ledger_replay": op_ledger_replay}
 SUITE = Suite(
     name="chain/block",
     description="context-free block checks and ledger replays (UTXO, best chain, finality)",
-    notes={
-        **COMMON_NOTES,
-        "mutated": "a block whose tx list duplicates a subtree (CVE-2012-2459)",
-        "reorg": "a competing chain: side chain, reorganization, or fork below a notarization",
-        "ledger": "a rule that needs the chain (parent, time, UTXO set, coinbase value)",
-    },
+    notes=FLAGS,
+    shared={"ledger_replay": ("params", "genesis")},
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: block_cases(OPS),
     extra_header=KEYS_HEADER,

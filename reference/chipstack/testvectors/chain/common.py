@@ -15,30 +15,10 @@ from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.realdata import (
     RealBlock,
 )
-from chipstack.vectors.model import Case, Operation, make_case
+from chipstack.vectors.model import Operation
 
 Ops = Mapping[str, Operation]
 JSONDict = dict[str, Any]
-
-
-class Cases:
-    """Collects cases for one suite."""
-
-    def __init__(self, ops: Ops) -> None:
-        self.ops = ops
-        self.cases: list[Case] = []
-
-    def valid(
-        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
-    ) -> None:
-        """Add a case the reference must accept."""
-        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="valid"))
-
-    def invalid(
-        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
-    ) -> None:
-        """Add a case the reference must reject."""
-        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="invalid"))
 
 
 @cache
@@ -70,14 +50,6 @@ def synthetic_leaves(n: int) -> list[bytes]:
 def hexes(items: list[bytes]) -> list[str]:
     """Return the items as hex strings."""
     return [i.hex() for i in items]
-
-
-#: Flag notes every chain suite shares.
-COMMON_NOTES = {
-    "real_bitcoin": "data of a real Bitcoin mainnet block, cited in spec/02-chain.md section 2.4",
-    "encoding": "a malformed or non-canonical encoding",
-    "tampered": "a valid object with bytes changed after signing or mining",
-}
 
 #: The ``keys`` header of the suites whose cases name keys by label.
 KEYS_HEADER = {"keys": key_table()}

@@ -6,8 +6,6 @@ from chipstack.chain.header import (
     REGTEST_BITS,
 )
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
-    Cases,
     Ops,
     failing_nonce,
     hexes,
@@ -29,14 +27,15 @@ from chipstack.testvectors.chain.realdata import (
     GENESIS,
     HEADER_BLOCKS,
 )
-from chipstack.vectors.model import Case, Suite
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ header
 
 
 def header_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/header``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     for b in HEADER_BLOCKS:
         h = real_header(b)
         c.valid(
@@ -151,11 +150,8 @@ OPS = {
 SUITE = Suite(
     name="chain/header",
     description="80-byte headers, double-SHA-256 hashes, compact bits, work, linking",
-    notes={
-        **COMMON_NOTES,
-        "bits": "compact-target edge cases (sign bit, overflow, zero)",
-        "pow": "proof-of-work and fixed-bits checks",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: header_cases(OPS),
 )

@@ -8,8 +8,6 @@ from chipstack.chain.header import (
 from chipstack.chain.merkle import compute_root, merkle_branch, parent
 from chipstack.encoding import Writer
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
-    Cases,
     Ops,
     hexes,
     synthetic_leaves,
@@ -26,14 +24,15 @@ from chipstack.testvectors.chain.realdata import (
     BLOCK_100000,
     MERKLE_BLOCKS,
 )
-from chipstack.vectors.model import Case, Suite
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ merkle
 
 
 def merkle_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/merkle``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     for b in MERKLE_BLOCKS:
         leaves = [from_display_hex(t) for t in b.txids_display]
         c.valid(
@@ -226,11 +225,8 @@ OPS = {
 SUITE = Suite(
     name="chain/merkle",
     description="Bitcoin Merkle roots, branches, odd levels and CVE-2012-2459 mutation",
-    notes={
-        **COMMON_NOTES,
-        "odd": "a level with an odd number of nodes duplicates its last node",
-        "mutated": "a leaf list with a duplicated subtree (CVE-2012-2459)",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: merkle_cases(OPS),
 )

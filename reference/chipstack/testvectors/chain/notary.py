@@ -9,9 +9,7 @@ from chipstack.chain.notary import NotarySet, sign_notarization
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     KEYS_HEADER,
-    Cases,
     JSONDict,
     Ops,
     hexes,
@@ -25,7 +23,8 @@ from chipstack.testvectors.chain.ops import (
     op_notarization_verify,
     op_notary_set,
 )
-from chipstack.vectors.model import Case, Suite
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ notary
 
@@ -36,7 +35,7 @@ def _set_json(s: NotarySet) -> JSONDict:
 
 def notary_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/notary``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     ns = s.ledger.params.notaries
     cid = s.ledger.params.chain_id
@@ -231,11 +230,9 @@ OPS = {
 SUITE = Suite(
     name="chain/notary",
     description="notary sets, MoM and M-of-N notarizations",
-    notes={
-        **COMMON_NOTES,
-        "signers": "signer indices: count, order, repeats, range",
-        "context": "a valid notarization checked against another chain, set, height or block",
-    },
+    notes=FLAGS,
+    shared={"notarization_verify": ("chain_id", "notary_set")},
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: notary_cases(OPS),
     extra_header=KEYS_HEADER,
