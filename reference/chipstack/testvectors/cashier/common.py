@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chipstack.cashier.scenario import KEY_PREFIX, World, new_world
+from chipstack.cashier.scenario import World, new_world
 from chipstack.chain.tx import OutPoint
 from chipstack.encoding import from_hex
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr import Type, Value, parse_type, value_from_json, value_to_json
 from chipstack.vectors.inputs import hex_field
-
-NOTES = {
-    "keys": (
-        f"every player and cashier key is PrivateKey.from_label('{KEY_PREFIX}' + name); "
-        "notaries and the chain come from chipstack.chain.devnet.new_devnet('chipstack-cashier')"
-    ),
-    "game": "the table's game is chipstack/cashier/oddeven.yaml (input 'game': its encoding)",
-}
 
 
 def world(**kwargs: Any) -> World:

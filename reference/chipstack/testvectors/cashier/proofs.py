@@ -35,7 +35,8 @@ from chipstack.chain.tx import COIN, OutPoint, Tx, TxIn, TxOut
 from chipstack.crypto import PrivateKey, Tag
 from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
-from chipstack.testvectors.cashier.common import NOTES, opt_hex, outpoint_json, typed_args, world
+from chipstack.testvectors.cashier.common import opt_hex, outpoint_json, typed_args, world
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import as_int, hex_field, int_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
@@ -159,8 +160,11 @@ OPS: dict[str, Operation] = {
 # ------------------------------------------------------------------------ cases
 
 
-def _case(op: str, inp: JSONObject, comment: str, covers: tuple[str, ...], expect: str) -> Case:
-    return make_case(OPS, op, inp, comment, covers, expect=expect)  # type: ignore[arg-type]
+def _case(
+    op: str, inp: JSONObject, comment: str, covers: tuple[str, ...], expect: str,
+    flags: tuple[str, ...] = (),
+) -> Case:  # fmt: skip
+    return make_case(OPS, op, inp, comment, covers, flags, expect=expect)  # type: ignore[arg-type]
 
 
 def _table_cases(w: World) -> list[Case]:
@@ -278,9 +282,9 @@ def _deposit_cases(w: World) -> list[Case]:
         _case("verify_deposit", _dep(w, odd), "one base unit more than a chip", ("CASH-7",),
               "invalid"),
         _case("verify_deposit", _dep(w, unnotarized), "the deposit's block is not notarized",
-              ("CASH-6", "PROOF-6"), "invalid"),
+              ("CASH-6", "PROOF-6"), "invalid", ("forged",)),
         _case("verify_deposit", _dep(w, bad_branch), "a Merkle branch with a wrong sibling",
-              ("CASH-6", "MERKLE-5"), "invalid"),
+              ("CASH-6", "MERKLE-5"), "invalid", ("forged",)),
         _case("verify_deposit", _dep(w, too_long), "66 headers to the notarized block (max 64)",
               ("CASH-5",), "invalid"),
         _case("verify_deposit", {**_dep(w, good), "proof": huge}, "16,385 bytes (max 16,384)",
@@ -467,7 +471,8 @@ def _cost_cases() -> list[Case]:
               ("CASH-72",), "valid"),
         _case("builtin_cost", args(("int", 5), ("list[bytes]", ["aa" * 10, "bb" * 10])),
               "an int and a list of two items: 4 + 4 + 800 + 800", ("CASH-72",), "valid"),
-        _case("builtin_cost", args(("bytes", "0")), "odd hex", ("CASH-72",), "invalid"),
+        _case("builtin_cost", args(("bytes", "0")), "odd hex", ("CASH-72",), "invalid",
+              ("bad_hex",)),
     ]  # fmt: skip
 
 
@@ -492,7 +497,13 @@ SUITE = Suite(
         "Cashier tables, deposit proofs, issuance certificates, settlements, notary prices, "
         "peg conversion and built-in costs (spec/04-cashier.md)"
     ),
-    notes=NOTES,
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=_cases,
+    shared={
+        "verify_deposit": ("table", "notary_set"),
+        "verify_certificate": ("table",),
+        "cashier_sign": ("table", "notary_set"),
+    },
 )
