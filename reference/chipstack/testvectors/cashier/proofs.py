@@ -37,7 +37,7 @@ from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
 from chipstack.testvectors.cashier.common import opt_hex, outpoint_json, typed_args, world
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.inputs import as_int, hex_field, int_field
+from chipstack.vectors.inputs import as_int, fixed_hex_field, hex_field, int_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 # ------------------------------------------------------------------ operations
@@ -80,7 +80,7 @@ def op_verify_certificate(case_input: JSONObject) -> JSONObject:
 def op_verify_settlement(case_input: JSONObject) -> JSONObject:
     """Decode a signed settlement; check it is fully signed for a table ([CASH-20], [CASH-21])."""
     ss = SignedSettlement.decode(hex_field(case_input, "settlement"))
-    s = check_signed(ss, hex_field(case_input, "table_id"))
+    s = check_signed(ss, fixed_hex_field(case_input, "table_id"))
     return {
         "seq": s.seq, "time": s.time, "seats": [k.hex() for k in s.seats],
         "balances": list(s.balances), "deposits": [outpoint_json(o) for o in s.deposits],
@@ -92,9 +92,8 @@ def op_verify_price(case_input: JSONObject) -> JSONObject:
     """Decode and verify a notary price attestation for a block ([CASH-50], [CASH-51])."""
     att = PriceAttestation.decode(hex_field(case_input, "attestation"))
     notaries = NotarySet.decode(hex_field(case_input, "notary_set"))
-    price = verify_price(
-        att, notaries, hex_field(case_input, "chain_id"), hex_field(case_input, "block_hash")
-    )
+    chain_id = fixed_hex_field(case_input, "chain_id")
+    price = verify_price(att, notaries, chain_id, fixed_hex_field(case_input, "block_hash"))
     return {"price": price, "height": att.height}
 
 
@@ -133,8 +132,9 @@ def op_cashier_sign(case_input: JSONObject) -> JSONObject:
     notaries = NotarySet.decode(hex_field(case_input, "notary_set"))
     node = CashierNode(PrivateKey.from_label(str(case_input["cashier"])), table, notaries)
     for item in case_input["signed"]:
-        op = OutPoint(hex_field(item["outpoint"], "txid"), int_field(item["outpoint"], "index"))
-        node.signed[op] = hex_field(item, "request_id")
+        txid = fixed_hex_field(item["outpoint"], "txid")
+        op = OutPoint(txid, int_field(item["outpoint"], "index"))
+        node.signed[op] = fixed_hex_field(item, "request_id")
     request = decode_exact(hex_field(case_input, "request"), IssueRequest.read)
     proof = DepositProof.decode(hex_field(case_input, "proof"))
     closed = case_input["closed"]
