@@ -1,6 +1,6 @@
 """The cashier as an FSM definition (``cashier.yaml``) and the ``cashier/1`` built-ins.
 
-Spec: ``spec/04-cashier.md`` section 9 (rules ``[CASH-70]`` .. ``[CASH-73]``).
+Spec: ``spec/04-cashier.md`` section 9 (rules ``[CASH-70]`` .. ``[CASH-72]``).
 The definition holds the table's life (open, closing, closed, redeemed),
 who may sign each step, and the timeout; each built-in checks one kind of
 proof against the table's book, passed in and returned as bytes
