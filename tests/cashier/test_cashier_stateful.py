@@ -5,7 +5,7 @@ redeems twice, and no funds are frozen (from any open or closing state, an
 honest player can close the table, wait out the timeouts, and be paid
 every chip issued). Every attack must be refused with its reason and change
 nothing. The counts of steps and attacks are printed at the end of the run
-(``pytest -s``) and checked to be non-zero. The default run is 40 examples of up to 40
+(``pytest -s``) and checked to be non-zero. The default run is 60 examples of up to 50
 steps (a few seconds); ``CASHIER_MODEL_EXAMPLES=400`` runs a longer one.
 """
 
@@ -94,9 +94,15 @@ class CashierModel(RuleBasedStateMachine):
         TOTALS["step buy_in"] += 1
 
     @precondition(lambda self: self._open() and bool(self.book.issued))
-    @rule()
-    def settle(self) -> None:
-        """Every seat signs the next settlement: stacks after the hands, plus joined chips."""
+    @rule(after_hands=st.booleans())
+    def settle(self, after_hands: bool) -> None:
+        """Every seat signs the next settlement: stacks after the hands, plus joined chips.
+
+        With hands pending, the seats sign only when ``after_hands`` (otherwise the
+        hands stay unsettled, for a dispute to replay).
+        """
+        if self.pending and not after_hands:
+            return
         w = self.w
         seq = self.book.position.seq + 1
         balances = dict(zip(self._seats(), self.stacks or self.book.position.balances,
@@ -137,7 +143,13 @@ class CashierModel(RuleBasedStateMachine):
         TOTALS["step hand"] += 1
         TOTALS["hand replayed events"] += len(hp.events)
 
-    @precondition(lambda self: self._open() and bool(self.accepted))
+    @precondition(lambda self: self._open() and bool(self.accepted) and not self.pending)
+    @rule()
+    def silent_close(self) -> None:
+        """Nobody signs any more and no hand is pending: anyone closes after the timeout."""
+        self.silent_player_dispute(False)
+
+    @precondition(lambda self: self._open() and bool(self.accepted) and bool(self.pending))
     @rule(equivocate=st.booleans())
     def silent_player_dispute(self, equivocate: bool) -> None:
         """A seat stops signing: after the timeout anyone closes by replaying the hands."""
@@ -280,8 +292,8 @@ class CashierModel(RuleBasedStateMachine):
 
 
 CashierModel.TestCase.settings = settings(
-    max_examples=int(os.environ.get("CASHIER_MODEL_EXAMPLES", "40")),
-    stateful_step_count=40,
+    max_examples=int(os.environ.get("CASHIER_MODEL_EXAMPLES", "60")),
+    stateful_step_count=50,
     deadline=None,
 )
 TestCashierModel = CashierModel.TestCase
