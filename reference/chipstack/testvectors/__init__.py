@@ -9,6 +9,8 @@ suite: ``testvectors/README.md``.
 
 from __future__ import annotations
 
+from chipstack.testvectors.cashier import book as cashier_book
+from chipstack.testvectors.cashier import proofs as cashier_proofs
 from chipstack.testvectors.chain import block as chain_block
 from chipstack.testvectors.chain import header as chain_header
 from chipstack.testvectors.chain import merkle as chain_merkle
@@ -65,6 +67,8 @@ SUITES: tuple[Suite, ...] = (
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,
+    cashier_proofs.SUITE,
+    cashier_book.SUITE,
 )
 
 
