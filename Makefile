@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chipstack-installed
 
-.PHONY: test demo lab vectors bench lint typecheck clean
+.PHONY: test demo lab vectors bench lint typecheck docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,16 +12,16 @@ $(BIN)/python:
 
 # Reinstalled only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,docs]'
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check reference tests benchmarks
+	$(BIN)/ruff check reference tests benchmarks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict
 
-test: lint typecheck
+test: lint typecheck docs
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
@@ -29,6 +29,12 @@ demo: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# The documentation site: docs/_build/html/index.html. Every notebook is executed;
+# a warning (a broken reference, a failing cell) is an error.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -W --keep-going -n -q -c docs . docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
 
 vectors: $(STAMP)
 	$(BIN)/chipstack vectors generate
@@ -40,4 +46,4 @@ bench: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache docs/_build
