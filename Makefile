@@ -7,12 +7,16 @@ STAMP  := $(VENV)/.chipstack-installed
 .PHONY: test demo lab vectors bench lint typecheck docs clean
 
 $(BIN)/python:
+	@echo "chipstack: creating the virtual environment $(VENV) (once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstalled only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,docs]'
+	@echo "chipstack: installing chipstack and its extras (dev, notebooks, docs) into $(VENV);"
+	@echo "           the first time this downloads the dependencies and takes a few minutes"
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev,notebooks,docs]'
+	@echo "chipstack: installed"
 	touch $(STAMP)
 
 lint: $(STAMP)
@@ -27,8 +31,9 @@ test: lint typecheck docs
 demo: $(STAMP)
 	$(BIN)/chipstack demo
 
+# Jupyter refuses to run as root unless told to (containers often run as root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 # The documentation site: docs/_build/html/index.html. Every notebook is executed;
 # a warning (a broken reference, a failing cell) is an error.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from chipstack.cli.args import fail
 from chipstack.errors import Rejected
 
 
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ls = sub.add_parser("list", help="list the shipped example machines")
     ls.set_defaults(func=cmd_list)
     check = sub.add_parser("check", help="load and check a YAML machine definition")
-    check.add_argument("path", type=Path, help="the YAML file")
+    check.add_argument("path", type=Path, metavar="FILE.yaml", help="the YAML file")
     check.set_defaults(func=cmd_check)
 
 
@@ -43,8 +44,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         text = Path(args.path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"cannot read {args.path}: {exc}")
-        return 1
+        return fail(f"cannot read {args.path}: {getattr(exc, 'strerror', None) or exc}")
     try:
         d = load_definition(text)
     except Rejected as exc:
