@@ -139,7 +139,7 @@ def test_options_work_after_the_sub_command(capsys: pytest.CaptureFixture[str]) 
     assert main(["vectors", "--dir", str(VECTORS), "check", *suite]) == 0
     out, err = capsys.readouterr()
     assert out.count("encoding/compactsize") == 2
-    assert err == ""  # standard error is not a terminal here: no progress bar
+    assert "checking vectors" not in err  # standard error is not a terminal: no progress bar
 
 
 def test_negentropy_harness_answers_help() -> None:

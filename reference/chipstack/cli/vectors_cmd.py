@@ -6,22 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
+import chipstack
 from chipstack.cli import args as args_
+from chipstack.testvectors import all_suites
 from chipstack.vectors import coverage as cov
-from chipstack.vectors import files
-from chipstack.vectors.check import SuiteReport, check_suite, format_table, reference_runner
-from chipstack.vectors.impl import ExternalImpl
+from chipstack.vectors import files, rules
+from chipstack.vectors.check import format_table
 from chipstack.vectors.model import Suite
-from chipstack.vectors.registry import all_suites
+from chipstack.vectors.runs import coverage_lines, run_checks
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``vectors`` command and its three sub-commands."""
+    """Add the ``vectors`` command and its sub-commands."""
     p = subparsers.add_parser("vectors", help="generate, check and measure the test vectors")
     dir_help = ("the vectors/ folder (default: $CHIPSTACK_VECTORS, else this checkout's "
-                "vectors/, else ./vectors)")
+                "vectors/, else the copy installed with the package)")
+    spec_help = "the spec/ folder (default: this checkout's spec/, else the installed copy)"
     # --dir is accepted before or after the sub-command; after wins.
     p.add_argument("--dir", dest="vectors_dir", type=args_.existing_dir, metavar="DIR",
                    help=dir_help)
@@ -48,14 +48,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     c.set_defaults(func=cmd_check)
     v = with_dir(sub.add_parser("coverage",
                                 help="list MUST rules that lack valid or invalid cases"))
-    v.add_argument("--spec", type=args_.existing_dir, default=None, metavar="DIR",
-                   help="the spec/ folder (default: spec/ beside the vectors/ folder)")
+    v.add_argument("--spec", type=args_.existing_dir, default=None, metavar="DIR", help=spec_help)
     v.set_defaults(func=cmd_coverage)
+    r = with_dir(sub.add_parser("rule",
+                                help="show a rule: its spec text, the code citing it, its cases"))
+    r.add_argument("rule_id", metavar="ID", help="a rule id, as in the spec's **[AREA-N]** bullets")
+    r.add_argument("--spec", type=args_.existing_dir, default=None, metavar="DIR", help=spec_help)
+    r.set_defaults(func=cmd_rule)
+
+
+def _chosen_dir(args: argparse.Namespace) -> Path | None:
+    chosen = getattr(args, "dir", None) or getattr(args, "vectors_dir", None)
+    return Path(chosen) if chosen else None
 
 
 def _root(args: argparse.Namespace) -> Path:
-    chosen = getattr(args, "dir", None) or getattr(args, "vectors_dir", None)
-    return Path(chosen) if chosen else files.default_vectors_dir()
+    chosen = _chosen_dir(args)
+    if chosen is not None:
+        return chosen
+    try:
+        return files.default_vectors_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+
+
+def _spec(args: argparse.Namespace) -> Path:
+    if getattr(args, "spec", None):
+        return Path(args.spec)
+    try:
+        return files.default_spec_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _selected(args: argparse.Namespace) -> list[Suite]:
@@ -72,76 +95,40 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate files; print which changed."""
     root = _root(args)
-    for suite in _selected(args):
-        try:
-            path, changed = files.write(root, suite)
-        except OSError as exc:
-            return args_.fail(f"cannot write {suite.name} under {root}: {exc}")
+    if files.is_packaged(root) and _chosen_dir(args) is None:
+        raise SystemExit(
+            f"{root} is the installed copy of the vectors: generate into a checkout "
+            "(run from it) or pass --dir"
+        )
+    for path, changed in files.write_all(root, _selected(args)):
         print(f"{'wrote    ' if changed else 'unchanged'} {path}")
     return 0
 
 
-def run_checks(
-    root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
-) -> list[SuiteReport]:
-    """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
-    bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False,
-               disable=None)  # None: no bar when standard error is not a terminal
-    if impl is None:
-        return [check_suite(root, s, reference_runner) for s in bar]
-    try:
-        runner = ExternalImpl(impl, timeout)
-    except OSError as exc:
-        bar.close()
-        raise SystemExit(f"chipstack: cannot start {impl!r}: {exc}") from None
-    with runner:
-        return [check_suite(root, s, runner) for s in bar]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check and print the per-suite table; exit 1 if any case failed."""
+    """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
+    root = _root(args)
+    print(f"vectors: {root}", file=sys.stderr)
     try:
-        reports = run_checks(_root(args), _selected(args), args.impl, args.timeout)
+        run = run_checks(root, _selected(args), args.impl, args.timeout)
     except (OSError, ValueError) as exc:
-        return args_.fail(f"cannot read the vectors in {_root(args)}: {exc}")
-    print(format_table(reports))
-    failures = [f for r in reports for f in r.failures]
+        return args_.fail(f"cannot read the vectors in {root}: {exc}")
+    print(format_table(run.reports))
+    if run.problem is not None:
+        print(f"implementation stopped: {run.problem}")
+    failures = [f for r in run.reports for f in r.failures]
     for line in failures if args.verbose else failures[:20]:
         print("  " + line)
     if len(failures) > 20 and not args.verbose:
         print(f"  ... {len(failures) - 20} more (use --verbose)")
-    return 0 if all(r.ok for r in reports) else 1
-
-
-def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:
-    """Return printable coverage lines and the number of MUST rules with no case at all."""
-    rules = cov.parse_rules(spec_dir)
-    docs = [files.load(root, s) for s in all_suites()]
-    table = cov.coverage(rules, docs)
-    lines: list[str] = []
-    uncovered = 0
-    for rc in table:
-        if rc.valid and rc.invalid:
-            continue
-        if not rc.valid and not rc.invalid:
-            uncovered += 1
-        missing = " or ".join(
-            k for k, n in (("valid", rc.valid), ("invalid", rc.invalid)) if not n
-        )
-        lines.append(f"{rc.rule.spec_file:<18} {rc.rule.rule_id:<10} no {missing} case")
-    for rid in sorted(cov.unknown_covers(rules, docs)):
-        lines.append(f"{'?':<18} {rid:<10} named by a case but defined by no spec rule")
-    full = sum(1 for rc in table if rc.valid and rc.invalid)
-    lines.append(
-        f"{len(table)} MUST rules: {full} with valid and invalid cases, {uncovered} with no case"
-    )
-    return lines, uncovered
+    if not any(r.passed for r in run.reports):
+        print("no case was checked: every selected suite was skipped")
+    return 0 if run.ok else 1
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print coverage; exit 1 if a MUST rule has no case at all."""
-    root = _root(args)
-    spec_dir = Path(args.spec) if args.spec else root.parent / "spec"
+    root, spec_dir = _root(args), _spec(args)
     if not spec_dir.is_dir():
         return args_.fail(f"no spec folder at {spec_dir} (give one with --spec DIR)")
     if not cov.parse_rules(spec_dir):
@@ -152,3 +139,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
     print("\n".join(lines))
     return 1 if uncovered else 0
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    """Print everything about one rule; a one-line error for an id no spec file defines."""
+    rule_id = rules.normalize_id(args.rule_id)
+    if rule_id is None:
+        raise SystemExit(f"not a rule id: {args.rule_id!r} (rule ids look like AREA-N)")
+    package = Path(chipstack.__file__).resolve().parent
+    try:
+        report = rules.rule_report(rule_id, _spec(args), _root(args), all_suites(), package)
+    except KeyError:
+        raise SystemExit(f"unknown rule id {rule_id}: no spec file defines it") from None
+    print("\n".join(rules.format_report(report)))
+    return 0
