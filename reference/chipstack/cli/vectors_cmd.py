@@ -107,10 +107,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
-    root = _root(args)
+    root, suites = _root(args), _selected(args)
     print(f"vectors: {root}", file=sys.stderr)
     try:
-        run = run_checks(root, _selected(args), args.impl, args.timeout)
+        run = run_checks(root, suites, args.impl, args.timeout)
     except (OSError, ValueError) as exc:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
     print(format_table(run.reports))
