@@ -23,12 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                 "vectors/, else the copy installed with the package)")
     spec_help = "the spec/ folder (default: this checkout's spec/, else the installed copy)"
     # --dir is accepted before or after the sub-command; after wins.
-    p.add_argument("--dir", dest="vectors_dir", type=args_.existing_dir, metavar="DIR",
-                   help=dir_help)
+    p.add_argument("--dir", dest="vectors_dir", type=Path, metavar="DIR", help=dir_help)
     sub = p.add_subparsers(dest="vectors_command", required=True, metavar="SUBCOMMAND")
 
     def with_dir(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        parser.add_argument("--dir", type=args_.existing_dir, metavar="DIR", help=dir_help)
+        parser.add_argument("--dir", type=Path, metavar="DIR", help=dir_help)
         return parser
 
     g = with_dir(sub.add_parser("generate", help="write every suite's file from the reference"))
@@ -62,9 +61,12 @@ def _chosen_dir(args: argparse.Namespace) -> Path | None:
     return Path(chosen) if chosen else None
 
 
-def _root(args: argparse.Namespace) -> Path:
+def _root(args: argparse.Namespace, must_exist: bool = True) -> Path:
+    """The vectors folder: the one given (which must exist unless generating into it)."""
     chosen = _chosen_dir(args)
     if chosen is not None:
+        if must_exist and not chosen.is_dir():
+            raise SystemExit(f"chipstack: no such folder: {str(chosen)!r} (--dir)")
         return chosen
     try:
         return files.default_vectors_dir()
@@ -93,8 +95,8 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Regenerate files; print which changed."""
-    root = _root(args)
+    """Regenerate files (into a new folder too); print which changed."""
+    root = _root(args, must_exist=False)
     if files.is_packaged(root) and _chosen_dir(args) is None:
         raise SystemExit(
             f"{root} is the installed copy of the vectors: generate into a checkout "
