@@ -116,38 +116,64 @@ def test_tcp_challenges_come_from_the_os_not_the_seeded_rng() -> None:
     assert tcp[0] != tcp[1]  # ... the transport is not ([SYNC-23])
 
 
+async def _open_channel(port: int, label: str) -> tuple[
+        asyncio.StreamReader, asyncio.StreamWriter, object]:
+    """Dial a node on loopback and run the secure-channel handshake as ``label``."""
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    channel = Channel(True, PrivateKey.from_label(label), FAST.network_id)
+    writer.write(channel.start())
+    while not channel.established:
+        data = await asyncio.wait_for(reader.read(65536), 10)
+        assert data, "closed during the handshake"
+        out, _ = channel.receive(data)
+        writer.write(out)
+    return reader, writer, channel
+
+
+async def _messages(reader: asyncio.StreamReader, channel: object) -> list[bytes]:
+    """Every message the peer sends until it closes the connection."""
+    from chipstack.errors import Rejected
+    from chipstack.sync.channel import Channel
+
+    assert isinstance(channel, Channel)
+    got: list[bytes] = []
+    while data := await reader.read(65536):
+        try:
+            got += channel.receive(data)[1]
+        except Rejected:
+            break
+    return got
+
+
 def test_oversize_frame_gets_bye_and_close_and_connections_are_capped() -> None:
     from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
     from chipstack.sync.node import Node
     from chipstack.sync.params import MAX_MESSAGE
     from chipstack.sync.tcp import TcpNode
-    from chipstack.sync.wire import Bye, Hello, decode_message
-
-    async def frames(reader: asyncio.StreamReader) -> list[bytes]:
-        out: list[bytes] = []
-        while True:
-            try:
-                header = await reader.readexactly(4)
-            except asyncio.IncompleteReadError:
-                return out
-            out.append(await reader.readexactly(int.from_bytes(header, "little")))
+    from chipstack.sync.wire import Bye, decode_message
 
     async def scenario() -> None:
         node = TcpNode(Node(PrivateKey.from_label("capped"), FAST), max_connections=1)
         await node.start()
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", node.port)
-            writer.write((MAX_MESSAGE + 1).to_bytes(4, "little"))
-            got = [decode_message(f) for f in await asyncio.wait_for(frames(reader), 10)]
-            assert isinstance(got[0], Hello) and got[1:] == [Bye("encoding.over_length")]
+            reader, writer, channel = await _open_channel(node.port, "big")
+            assert isinstance(channel, Channel) and channel._send_cs is not None
+            header = (MAX_MESSAGE + 1).to_bytes(4, "little")  # [SYNC-21]
+            rec = channel._send_cs.encrypt(b"", header)
+            writer.write(len(rec).to_bytes(2, "little") + rec)
+            got = [decode_message(m) for m in
+                   await asyncio.wait_for(_messages(reader, channel), 10)]
+            assert Bye("encoding.over_length") in got
             writer.close()
 
-            first = await asyncio.open_connection("127.0.0.1", node.port)
-            hello = await asyncio.wait_for(first[0].readexactly(4), 10)  # served
-            assert int.from_bytes(hello, "little") > 0
-            second = await asyncio.open_connection("127.0.0.1", node.port)
-            assert await asyncio.wait_for(frames(second[0]), 10) == []  # closed at once
-            second[1].close()
+            first = await _open_channel(node.port, "first")  # served: the handshake ran
+            second_r, second_w = await asyncio.open_connection("127.0.0.1", node.port)
+            assert await asyncio.wait_for(second_r.read(65536), 10) == b""  # closed at once
+            second_w.close()
             try:
                 await node.dial("127.0.0.1", node.port)
                 raise AssertionError("a dial over the cap must fail")

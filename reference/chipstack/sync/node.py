@@ -242,12 +242,34 @@ class Node:
 
     # -- connection lifecycle -----------------------------------------------------------
 
-    def connect(self, now: int, peer: PeerId) -> list[Output]:
-        """A connection to ``peer`` opened (either direction): send HELLO ([SYNC-24])."""
+    def connect(self, now: int, peer: PeerId, remote_key: bytes | None = None) -> list[Output]:
+        """A connection to ``peer`` opened (either direction).
+
+        ``remote_key`` is the peer's node key when the transport authenticated it (the
+        secure channel of [SYNC-42]): the peer is ready at once, unless the key is ours
+        (``sync.unexpected_message``) or banned (``sync.misbehaving``), which closes it.
+        Without it (the simulator's trusted links), the node sends HELLO ([SYNC-23]).
+        """
         p = _Peer(peer, now, self.challenge_source(), self.params)
         self.peers[peer] = p
-        hello = Hello(PROTOCOL_VERSION, self.params.network_id, self.node_key, p.challenge)
-        return [self._send(peer, hello)]
+        if remote_key is None:
+            hello = Hello(PROTOCOL_VERSION, self.params.network_id, self.node_key, p.challenge)
+            return [self._send(peer, hello)]
+        out: list[Output] = []
+        until = self._banned.get(remote_key)
+        if remote_key == self.node_key:
+            self._close(now, p, Reason.SYNC_UNEXPECTED_MESSAGE, out)
+        elif until is not None and now < until:  # [SYNC-34]
+            self._close(now, p, Reason.SYNC_MISBEHAVING, out)
+        else:
+            p.remote_key = remote_key
+            self._ready(now, p)
+        return out
+
+    def _ready(self, now: int, p: _Peer) -> None:
+        p.ready = True
+        if self._client is None:  # catch up with a new peer soon ([SYNC-31])
+            self._next_recon = min(self._next_recon, now)
 
     def disconnected(self, now: int, peer: PeerId) -> None:
         """The connection to ``peer`` closed; forget the peer (idempotent)."""
@@ -385,9 +407,7 @@ class Node:
         if p.remote_key is None or p.ready:
             raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "AUTH out of order")
         verify_challenge(p.remote_key, self.params.network_id, p.challenge, msg.signature)
-        p.ready = True
-        if self._client is None:  # catch up with a new peer soon ([SYNC-31])
-            self._next_recon = min(self._next_recon, now)
+        self._ready(now, p)
 
     def _on_items(self, now: int, p: _Peer, items: Iterable[Item], out: list[Output]) -> None:
         pushes: dict[PeerId, list[Item]] = {}

@@ -1,8 +1,11 @@
 """The TCP transport: the sans-IO node core driven by asyncio streams.
 
-Spec: ``spec/01-sync.md`` rule ``[SYNC-21]`` (framing). Every message travels as
-a frame: a u32 little-endian length, then the message bytes; a frame longer
-than ``MAX_MESSAGE`` closes the connection (after a BYE ``encoding.over_length``).
+Spec: ``spec/01-sync.md`` rules ``[SYNC-21]`` (framing) and ``[SYNC-40]`` ..
+``[SYNC-46]`` (secure channel). Every connection runs the Noise XX handshake of
+:class:`~chipstack.sync.channel.Channel` first, within ``handshake_timeout_ms``; the
+node sees the peer only once its node key is authenticated. Every message then travels
+encrypted as a frame (a u32 little-endian length, then the message bytes); a frame
+longer than ``MAX_MESSAGE`` closes the connection (after a BYE ``encoding.over_length``).
 The transport owns the clock (wall-clock milliseconds) and calls ``tick`` every
 ``tick_interval_ms``; it draws handshake challenges from ``os.urandom``. A peer
 whose unsent output exceeds ``MAX_WRITE_BUFFER`` is too slow and is dropped, and
@@ -19,10 +22,10 @@ import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, cast
 
-from chipstack.errors import Reason
+from chipstack.errors import Reason, Rejected
+from chipstack.sync.channel import Channel
 from chipstack.sync.item import Item, make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
-from chipstack.sync.params import MAX_MESSAGE
 from chipstack.sync.wire import Bye, encode_message
 
 #: Unsent bytes allowed per connection before it is dropped as too slow.
@@ -33,6 +36,8 @@ SUBSCRIBER_QUEUE = 10_000
 MAX_CONNECTIONS = 128
 #: Default time allowed for a dial to connect, in seconds.
 DIAL_TIMEOUT_S = 10.0
+#: Bytes read from a socket at a time.
+READ_CHUNK = 65536
 
 
 def _secure_challenge() -> bytes:
@@ -60,6 +65,7 @@ class TcpNode:
         self.max_connections = max_connections
         self._server: asyncio.Server | None = None
         self._writers: dict[int, asyncio.StreamWriter] = {}
+        self._channels: dict[int, Channel] = {}
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._handlers: set[asyncio.Task[Any]] = set()  # accepted connections (asyncio's tasks)
@@ -103,7 +109,7 @@ class TcpNode:
         if len(self._writers) >= self.max_connections:
             raise ConnectionError(f"already {len(self._writers)} connections")
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
-        self._spawn(self._serve(reader, writer))
+        self._spawn(self._serve(reader, writer, initiator=True))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -118,26 +124,58 @@ class TcpNode:
         if len(self._writers) >= self.max_connections:
             writer.close()
             return
-        await self._serve(reader, writer)
+        await self._serve(reader, writer, initiator=False)
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _handshake(self, pid: int, channel: Channel, reader: asyncio.StreamReader,
+                         writer: asyncio.StreamWriter) -> list[bytes]:
+        """Run the channel handshake; return the messages that arrived right after it."""
+        first = channel.start()
+        if first:
+            writer.write(first)
+        while not channel.established:
+            data = await reader.read(READ_CHUNK)
+            if not data:
+                raise ConnectionError("closed during the handshake")
+            out, messages = channel.receive(data)
+            if out:
+                writer.write(out)
+        return messages
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     initiator: bool) -> None:
         pid = next(self._ids)
         self._writers[pid] = writer
+        node = self.node
+        channel = Channel(initiator, node.key, node.params.network_id)
         try:
-            self._apply(self.node.connect(now_ms(), pid))
-            while pid in self._writers:
-                header = await reader.readexactly(4)
-                length = int.from_bytes(header, "little")
-                if length > MAX_MESSAGE:  # [SYNC-21]
-                    bye = encode_message(Bye(Reason.ENCODING_OVER_LENGTH.value))
-                    writer.write(len(bye).to_bytes(4, "little") + bye)
-                    break
-                data = await reader.readexactly(length)
-                self._apply(self.node.receive(now_ms(), pid, data))
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            try:
+                first = await asyncio.wait_for(  # [SYNC-44] the handshake read deadline
+                    self._handshake(pid, channel, reader, writer),
+                    node.params.handshake_timeout_ms / 1000)
+                assert channel.remote_key is not None
+                self._channels[pid] = channel
+                self._apply(node.connect(now_ms(), pid, channel.remote_key))
+                for message in first:
+                    if pid in self._writers:
+                        self._apply(node.receive(now_ms(), pid, message))
+                while pid in self._writers:
+                    data = await reader.read(READ_CHUNK)
+                    if not data:
+                        break
+                    _, messages = channel.receive(data)
+                    for message in messages:
+                        if pid not in self._writers:
+                            break
+                        self._apply(node.receive(now_ms(), pid, message))
+            except Rejected as exc:
+                if channel.established and exc.reason == Reason.ENCODING_OVER_LENGTH:
+                    bye = encode_message(Bye(exc.reason.value))  # [SYNC-21]
+                    writer.write(channel.send(bye))
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError, Rejected):
             pass
         finally:
-            self.node.disconnected(now_ms(), pid)
+            node.disconnected(now_ms(), pid)
+            self._channels.pop(pid, None)
             w = self._writers.pop(pid, None)
             if w is not None:
                 w.close()
@@ -153,18 +191,20 @@ class TcpNode:
             if isinstance(o, Send):
                 pid = cast(int, o.peer)
                 w = self._writers.get(pid)
-                if w is None:
+                channel = self._channels.get(pid)
+                if w is None or channel is None:
                     continue
                 if w.transport.get_write_buffer_size() > MAX_WRITE_BUFFER:
                     self._drop(pid)
                     continue
-                w.write(len(o.data).to_bytes(4, "little") + o.data)
+                w.write(channel.send(o.data))
             elif isinstance(o, Close):
                 self._drop(cast(int, o.peer))
             else:
                 self._deliver(o)
 
     def _drop(self, pid: int) -> None:
+        self._channels.pop(pid, None)
         w = self._writers.pop(pid, None)
         if w is not None:
             w.close()

@@ -17,6 +17,7 @@ SUITE_MODULES: tuple[str, ...] = (
     "chipstack.chain.vectors",
     "chipstack.sync.negentropy.vectors",
     "chipstack.sync.vectors",
+    "chipstack.sync.channel_vectors",
     "chipstack.fsm.vectors",
     "chipstack.fsm.expr.vectors",
 )

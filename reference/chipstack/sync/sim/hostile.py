@@ -36,9 +36,9 @@ class HostileNode(Node):
         self._counter = 0
         self._sent: list[tuple[object, bytes]] = []
 
-    def connect(self, now: int, peer: object) -> list[Output]:
+    def connect(self, now: int, peer: object, remote_key: bytes | None = None) -> list[Output]:
         """Connect as usual, remembering the handshake to replay it later."""
-        out = super().connect(now, peer)
+        out = super().connect(now, peer, remote_key)
         self._sent.extend((peer, o.data) for o in out if isinstance(o, Send))
         return out
 
