@@ -74,6 +74,7 @@ class Reason(StrEnum):
     # sync secure channel and connection limits (spec/01-sync.md, SYNC-40 ..)
     SYNC_HANDSHAKE_FAILED = "sync.handshake_failed"
     SYNC_RECORD_FAILED = "sync.record_failed"
+    SYNC_TOO_MANY_RANGES = "sync.too_many_ranges"
 
     # --- chain (spec/02-chain.md) ---
     CHAIN_BAD_BITS = "chain.bad_bits"

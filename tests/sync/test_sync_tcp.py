@@ -205,3 +205,54 @@ def test_failed_start_leaves_nothing_running() -> None:
             assert not n._tasks and not n._handlers and not n._writers
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_stalled_frames_hit_the_read_deadline_and_the_buffer_budget() -> None:
+    """Attackers start frames and stall ([SYNC-53]); two honest nodes keep syncing."""
+    from dataclasses import replace
+
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
+    from chipstack.sync.node import Node
+    from chipstack.sync.tcp import TcpNode
+
+    budget = 1024 * 1024
+    params = replace(FAST, frame_timeout_ms=1_500, buffer_budget_bytes=budget)
+
+    def partial(channel: object, announced: int, sent: int) -> bytes:
+        assert isinstance(channel, Channel) and channel._send_cs is not None
+        stream = announced.to_bytes(4, "little") + bytes(sent)
+        return b"".join(
+            len(c := channel._send_cs.encrypt(b"", stream[i : i + 65519])).to_bytes(2, "little")
+            + c for i in range(0, len(stream), 65519))
+
+    async def scenario() -> None:
+        victim = TcpNode(Node(PrivateKey.from_label("victim"), params))
+        friend = TcpNode(Node(PrivateKey.from_label("friend"), params))
+        await victim.start()
+        await friend.start()
+        try:
+            await friend.dial("127.0.0.1", victim.port)
+            stalled = []
+            for k in range(3):  # 3 x 600 KB of 2 MiB frames: over the 1 MiB budget
+                reader, writer, channel = await _open_channel(victim.port, f"staller-{k}")
+                writer.write(partial(channel, 2 * 1024 * 1024, 600_000))
+                await writer.drain()
+                stalled.append((reader, writer))
+            item = await friend.publish(("chat", "x"), b"still here")
+            got = await _first(victim.subscribe("chat"))
+            assert got == item  # honest traffic flows while the attack runs
+            for reader, _ in stalled:  # every staller is cut off (EOF): budget or deadline
+                while await asyncio.wait_for(reader.read(65536 * 64), 20):
+                    pass
+            assert victim.closed_for["budget"] >= 1 and victim.closed_for["deadline"] >= 1
+            assert victim.closed_for["budget"] + victim.closed_for["deadline"] == 3
+            assert victim.buffered() == 0
+            assert len(victim.node.ready_peers()) == 1  # the friend stayed
+            for _, writer in stalled:
+                writer.close()
+        finally:
+            await friend.close()
+            await victim.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

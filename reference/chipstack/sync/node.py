@@ -21,12 +21,17 @@ from dataclasses import dataclass, field
 
 from chipstack.crypto import PrivateKey, PublicKey, Tag
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, check_valid
+from chipstack.sync.item import Item, check_valid, decode_item, id_of_encoding
 from chipstack.sync.params import (
     MAX_IDS_PER_MESSAGE,
     MAX_ITEMS_PER_MESSAGE,
     MAX_MESSAGE,
     PROTOCOL_VERSION,
+    WORK_DUPLICATE,
+    WORK_ITEM,
+    WORK_MESSAGE,
+    WORK_RANGE,
+    WORK_REFUSED,
     NodeParams,
 )
 from chipstack.sync.recon import ReconSession
@@ -39,12 +44,14 @@ from chipstack.sync.wire import (
     Hello,
     Items,
     Message,
+    MsgType,
     Prune,
     Recon,
     ReconReply,
     Want,
     decode_message,
     encode_message,
+    split_items,
 )
 
 #: How the driver names a connection (any hashable: an int over TCP, an index in the simulator).
@@ -59,6 +66,8 @@ PENALTIES: dict[Reason, int] = {
     Reason.SYNC_RATE_LIMITED: 10,
     Reason.SYNC_UNEXPECTED_MESSAGE: 100,
 }
+#: The first byte of an ITEMS message, for the duplicate fast path ([SYNC-52]).
+ITEMS_TYPE = bytes([MsgType.ITEMS])
 #: Ids per WANT message a node sends (keeps answers well under MAX_MESSAGE).
 WANT_CHUNK = 256
 #: Peers remembered per id as able to serve it.
@@ -115,7 +124,16 @@ class NodeStats:
     out_limited: int = 0
     #: Ids not pushed again after reconciliation because the peer refused them ([SYNC-37]).
     repush_skipped: int = 0
+    #: Messages dropped because the sender's work balance was negative ([SYNC-52]).
+    work_limited: int = 0
+    #: Work units charged to peers in all ([SYNC-52]).
+    work: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+
+
+def refilled(level: float, elapsed_ms: int, rate_per_s: int, burst: int) -> float:
+    """A token bucket's level after ``elapsed_ms`` of refilling at ``rate_per_s``, capped."""
+    return min(float(burst), level + elapsed_ms * rate_per_s / 1000)
 
 
 def check_hello(msg: Hello, network_id: bytes, own_key: bytes) -> None:
@@ -196,6 +214,10 @@ class _Peer:
         self.out_tokens = float(params.out_burst_bytes)  # outbound budget ([SYNC-36])
         self.out_refilled = now
         self.push_queue: deque[bytes] = deque()  # ids to push after reconciliation
+        self.work = float(params.work_burst)  # work budget ([SYNC-52])
+        self.work_refilled = now
+        self.recon_tokens = float(params.recon_msgs_burst)  # RECON messages ([SYNC-51])
+        self.recon_refilled = now
         self.recon_pushed: dict[bytes, int] = {}  # id -> when pushed after recon ([SYNC-37])
 
 
@@ -207,6 +229,9 @@ class _ClientSession:
     last: int
     started: int
     rounds: int = 0
+    sent: int = 0  # when the last RECON went out (pacing, [SYNC-51])
+    awaiting: bool = True  # a RECON_REPLY is due; any other is ignored
+    pending: bytes | None = None  # the next frame, waiting for its pacing slot
 
 
 class Node:
@@ -328,14 +353,26 @@ class Node:
         if not self._take_tokens(now, p, len(data)):
             self._penalize(now, p, Reason.SYNC_RATE_LIMITED, out)
             return out
+        if not self._work_left(now, p):  # [SYNC-52] the sender is over its work budget
+            self.stats.work_limited += 1
+            self._penalize(now, p, Reason.SYNC_RATE_LIMITED, out)
+            return out
+        self._charge(p, WORK_MESSAGE + len(data) // 1024)
+        entries: list[Item | bytes] | None = None
         try:
-            msg = decode_message(data)
+            if p.ready and data[:1] == ITEMS_TYPE:
+                entries = self._decode_items(data)
+            else:
+                msg = decode_message(data)
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
             return out
         try:
-            self._dispatch(now, p, msg, out)
+            if entries is not None:
+                self._on_items(now, p, entries, out)
+            else:
+                self._dispatch(now, p, msg, out)
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
@@ -409,34 +446,58 @@ class Node:
         verify_challenge(p.remote_key, self.params.network_id, p.challenge, msg.signature)
         self._ready(now, p)
 
-    def _on_items(self, now: int, p: _Peer, items: Iterable[Item], out: list[Output]) -> None:
+    def _decode_items(self, data: bytes) -> list[Item | bytes]:
+        """An ITEMS message as items, except those already held, left as their ids.
+
+        A held item is recognised by the id of its encoding before it is decoded
+        ([SYNC-52]); every other item is decoded, so a malformed one still refuses the
+        whole message before any of it is acted on ([SYNC-21]).
+        """
+        entries: list[Item | bytes] = []
+        store, seen = self.store, self._seen
+        for raw in split_items(data):
+            iid = id_of_encoding(raw)
+            if iid is not None and (iid in store or iid in seen):
+                entries.append(iid)
+            else:
+                entries.append(decode_item(raw))
+        return entries
+
+    def _on_items(self, now: int, p: _Peer, items: Iterable[Item | bytes],
+                  out: list[Output]) -> None:
         pushes: dict[PeerId, list[Item]] = {}
         try:
             self._accept_items(now, p, items, out, pushes)
         finally:
             self._flush_pushes(pushes, out)
 
-    def _accept_items(self, now: int, p: _Peer, items: Iterable[Item], out: list[Output],
-                      pushes: dict[PeerId, list[Item]]) -> None:
+    def _accept_items(self, now: int, p: _Peer, items: Iterable[Item | bytes],
+                      out: list[Output], pushes: dict[PeerId, list[Item]]) -> None:
         prm = self.params
-        for item in items:
+        for entry in items:
             self.stats.items_in += 1
-            iid = item.id
+            item = entry if isinstance(entry, Item) else None
+            iid = entry.id if isinstance(entry, Item) else entry
             p.known.add(iid)
             fetch = self._fetching.pop(iid, None)
             alternatives = self._sources.pop(iid, None) if fetch is not None else None
+            held = self.store.get(iid)
+            author = item.author if item is not None else held.author if held else None
             if fetch is not None:
                 self._release(fetch[0])
-                if iid in self._via_have and item.author in p.pruned:
+                if iid in self._via_have and author is not None and author in p.pruned:
                     # an announcement beat the push tree: make this edge eager again
-                    p.pruned.discard(item.author)
-                    out.append(self._send(p.pid, Graft(item.author)))
-            if iid in self.store or iid in self._seen:
+                    p.pruned.discard(author)
+                    out.append(self._send(p.pid, Graft(author)))
+            if held is not None or iid in self._seen or item is None:
                 self.stats.duplicates += 1
-                if fetch is None and item.author not in p.pruned:  # unrequested duplicate
-                    p.pruned.add(item.author)
-                    out.append(self._send(p.pid, Prune(item.author)))
+                # [SYNC-52] a copy of an item held costs the sender; one refused, more
+                self._charge(p, WORK_DUPLICATE if held is not None else WORK_REFUSED)
+                if fetch is None and author is not None and author not in p.pruned:
+                    p.pruned.add(author)  # an unrequested duplicate: prune this edge
+                    out.append(self._send(p.pid, Prune(author)))
                 continue
+            self._charge(p, WORK_ITEM)
             try:
                 check_valid(item, now, prm.min_priority, prm.max_clock_skew_ms)
                 for evicted in self.store.add(item):
@@ -654,7 +715,10 @@ class Node:
             self._client = None
         elif client is not None and now - client.started > prm.recon_max_session_ms:
             self._abandon(now, client)
-        if self._client is not None or now < self._next_recon:
+        if self._client is not None:
+            self._send_paced(now, self._client, out)
+            return
+        if now < self._next_recon:
             return
         ready = self.ready_peers()
         if not ready:
@@ -666,12 +730,26 @@ class Node:
         self._avoid = None
         pid = ready[self.rng.randrange(len(ready))]
         self._session_counter = (self._session_counter + 1) & 0xFFFF_FFFF
-        session = ReconSession(self._live_keys(now), prm.recon_frame_limit)
-        self._client = _ClientSession(pid, self._session_counter, session, now, now)
+        session = self._new_session(self._live_keys(now))
+        self._client = _ClientSession(pid, self._session_counter, session, now, now, sent=now)
         self.stats.reconciliations += 1
         out.append(self._send(pid, Recon(self._session_counter, session.initiate()), recon=True))
 
+    def _new_session(self, keys: list[tuple[int, bytes]]) -> ReconSession:
+        prm = self.params
+        return ReconSession(keys, prm.recon_frame_limit, prm.recon_max_ranges,
+                            prm.recon_max_session_ranges)
+
     def _on_recon(self, now: int, p: _Peer, msg: Recon, out: list[Output]) -> None:
+        prm = self.params
+        p.recon_tokens = refilled(p.recon_tokens, now - p.recon_refilled, prm.recon_msgs_per_s,
+                                  prm.recon_msgs_burst)
+        p.recon_refilled = now
+        if p.recon_tokens < 1:  # [SYNC-51] too many RECON messages from this peer
+            self.stats.rejected[Reason.SYNC_RATE_LIMITED.value] += 1
+            self._penalize(now, p, Reason.SYNC_RATE_LIMITED, out)
+            return
+        p.recon_tokens -= 1
         if p.server is None or p.server[0] != msg.session:
             if now - p.server_started < self.params.reconcile_interval_ms // 2:
                 # too soon after the last session: ignore (cheap), the client will time out
@@ -679,9 +757,14 @@ class Node:
                 return
             p.server_started = now
             keys = self._live_keys(now)
-            p.server = (msg.session, ReconSession(keys, self.params.recon_frame_limit))
+            p.server = (msg.session, self._new_session(keys))
         p.server_last = now
-        reply = p.server[1].answer(msg.frame)
+        session = p.server[1]
+        before = session.ranges_in
+        try:
+            reply = session.answer(msg.frame)
+        finally:
+            self._charge(p, (session.ranges_in - before) * WORK_RANGE)
         if not self._take_out(now, p, len(reply) + 16):
             self.stats.out_limited += 1  # over the outbound budget: the client times out
             return
@@ -689,12 +772,18 @@ class Node:
 
     def _on_recon_reply(self, now: int, p: _Peer, msg: ReconReply, out: list[Output]) -> None:
         client = self._client
-        if client is None or client.peer != p.pid or client.session != msg.session:
-            return  # a late answer to an abandoned session: harmless
+        if (client is None or client.peer != p.pid or client.session != msg.session
+                or not client.awaiting):
+            return  # a late answer to an abandoned session, or one not asked for: harmless
         self.stats.recon_bytes += len(msg.frame)
-        nxt, have, need = client.recon.step(msg.frame)
+        before = client.recon.ranges_in
+        try:
+            nxt, have, need = client.recon.step(msg.frame)
+        finally:
+            self._charge(p, (client.recon.ranges_in - before) * WORK_RANGE)
         client.last = now
         client.rounds += 1
+        client.awaiting = False
         prm = self.params
         if nxt is None:
             self._client = None
@@ -702,7 +791,8 @@ class Node:
               or now - client.started >= prm.recon_max_session_ms):
             self._abandon(now, client)
         else:
-            out.append(self._send(p.pid, Recon(client.session, nxt), recon=True))
+            client.pending = nxt
+            self._send_paced(now, client, out)
         queue = p.push_queue
         for iid in have:
             pushed = p.recon_pushed.get(iid)
@@ -712,6 +802,15 @@ class Node:
                 queue.append(iid)
         self._drain_pushes(now, p, out)
         self._on_have(now, p, need, out)
+
+    def _send_paced(self, now: int, client: _ClientSession, out: list[Output]) -> None:
+        """Send the client's next frame if its pacing slot has come ([SYNC-51])."""
+        if client.pending is None or now - client.sent < 1000 // self.params.recon_msgs_per_s:
+            return
+        out.append(self._send(client.peer, Recon(client.session, client.pending), recon=True))
+        client.pending = None
+        client.sent = now
+        client.awaiting = True
 
     def _abandon(self, now: int, client: _ClientSession) -> None:
         """Give up an over-long client session; reconcile with another peer next ([SYNC-35])."""
@@ -752,19 +851,31 @@ class Node:
 
     def _take_tokens(self, now: int, p: _Peer, n: int) -> bool:
         prm = self.params
-        p.tokens = min(float(prm.rate_burst_bytes),
-                       p.tokens + (now - p.refilled) * prm.rate_bytes_per_s / 1000)
+        p.tokens = refilled(p.tokens, now - p.refilled, prm.rate_bytes_per_s,
+                            prm.rate_burst_bytes)
         p.refilled = now
         if n > p.tokens:
             return False
         p.tokens -= n
         return True
 
+    def _work_left(self, now: int, p: _Peer) -> bool:
+        """Refill the peer's work budget; whether its balance is not negative ([SYNC-52])."""
+        prm = self.params
+        p.work = refilled(p.work, now - p.work_refilled, prm.work_per_s, prm.work_burst)
+        p.work_refilled = now
+        return p.work >= 0
+
+    def _charge(self, p: _Peer, units: int) -> None:
+        """Charge ``units`` of work to the peer that caused it ([SYNC-52])."""
+        p.work -= units
+        self.stats.work += units
+
     def _take_out(self, now: int, p: _Peer, n: int) -> bool:
         """Spend ``n`` bytes of the peer's outbound budget; False if over it ([SYNC-36])."""
         prm = self.params
-        p.out_tokens = min(float(prm.out_burst_bytes),
-                           p.out_tokens + (now - p.out_refilled) * prm.out_rate_bytes_per_s / 1000)
+        p.out_tokens = refilled(p.out_tokens, now - p.out_refilled, prm.out_rate_bytes_per_s,
+                                prm.out_burst_bytes)
         p.out_refilled = now
         if n > p.out_tokens:
             return False

@@ -19,6 +19,7 @@ import contextlib
 import itertools
 import os
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, cast
 
@@ -66,6 +67,10 @@ class TcpNode:
         self._server: asyncio.Server | None = None
         self._writers: dict[int, asyncio.StreamWriter] = {}
         self._channels: dict[int, Channel] = {}
+        #: Connections this transport closed on its own, by cause: ``deadline`` (a frame
+        #: not completed within ``frame_timeout_ms``), ``budget`` (over the buffer
+        #: budget), ``handshake`` (channel handshake failed or timed out) ([SYNC-53]).
+        self.closed_for: Counter[str] = Counter()
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
         self._handlers: set[asyncio.Task[Any]] = set()  # accepted connections (asyncio's tasks)
@@ -149,24 +154,20 @@ class TcpNode:
         channel = Channel(initiator, node.key, node.params.network_id)
         try:
             try:
-                first = await asyncio.wait_for(  # [SYNC-44] the handshake read deadline
-                    self._handshake(pid, channel, reader, writer),
-                    node.params.handshake_timeout_ms / 1000)
+                try:
+                    first = await asyncio.wait_for(  # [SYNC-44] the handshake read deadline
+                        self._handshake(pid, channel, reader, writer),
+                        node.params.handshake_timeout_ms / 1000)
+                except (TimeoutError, Rejected):
+                    self.closed_for["handshake"] += 1
+                    raise
                 assert channel.remote_key is not None
                 self._channels[pid] = channel
                 self._apply(node.connect(now_ms(), pid, channel.remote_key))
                 for message in first:
                     if pid in self._writers:
                         self._apply(node.receive(now_ms(), pid, message))
-                while pid in self._writers:
-                    data = await reader.read(READ_CHUNK)
-                    if not data:
-                        break
-                    _, messages = channel.receive(data)
-                    for message in messages:
-                        if pid not in self._writers:
-                            break
-                        self._apply(node.receive(now_ms(), pid, message))
+                await self._read_loop(pid, channel, reader)
             except Rejected as exc:
                 if channel.established and exc.reason == Reason.ENCODING_OVER_LENGTH:
                     bye = encode_message(Bye(exc.reason.value))  # [SYNC-21]
@@ -179,6 +180,48 @@ class TcpNode:
             w = self._writers.pop(pid, None)
             if w is not None:
                 w.close()
+
+    async def _read_loop(self, pid: int, channel: Channel, reader: asyncio.StreamReader) -> None:
+        """Read, decrypt and hand messages to the node until the connection ends.
+
+        A record or frame that has started arriving must complete within
+        ``frame_timeout_ms`` ([SYNC-53]); after every read the buffers of all
+        connections together are held to ``buffer_budget_bytes``.
+        """
+        node = self.node
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        while pid in self._writers:
+            timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            try:
+                data = await asyncio.wait_for(reader.read(READ_CHUNK), timeout)
+            except TimeoutError:
+                self.closed_for["deadline"] += 1
+                return
+            if not data:
+                return
+            _, messages = channel.receive(data)
+            for message in messages:
+                if pid not in self._writers:
+                    return
+                self._apply(node.receive(now_ms(), pid, message))
+            if not channel.partial:
+                deadline = None
+            elif deadline is None:
+                deadline = loop.time() + node.params.frame_timeout_ms / 1000
+            self._hold_budget()
+
+    def buffered(self) -> int:
+        """Bytes held in incomplete records and frames over all connections ([SYNC-53])."""
+        return sum(ch.buffered for ch in self._channels.values())
+
+    def _hold_budget(self) -> None:
+        """Close the connections holding the most until the buffers fit the budget."""
+        budget = self.node.params.buffer_budget_bytes
+        while self._channels and self.buffered() > budget:
+            worst = max(self._channels, key=lambda k: self._channels[k].buffered)
+            self.closed_for["budget"] += 1
+            self._drop(worst)
 
     async def _ticker(self) -> None:
         interval = self.node.params.tick_interval_ms / 1000

@@ -197,6 +197,26 @@ def _read(r: Reader) -> Message:
     raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x}")
 
 
+def split_items(data: bytes) -> list[bytes]:
+    """The raw item encodings of an ITEMS message, framing checked strictly, items not decoded.
+
+    Lets a node recognise an item it holds by its id (the tagged hash of the encoding
+    without its last 64 bytes) before paying for decoding it ([SYNC-52]); the items it
+    does not hold must then be decoded with ``decode_item`` before the message is acted
+    on, so that a malformed item still refuses the whole message ([SYNC-21]).
+    """
+    require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
+
+    def read(r: Reader) -> list[bytes]:
+        kind = r.u8()
+        if kind != MsgType.ITEMS:
+            raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x} is not ITEMS")
+        n = r.count(MAX_ITEMS_PER_MESSAGE)
+        return [r.var_bytes(MAX_ITEM_ENCODING) for _ in range(n)]
+
+    return decode_exact(data, read)
+
+
 def decode_message(data: bytes) -> Message:
     """Decode one message spanning all of ``data``; any failure is :class:`Rejected` ([SYNC-21])."""
     require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")

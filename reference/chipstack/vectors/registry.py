@@ -18,6 +18,7 @@ SUITE_MODULES: tuple[str, ...] = (
     "chipstack.sync.negentropy.vectors",
     "chipstack.sync.vectors",
     "chipstack.sync.channel_vectors",
+    "chipstack.sync.limits_vectors",
     "chipstack.fsm.vectors",
     "chipstack.fsm.expr.vectors",
 )
