@@ -14,6 +14,7 @@ call returns a list of outputs for the driver (simulator or TCP transport):
 
 from __future__ import annotations
 
+import ipaddress
 import random
 from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterable
@@ -34,22 +35,25 @@ from chipstack.sync.params import (
     WORK_REFUSED,
     NodeParams,
 )
+from chipstack.sync.peers import ADDRESSES_SHARED, AddressBook
 from chipstack.sync.recon import ReconSession
 from chipstack.sync.store import Store
 from chipstack.sync.wire import (
+    MAX_ADDRESSES,
+    Addr,
+    AnyMessage,
     Auth,
     Bye,
     Graft,
     Have,
     Hello,
     Items,
-    Message,
     MsgType,
     Prune,
     Recon,
     ReconReply,
     Want,
-    decode_message,
+    decode_node_message,
     encode_message,
     split_items,
 )
@@ -88,10 +92,15 @@ class Send:
 
 @dataclass(frozen=True)
 class Close:
-    """Close the connection to ``peer``; ``reason`` is a reason code or ``"bye"``."""
+    """Close the connection to ``peer``; ``reason`` is a reason code or ``"bye"``.
+
+    ``banned`` is true when the peer reached the ban score: a transport also refuses
+    its address for ``ban_ms`` ([SYNC-62]).
+    """
 
     peer: PeerId
     reason: str
+    banned: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +208,7 @@ class _Peer:
         self.opened = now
         self.challenge = challenge
         self.remote_key: bytes | None = None
+        self.address: str | None = None  # the IP the connection comes from, if known
         self.ready = False
         self.score = 0
         self.known = _Bounded(params.known_per_peer)
@@ -256,6 +266,10 @@ class Node:
         self._sources: dict[bytes, list[PeerId]] = {}
         self._banned: dict[bytes, int] = {}
         self._client: _ClientSession | None = None
+        #: Addresses learned from peers' ADDR messages ([SYNC-61]).
+        self.address_book = AddressBook(self.rng)
+        #: Where this node listens, shared with every new peer (set by the transport).
+        self.local_addresses: list[tuple[str, int]] = []
         self._avoid: PeerId | None = None  # peer of the last abandoned session ([SYNC-35])
         self._next_recon = 0
         self._session_counter = 0
@@ -267,15 +281,18 @@ class Node:
 
     # -- connection lifecycle -----------------------------------------------------------
 
-    def connect(self, now: int, peer: PeerId, remote_key: bytes | None = None) -> list[Output]:
+    def connect(self, now: int, peer: PeerId, remote_key: bytes | None = None,
+                address: str | None = None) -> list[Output]:
         """A connection to ``peer`` opened (either direction).
 
         ``remote_key`` is the peer's node key when the transport authenticated it (the
         secure channel of [SYNC-42]): the peer is ready at once, unless the key is ours
         (``sync.unexpected_message``) or banned (``sync.misbehaving``), which closes it.
         Without it (the simulator's trusted links), the node sends HELLO ([SYNC-23]).
+        ``address`` is the IP the connection comes from, if the transport knows it.
         """
         p = _Peer(peer, now, self.challenge_source(), self.params)
+        p.address = address
         self.peers[peer] = p
         if remote_key is None:
             hello = Hello(PROTOCOL_VERSION, self.params.network_id, self.node_key, p.challenge)
@@ -284,17 +301,33 @@ class Node:
         until = self._banned.get(remote_key)
         if remote_key == self.node_key:
             self._close(now, p, Reason.SYNC_UNEXPECTED_MESSAGE, out)
+        elif any(q.remote_key == remote_key and q.ready for q in self.peers.values()):
+            self._close(now, p, Reason.SYNC_UNEXPECTED_MESSAGE, out)  # a second connection
         elif until is not None and now < until:  # [SYNC-34]
             self._close(now, p, Reason.SYNC_MISBEHAVING, out)
         else:
             p.remote_key = remote_key
-            self._ready(now, p)
+            self._ready(now, p, out)
         return out
 
-    def _ready(self, now: int, p: _Peer) -> None:
+    def _ready(self, now: int, p: _Peer, out: list[Output]) -> None:
         p.ready = True
         if self._client is None:  # catch up with a new peer soon ([SYNC-31])
             self._next_recon = min(self._next_recon, now)
+        shared = self.local_addresses + self.address_book.sample(ADDRESSES_SHARED)
+        if shared:  # [SYNC-61] tell the new peer where nodes listen
+            out.append(self._send(p.pid, Addr(tuple(shared[:MAX_ADDRESSES]))))
+
+    def _on_addr(self, p: _Peer, msg: Addr) -> None:
+        """Remember the addresses a peer shares ([SYNC-61]), bounded per source."""
+        source = p.remote_key or b""
+        for host, port in msg.addresses:
+            if ipaddress.ip_address(host).is_unspecified:
+                if p.address is None:
+                    continue
+                host = p.address  # "where you see me": the address of this connection
+            if (host, port) not in self.local_addresses:
+                self.address_book.add((host, port), source)
 
     def disconnected(self, now: int, peer: PeerId) -> None:
         """The connection to ``peer`` closed; forget the peer (idempotent)."""
@@ -363,7 +396,7 @@ class Node:
             if p.ready and data[:1] == ITEMS_TYPE:
                 entries = self._decode_items(data)
             else:
-                msg = decode_message(data)
+                msg = decode_node_message(data)
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
@@ -404,7 +437,7 @@ class Node:
 
     # -- dispatch --------------------------------------------------------------------
 
-    def _dispatch(self, now: int, p: _Peer, msg: Message, out: list[Output]) -> None:
+    def _dispatch(self, now: int, p: _Peer, msg: AnyMessage, out: list[Output]) -> None:
         if isinstance(msg, Hello):
             self._on_hello(now, p, msg, out)
         elif isinstance(msg, Auth):
@@ -422,6 +455,8 @@ class Node:
             p.lazy_for.add(msg.author)
         elif isinstance(msg, Graft):
             p.lazy_for.discard(msg.author)
+        elif isinstance(msg, Addr):
+            self._on_addr(p, msg)
         elif isinstance(msg, Want):
             self._on_want(now, p, msg.ids, out)
         elif isinstance(msg, Recon):
@@ -444,7 +479,7 @@ class Node:
         if p.remote_key is None or p.ready:
             raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "AUTH out of order")
         verify_challenge(p.remote_key, self.params.network_id, p.challenge, msg.signature)
-        self._ready(now, p)
+        self._ready(now, p, out)
 
     def _decode_items(self, data: bytes) -> list[Item | bytes]:
         """An ITEMS message as items, except those already held, left as their ids.
@@ -892,13 +927,14 @@ class Node:
         return False
 
     def _close(self, now: int, p: _Peer, reason: Reason, out: list[Output]) -> None:
-        if p.remote_key is not None and p.score >= self.params.ban_score:
+        banned = p.score >= self.params.ban_score
+        if p.remote_key is not None and banned:
             self._banned[p.remote_key] = now + self.params.ban_ms
         out.append(self._send(p.pid, Bye(reason.value)))
-        out.append(Close(p.pid, reason.value))
+        out.append(Close(p.pid, reason.value, banned))
         self.disconnected(now, p.pid)
 
-    def _send(self, peer: PeerId, msg: Message, recon: bool = False) -> Send:
+    def _send(self, peer: PeerId, msg: AnyMessage, recon: bool = False) -> Send:
         data = encode_message(msg)
         self.stats.bytes_out += len(data)
         return Send(peer, data)

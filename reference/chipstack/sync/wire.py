@@ -15,11 +15,15 @@ type   name         fields
 0x08   BYE          reason string (at most 64 bytes)
 0x09   PRUNE        author 32: announce (HAVE) this author's items to me, do not push them
 0x0A   GRAFT        author 32: push this author's items to me in full again
+0x0C   ADDR         count (at most 64), then addresses: family u8 (4 or 6), IP, port u16
 =====  ===========  ==========================================================
+
+(0x0B is unassigned.)
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -39,6 +43,8 @@ from chipstack.sync.params import (
 ID_LEN = 32
 #: Longest reason text in BYE.
 MAX_BYE_REASON = 64
+#: Most addresses in one ADDR message ([SYNC-60]).
+MAX_ADDRESSES = 64
 #: Longest item encoding (two 32-byte tags, a destination, the largest payload).
 MAX_ITEM_ENCODING = 1 + 8 + 8 + 33 * 2 + 33 + 32 + 3 + MAX_PAYLOAD + 8 + 64
 
@@ -56,6 +62,7 @@ class MsgType(IntEnum):
     BYE = 0x08
     PRUNE = 0x09
     GRAFT = 0x0A
+    ADDR = 0x0C
 
 
 @dataclass(frozen=True)
@@ -133,11 +140,45 @@ class Graft:
     author: bytes
 
 
-#: Any node-protocol message ([SYNC-20]).
+@dataclass(frozen=True)
+class Addr:
+    """Addresses where nodes listen: ``(ip text, port)`` pairs ([SYNC-60]).
+
+    The unspecified address (``0.0.0.0`` or ``::``) stands for "the address you see
+    this connection come from".
+    """
+
+    addresses: tuple[tuple[str, int], ...]
+
+
+#: The node-protocol messages of the first table ([SYNC-20]).
 Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft
+#: Every node-protocol message, ADDR included ([SYNC-20], [SYNC-60]). (ADDR is kept out
+#: of ``Message`` while the old vector generator, which matches on ``Message``, stays.)
+AnyMessage = Message | Addr
 
 
-def encode_message(msg: Message) -> bytes:
+def _write_address(w: Writer, host: str, port: int) -> None:
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        raise Rejected(Reason.ENCODING_OUT_OF_RANGE, f"not an IP address: {host!r}") from None
+    require(0 < port < 65536, Reason.ENCODING_OUT_OF_RANGE, f"port {port}")
+    w.u8(ip.version).fixed(ip.packed, 4 if ip.version == 4 else 16).u16(port)
+
+
+def _read_address(r: Reader) -> tuple[str, int]:
+    family = r.u8()
+    if family not in (4, 6):  # [SYNC-60]
+        raise Rejected(Reason.ENCODING_OUT_OF_RANGE, f"address family {family}")
+    packed = r.fixed(4 if family == 4 else 16)
+    host = str(ipaddress.ip_address(packed))
+    port = r.u16()
+    require(port != 0, Reason.ENCODING_OUT_OF_RANGE, "port 0")
+    return host, port
+
+
+def encode_message(msg: AnyMessage) -> bytes:
     """Return the canonical encoding of ``msg`` ([SYNC-20])."""
     w = Writer()
     if isinstance(msg, Hello):
@@ -159,6 +200,10 @@ def encode_message(msg: Message) -> bytes:
         w.u32(msg.session).var_bytes(msg.frame, MAX_RECON_FRAME)
     elif isinstance(msg, Bye):
         w.u8(MsgType.BYE).string(msg.reason, MAX_BYE_REASON)
+    elif isinstance(msg, Addr):
+        w.u8(MsgType.ADDR).count(len(msg.addresses), MAX_ADDRESSES)
+        for host, port in msg.addresses:
+            _write_address(w, host, port)
     else:
         w.u8(MsgType.PRUNE if isinstance(msg, Prune) else MsgType.GRAFT)
         w.fixed(msg.author, PUBLIC_KEY_LEN)
@@ -217,7 +262,22 @@ def split_items(data: bytes) -> list[bytes]:
     return decode_exact(data, read)
 
 
+def _read_addr(r: Reader) -> Addr:
+    r.u8()
+    return Addr(tuple(_read_address(r) for _ in range(r.count(MAX_ADDRESSES))))
+
+
+def decode_node_message(data: bytes) -> AnyMessage:
+    """Decode any node message, ADDR included; failures are :class:`Rejected` ([SYNC-21])."""
+    if data[:1] == bytes([MsgType.ADDR]):
+        return decode_exact(data, _read_addr)
+    return decode_message(data)
+
+
 def decode_message(data: bytes) -> Message:
-    """Decode one message spanning all of ``data``; any failure is :class:`Rejected` ([SYNC-21])."""
+    """Decode one message of the first table spanning all of ``data`` ([SYNC-21]).
+
+    Any failure is :class:`Rejected`; ADDR is left to :func:`decode_node_message`.
+    """
     require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
     return decode_exact(data, _read)

@@ -19,6 +19,7 @@ SUITE_MODULES: tuple[str, ...] = (
     "chipstack.sync.vectors",
     "chipstack.sync.channel_vectors",
     "chipstack.sync.limits_vectors",
+    "chipstack.sync.addr_vectors",
     "chipstack.fsm.vectors",
     "chipstack.fsm.expr.vectors",
 )

@@ -44,9 +44,10 @@ class HostileNode(Node):
         self._sent: list[tuple[object, bytes]] = []
         self._flood: bytes | None = None
 
-    def connect(self, now: int, peer: object, remote_key: bytes | None = None) -> list[Output]:
+    def connect(self, now: int, peer: object, remote_key: bytes | None = None,
+                address: str | None = None) -> list[Output]:
         """Connect as usual, remembering the handshake to replay it later."""
-        out = super().connect(now, peer, remote_key)
+        out = super().connect(now, peer, remote_key, address)
         self._sent.extend((peer, o.data) for o in out if isinstance(o, Send))
         return out
 
