@@ -79,19 +79,27 @@ def test_cli_net_runs(capsys: object) -> None:
     assert done == total and int(total) >= 20
 
 
-def test_cli_node_runs_and_dials(capsys: object) -> None:
+def test_cli_node_runs_and_dials(capsys: object, tmp_path: object) -> None:
+    data = str(tmp_path)
+
     async def scenario() -> int:
         async with spawn(1, FAST, seed=3) as net:
             port = net[0].port
             code = await asyncio.to_thread(
                 main, ["node", "--listen", "127.0.0.1:0", "--peer", f"127.0.0.1:{port}",
-                       "--duration", "2.0", "--publish-every", "0.2"])  # slack for a slow CI
+                       "--duration", "2.0", "--publish-every", "0.2",  # slack for a slow CI
+                       "--data", data])
             assert len(net[0].node.store) >= 1  # the CLI node's items reached the spawned node
             return code
 
     assert asyncio.run(asyncio.wait_for(scenario(), 30)) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "listening on 127.0.0.1:" in out
+    from chipstack.sync.store import SqliteStore
+
+    kept = SqliteStore(100, 10**6, data + "/store.sqlite")  # the node's items were kept
+    assert len(kept) >= 1
+    kept.close()
 
 
 def test_tcp_challenges_come_from_the_os_not_the_seeded_rng() -> None:
@@ -254,5 +262,53 @@ def test_stalled_frames_hit_the_read_deadline_and_the_buffer_budget() -> None:
         finally:
             await friend.close()
             await victim.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_restarted_node_has_lost_nothing_and_catches_up(tmp_path: object) -> None:
+    """A node on a SQLite file stops mid-run and restarts on it ([SYNC-17])."""
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.node import Node
+    from chipstack.sync.store import SqliteStore
+    from chipstack.sync.tcp import TcpNode
+
+    path = str(tmp_path) + "/a.sqlite"
+    key = PrivateKey.from_label("restarted")
+
+    def node_a() -> TcpNode:
+        store = SqliteStore(FAST.store_max_items, FAST.store_max_bytes, path)
+        return TcpNode(Node(key, FAST, store=store))
+
+    async def until(cond: object) -> None:
+        async def wait() -> None:
+            while not cond():  # type: ignore[operator]
+                await asyncio.sleep(0.02)
+        await asyncio.wait_for(wait(), 15)
+
+    async def scenario() -> None:
+        b = TcpNode(Node(PrivateKey.from_label("b-steady"), FAST))
+        await b.start()
+        a = node_a()
+        await a.start()
+        try:
+            await a.dial("127.0.0.1", b.port)
+            first = [await b.publish(("bulk", str(k)), bytes([k]) * 64) for k in range(15)]
+            first.append(await a.publish(("own", "a"), b"written by a"))
+            await until(lambda: all(it.id in a.node.store for it in first))
+            before = a.node.store.ids()
+            await a.close()  # stop mid-run
+            a.node.store.close()
+            later = [await b.publish(("bulk", str(k)), bytes([k]) * 64) for k in range(15, 25)]
+            a = node_a()  # restart on the same file
+            assert a.node.store.ids() == before  # nothing it had stored was lost
+            await a.start()
+            await a.dial("127.0.0.1", b.port)
+            await until(lambda: all(it.id in a.node.store for it in later))
+            assert a.node.store.ids() == b.node.store.ids()
+        finally:
+            await a.close()
+            a.node.store.close()
+            await b.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 60))

@@ -31,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--publish-every", type=float, default=0.0,
                    help="publish a test item every this many seconds (0 = never)")
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds")
+    p.add_argument("--data", default=DEFAULT_DATA,
+                   help="directory of the node's key and SQLite store (default %(default)s)")
+    p.add_argument("--memory", action="store_true",
+                   help="keep the store in memory with a fresh key (nothing written to disk)")
     p.set_defaults(func=_node)
     q = subparsers.add_parser("net", help="spawn a local sync network and print live figures")
     q.add_argument("--nodes", type=_positive, default=5)
@@ -53,6 +57,24 @@ def _params(network: str) -> NodeParams:
     return dataclasses.replace(NodeParams(), network_id=sha256(network.encode("utf-8")))
 
 
+#: Default directory of ``chipstack node``'s key and store ([SYNC-17]).
+DEFAULT_DATA = "~/.chipstack/sync-node"
+
+
+def _open_data(data: str, params: NodeParams) -> tuple[bytes, str]:
+    """The node's key seed (created on first use) and store path under ``data``."""
+    import os
+    from pathlib import Path
+
+    root = Path(data).expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    key_file = root / "node.key"
+    if not key_file.exists():
+        key_file.write_bytes(os.urandom(32))
+        key_file.chmod(0o600)
+    return key_file.read_bytes(), str(root / "store.sqlite")
+
+
 def _node(args: argparse.Namespace) -> int:
     return asyncio.run(_run_node(args))
 
@@ -63,10 +85,16 @@ async def _run_node(args: argparse.Namespace) -> int:
 
     from chipstack.crypto import PrivateKey
     from chipstack.sync.node import Node
+    from chipstack.sync.store import SqliteStore
     from chipstack.sync.tcp import TcpNode
 
     params = _params(args.network)
-    node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
+    if args.memory:
+        node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
+    else:
+        seed, path = _open_data(args.data, params)
+        store = SqliteStore(params.store_max_items, params.store_max_bytes, path)
+        node = TcpNode(Node(PrivateKey(seed), params, random.Random(), store), *args.listen)
     await node.start()
     print(f"listening on {node.host}:{node.port} as {node.node.node_key.hex()}", flush=True)
     for host, port in args.peer:
@@ -97,6 +125,7 @@ async def _run_node(args: argparse.Namespace) -> int:
         for t in tasks:
             t.cancel()
         await node.close()
+        node.node.store.close()
     return 0
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from chipstack.crypto import PrivateKey, PublicKey, Tag
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.item import Item, check_valid, decode_item, id_of_encoding
+from chipstack.sync.negentropy import Storage
 from chipstack.sync.params import (
     MAX_IDS_PER_MESSAGE,
     MAX_ITEMS_PER_MESSAGE,
@@ -248,12 +249,14 @@ class Node:
     """One sync node. See the module docstring for the calling convention."""
 
     def __init__(self, key: PrivateKey, params: NodeParams | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, store: Store | None = None) -> None:
         self.key = key
         self.node_key = key.public_key.raw
         self.params = params or NodeParams()
         self.rng = rng or random.Random(0)
-        self.store = Store(self.params.store_max_items, self.params.store_max_bytes)
+        #: The items; in memory unless a persistent store is given ([SYNC-17]).
+        self.store = store if store is not None else Store(self.params.store_max_items,
+                                                           self.params.store_max_bytes)
         self.stats = NodeStats()
         self.peers: dict[PeerId, _Peer] = {}
         self._seen = _Bounded(self.params.seen_cache)
@@ -730,18 +733,21 @@ class Node:
 
     # -- reconciliation --------------------------------------------------------------
 
-    def _live_keys(self, now: int) -> list[tuple[int, bytes]]:
-        """Keys reconciliation runs over ([SYNC-31]).
+    def _live_keys(self, now: int) -> Storage:
+        """The set reconciliation runs over ([SYNC-31]), as a frozen copy of the store's index.
 
         Items still live when a fetch completes, and older than ``recon_grace_ms``
         (younger ones are still being pushed: reconciling them would only duplicate).
+        The store keeps its index up to date item by item; a session copies it and
+        takes out the few young and expiring keys, instead of sorting the set again.
         """
-        horizon = now + self.params.fetch_timeout_ms
         store = self.store
-        keys = store.keys_before(now - self.params.recon_grace_ms)
-        if store.min_expiry() > horizon:
-            return keys
-        return [(ts, iid) for ts, iid in keys if store.expiry_of(iid) > horizon]
+        snapshot = store.index.copy()
+        for ts, iid in store.keys_after(now - self.params.recon_grace_ms):
+            snapshot.remove(ts, iid)
+        for ts, iid in store.keys_expiring(now + self.params.fetch_timeout_ms):
+            snapshot.remove(ts, iid)
+        return snapshot
 
     def _reconcile_tick(self, now: int, out: list[Output]) -> None:
         prm = self.params
@@ -770,7 +776,7 @@ class Node:
         self.stats.reconciliations += 1
         out.append(self._send(pid, Recon(self._session_counter, session.initiate()), recon=True))
 
-    def _new_session(self, keys: list[tuple[int, bytes]]) -> ReconSession:
+    def _new_session(self, keys: Storage) -> ReconSession:
         prm = self.params
         return ReconSession(keys, prm.recon_frame_limit, prm.recon_max_ranges,
                             prm.recon_max_session_ranges)

@@ -24,9 +24,10 @@ class ReconSession:
     refused with ``sync.too_many_ranges`` ([SYNC-50]), after at most that much work.
     """
 
-    def __init__(self, keys: Iterable[tuple[int, bytes]], frame_limit: int,
+    def __init__(self, keys: Iterable[tuple[int, bytes]] | Storage, frame_limit: int,
                  max_ranges: int | None = None, max_session_ranges: int | None = None) -> None:
-        self._neg = Negentropy(Storage(keys), frame_limit, max_ranges)
+        storage = keys if isinstance(keys, Storage) else Storage(keys)
+        self._neg = Negentropy(storage, frame_limit, max_ranges)
         self._session_cap = max_session_ranges
 
     @property
