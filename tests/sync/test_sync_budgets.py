@@ -104,7 +104,7 @@ def test_replay_flood_exhausts_the_work_budget(handshake: Handshake,
         decoded += 1
         return real(raw)
 
-    monkeypatch.setattr("chipstack.sync.node.decode_item", counting)
+    monkeypatch.setattr("chipstack.sync.node.push.decode_item", counting)
     accepted, messages, outs = 0, 0, []
     while messages < 10_000:
         outs = node.receive(T0, "h", flood)

@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN, PrivateKey, PublicKey, Tag
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.noise import DHLEN, TAGLEN, CipherState, HandshakeXX
-from chipstack.sync.params import MAX_MESSAGE, PROTOCOL_VERSION
+from chipstack.sync.params import PROTOCOL_VERSION
+from chipstack.sync.wire import frame, take_frames
 
 #: Mixed into the handshake hash before the first message ([SYNC-40]).
 PROLOGUE = b"chipstack/sync/channel/1"
@@ -38,8 +39,6 @@ IDENTITY_LEN = 1 + 32 + PUBLIC_KEY_LEN + SIGNATURE_LEN
 #: Exact lengths of the three handshake messages ([SYNC-42]).
 HANDSHAKE_LENGTHS = (DHLEN, DHLEN + (DHLEN + TAGLEN) + IDENTITY_LEN + TAGLEN,
                      (DHLEN + TAGLEN) + IDENTITY_LEN + TAGLEN)
-#: Bytes of the frame header inside the plaintext stream ([SYNC-21]).
-FRAME_HEADER = 4
 
 
 def identity_digest_input(network_id: bytes, h: bytes, static_key: bytes) -> bytes:
@@ -190,26 +189,14 @@ class Channel:
             raise Rejected(Reason.SYNC_RECORD_FAILED, f"record of {len(body)} bytes")
         plain = self._recv_cs.decrypt(b"", body, Reason.SYNC_RECORD_FAILED)
         self.records_in += 1
-        buf = self._plain
-        buf += plain
-        pos = 0
-        while len(buf) - pos >= FRAME_HEADER:
-            n = int.from_bytes(buf[pos : pos + FRAME_HEADER], "little")
-            if n > MAX_MESSAGE:  # [SYNC-21]
-                raise Rejected(Reason.ENCODING_OVER_LENGTH, f"frame of {n} bytes")
-            if len(buf) - pos - FRAME_HEADER < n:
-                break
-            messages.append(bytes(buf[pos + FRAME_HEADER : pos + FRAME_HEADER + n]))
-            pos += FRAME_HEADER + n
-        del buf[:pos]
+        self._plain += plain
+        messages += take_frames(self._plain)  # [SYNC-21], [SYNC-43]
 
     def send(self, message: bytes) -> bytes:
         """Encrypt one node message (as a frame) into records ([SYNC-43])."""
         if self._send_cs is None:
             raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "channel not established")
-        if len(message) > MAX_MESSAGE:
-            raise Rejected(Reason.ENCODING_OVER_LENGTH, f"message of {len(message)} bytes")
-        stream = len(message).to_bytes(FRAME_HEADER, "little") + message
+        stream = frame(message)
         out = bytearray()
         for i in range(0, len(stream), MAX_RECORD_PLAINTEXT):
             out += self._record(self._send_cs.encrypt(b"", stream[i : i + MAX_RECORD_PLAINTEXT]))

@@ -242,6 +242,37 @@ def _read(r: Reader) -> Message:
     raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x}")
 
 
+#: Bytes of the length header of a frame ([SYNC-21]).
+FRAME_HEADER = 4
+
+
+def frame(message: bytes) -> bytes:
+    """One message as a frame: its length as u32 little-endian, then its bytes ([SYNC-21])."""
+    require(len(message) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH,
+            f"message of {len(message)} bytes")
+    return len(message).to_bytes(FRAME_HEADER, "little") + message
+
+
+def take_frames(buffer: bytearray) -> list[bytes]:
+    """Remove and return the whole frames at the start of ``buffer`` ([SYNC-21]).
+
+    A length header above ``MAX_MESSAGE`` is refused with ``encoding.over_length`` as soon
+    as it is read, before any of the frame is waited for; a partial frame stays.
+    """
+    messages: list[bytes] = []
+    pos = 0
+    while len(buffer) - pos >= FRAME_HEADER:
+        n = int.from_bytes(buffer[pos : pos + FRAME_HEADER], "little")
+        if n > MAX_MESSAGE:
+            raise Rejected(Reason.ENCODING_OVER_LENGTH, f"frame of {n} bytes")
+        if len(buffer) - pos - FRAME_HEADER < n:
+            break
+        messages.append(bytes(buffer[pos + FRAME_HEADER : pos + FRAME_HEADER + n]))
+        pos += FRAME_HEADER + n
+    del buffer[:pos]
+    return messages
+
+
 def split_items(data: bytes) -> list[bytes]:
     """The raw item encodings of an ITEMS message, framing checked strictly, items not decoded.
 
