@@ -90,8 +90,7 @@ def test_recon_message_rate_is_bounded_per_peer(handshake: Handshake) -> None:
     assert answers <= PARAMS.recon_msgs_burst + 1  # + the BYE
 
 
-def test_replay_flood_exhausts_the_work_budget(handshake: Handshake,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replay_flood_exhausts_the_work_budget(handshake: Handshake) -> None:
     params = replace(PARAMS, work_burst=100_000)  # spent before the 16 MiB byte burst
     node = Node(PrivateKey.from_label("n"), params)
     handshake(node, "h", T0)
@@ -105,7 +104,7 @@ def test_replay_flood_exhausts_the_work_budget(handshake: Handshake,
         decoded += 1
         return real(raw)
 
-    monkeypatch.setattr("chipstack.sync.node.push.decode_item", counting)
+    node.decode_item = counting
     accepted, messages, outs = 0, 0, []
     while messages < 10_000:
         outs = node.receive(T0, "h", flood)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason
-from chipstack.sync.item import Item
+from chipstack.sync.item import Item, decode_item
 from chipstack.sync.negentropy import Storage
 from chipstack.sync.node.outputs import Close, NodeStats, Output, PeerId, Send
 from chipstack.sync.node.state import PENALTIES, Bounded, ConnEvent, Peer, next_state, refilled
@@ -75,6 +75,9 @@ class NodeBase:
         #: cryptographically secure source (``TcpNode`` uses ``os.urandom``), since
         #: predictable challenges let a peer replay another node's AUTH.
         self.challenge_source: Callable[[], bytes] = lambda: self.rng.randbytes(32)
+        #: How item encodings are decoded. A driver running many nodes in one process
+        #: (the simulator) may share a memoising decoder: decoding is deterministic.
+        self.decode_item: Callable[[bytes], Item] = decode_item
 
     def _take_tokens(self, now: int, p: Peer, n: int) -> bool:
         prm = self.params

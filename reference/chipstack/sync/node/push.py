@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, check_valid, decode_item, id_of_encoding
+from chipstack.sync.item import Item, check_valid, id_of_encoding
 from chipstack.sync.node.base import NodeBase
 from chipstack.sync.node.outputs import Accepted, Output, PeerId
 from chipstack.sync.node.state import Peer
@@ -77,7 +77,7 @@ class PushMixin(NodeBase):
             if iid is not None and (iid in store or iid in seen):
                 entries.append(iid)
             else:
-                entries.append(decode_item(raw))
+                entries.append(self.decode_item(raw))
         return entries
 
     def _on_items(self, now: int, p: Peer, items: Iterable[Item | bytes],
