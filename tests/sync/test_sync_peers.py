@@ -22,7 +22,7 @@ from chipstack.sync.peers import (
     redial_delay_ms,
 )
 from chipstack.sync.tcp import TcpNode
-from chipstack.sync.wire import Addr, decode_node_message, encode_message
+from chipstack.sync.wire import Addr, decode_message, encode_message
 
 FAST = NodeParams(min_priority=2, reconcile_interval_ms=300)
 
@@ -122,13 +122,13 @@ def test_address_book_is_bounded_per_source_and_in_all() -> None:
 
 def test_addr_message_round_trip_and_refusals() -> None:
     msg = Addr((("1.2.3.4", 9000), ("2001:db8::1", 1), ("0.0.0.0", 65535)))
-    assert decode_node_message(encode_message(msg)) == msg
+    assert decode_message(encode_message(msg)) == msg
     from chipstack.errors import Reason, Rejected
 
     for bad in (b"\x0c\x01\x05" + bytes(6),  # family 5
                 b"\x0c\x01\x04\x01\x02\x03\x04\x00\x00"):  # port 0
         try:
-            decode_node_message(bad)
+            decode_message(bad)
             raise AssertionError("must be refused")
         except Rejected as exc:
             assert exc.reason == Reason.ENCODING_OUT_OF_RANGE

@@ -151,11 +151,8 @@ class Addr:
     addresses: tuple[tuple[str, int], ...]
 
 
-#: The node-protocol messages of the first table ([SYNC-20]).
-Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft
-#: Every node-protocol message, ADDR included ([SYNC-20], [SYNC-60]). (ADDR is kept out
-#: of ``Message`` while the old vector generator, which matches on ``Message``, stays.)
-AnyMessage = Message | Addr
+#: Any node-protocol message ([SYNC-20]).
+Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft | Addr
 
 
 def _write_address(w: Writer, host: str, port: int) -> None:
@@ -178,7 +175,7 @@ def _read_address(r: Reader) -> tuple[str, int]:
     return host, port
 
 
-def encode_message(msg: AnyMessage) -> bytes:
+def encode_message(msg: Message) -> bytes:
     """Return the canonical encoding of ``msg`` ([SYNC-20])."""
     w = Writer()
     if isinstance(msg, Hello):
@@ -239,6 +236,8 @@ def _read(r: Reader) -> Message:
         return Prune(r.fixed(PUBLIC_KEY_LEN))
     if kind == MsgType.GRAFT:
         return Graft(r.fixed(PUBLIC_KEY_LEN))
+    if kind == MsgType.ADDR:
+        return Addr(tuple(_read_address(r) for _ in range(r.count(MAX_ADDRESSES))))
     raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x}")
 
 
@@ -293,22 +292,7 @@ def split_items(data: bytes) -> list[bytes]:
     return decode_exact(data, read)
 
 
-def _read_addr(r: Reader) -> Addr:
-    r.u8()
-    return Addr(tuple(_read_address(r) for _ in range(r.count(MAX_ADDRESSES))))
-
-
-def decode_node_message(data: bytes) -> AnyMessage:
-    """Decode any node message, ADDR included; failures are :class:`Rejected` ([SYNC-21])."""
-    if data[:1] == bytes([MsgType.ADDR]):
-        return decode_exact(data, _read_addr)
-    return decode_message(data)
-
-
 def decode_message(data: bytes) -> Message:
-    """Decode one message of the first table spanning all of ``data`` ([SYNC-21]).
-
-    Any failure is :class:`Rejected`; ADDR is left to :func:`decode_node_message`.
-    """
+    """Decode one message spanning all of ``data``; any failure is :class:`Rejected` ([SYNC-21])."""
     require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
     return decode_exact(data, _read)

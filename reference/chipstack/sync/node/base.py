@@ -24,10 +24,10 @@ from chipstack.sync.recon import ReconSession
 from chipstack.sync.store import Store
 from chipstack.sync.wire import (
     Addr,
-    AnyMessage,
     Auth,
     Bye,
     Hello,
+    Message,
     Recon,
     ReconReply,
     encode_message,
@@ -130,7 +130,7 @@ class NodeBase:
         out.append(Close(p.pid, reason.value, banned))
         self.disconnected(now, p.pid)
 
-    def _send(self, peer: PeerId, msg: AnyMessage, recon: bool = False) -> Send:
+    def _send(self, peer: PeerId, msg: Message, recon: bool = False) -> Send:
         data = encode_message(msg)
         self.stats.bytes_out += len(data)
         return Send(peer, data)

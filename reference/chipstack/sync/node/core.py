@@ -26,17 +26,17 @@ from chipstack.sync.params import (
 )
 from chipstack.sync.wire import (
     Addr,
-    AnyMessage,
     Auth,
     Bye,
     Graft,
     Have,
     Hello,
     Items,
+    Message,
     Prune,
     Recon,
     Want,
-    decode_node_message,
+    decode_message,
 )
 
 
@@ -79,7 +79,7 @@ class Node(ConnectionsMixin, PushMixin, FetchMixin, ReconcileMixin):
             if p.ready and data[:1] == ITEMS_TYPE:
                 entries = self._decode_items(data)
             else:
-                msg = decode_node_message(data)
+                msg = decode_message(data)
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
@@ -118,7 +118,7 @@ class Node(ConnectionsMixin, PushMixin, FetchMixin, ReconcileMixin):
         self._reconcile_tick(now, out)
         return out
 
-    def _dispatch(self, now: int, p: Peer, msg: AnyMessage, out: list[Output]) -> None:
+    def _dispatch(self, now: int, p: Peer, msg: Message, out: list[Output]) -> None:
         if isinstance(msg, Hello):
             self._on_hello(now, p, msg, out)
         elif isinstance(msg, Auth):

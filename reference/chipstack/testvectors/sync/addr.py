@@ -7,14 +7,14 @@ from __future__ import annotations
 from chipstack.encoding import from_hex
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.peers import address_group
-from chipstack.sync.wire import Addr, decode_node_message, encode_message
+from chipstack.sync.wire import Addr, decode_message, encode_message
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, CaseTable, JSONObject, Operation, Suite
 
 
 def op_addr_decode(inp: JSONObject) -> JSONObject:
     """Decode an ADDR message into ``[[ip text, port], ...]`` ([SYNC-60])."""
-    msg = decode_node_message(from_hex(inp["encoded"]))
+    msg = decode_message(from_hex(inp["encoded"]))
     if not isinstance(msg, Addr):
         raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, "not ADDR")
     return {"addresses": [[h, p] for h, p in msg.addresses]}
