@@ -71,6 +71,10 @@ class Reason(StrEnum):
     SYNC_BAD_RECONCILIATION = "sync.bad_reconciliation"
     SYNC_TIMEOUT = "sync.timeout"
     SYNC_MISBEHAVING = "sync.misbehaving"
+    # sync secure channel and connection limits (spec/01-sync.md, SYNC-40 ..)
+    SYNC_HANDSHAKE_FAILED = "sync.handshake_failed"
+    SYNC_RECORD_FAILED = "sync.record_failed"
+    SYNC_TOO_MANY_RANGES = "sync.too_many_ranges"
 
     # --- chain (spec/02-chain.md) ---
     CHAIN_BAD_BITS = "chain.bad_bits"

@@ -532,6 +532,12 @@ FLAGS: dict[str, Note] = {
         "An action string outside the NT grammar (unknown verb, player, amount form).",
         "an implementation with a laxer parser replays actions the others refuse",
     ),
+    # -- sync secure channel (spec/01-sync.md section 3.2) -------------------------------
+    "relay": Note(
+        "wrong_context",
+        "A node identity signed over one connection's handshake, presented on another.",
+        "an implementation that accepts it lets a peer in the middle pass as another node",
+    ),
 }
 
 #: Reason code -> flag of an invalid case that names no flag of its own.
@@ -545,6 +551,10 @@ REASON_FLAGS: dict[str, str] = {
     "encoding.bad_utf8": "bad_utf8",
     "encoding.unknown_version": "unknown_version",
     "crypto.bad_signature": "bad_signature",
+    # sync channel and limits
+    "sync.handshake_failed": "tampered",
+    "sync.record_failed": "tampered",
+    "sync.too_many_ranges": "limit",
     # chain
     "chain.no_coinbase": "structure",
     "chain.extra_coinbase": "structure",
