@@ -1,0 +1,229 @@
+"""The poker built-ins: library extension ``core/1+poker/1`` (spec/06-poker.md, "Built-ins").
+
+Each built-in is pure, deterministic and total (rule [EXPR-31]): it returns
+a value or a :class:`~chipstack.errors.Rejected`. Every one also has a
+deterministic *cost* computed from the sizes of its arguments before it
+runs (:data:`COSTS`, units of the FSM cost model): one unit per list element
+it walks, and :data:`HAND_RANK_COST` per card for hand ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from chipstack.errors import Reason, Rejected
+from chipstack.fsm.expr import DEFAULT_LIBRARY, Library
+from chipstack.fsm.expr.library import Builtin, TypeRule, checked_int, type_error
+from chipstack.fsm.expr.types import BOOL, INT, ListType, Type
+from chipstack.fsm.expr.values import Value
+from chipstack.poker import pots
+
+#: Version of the poker extension ([EXPR-30]).
+POKER_LIBRARY_VERSION = 1
+#: Number of cards in the deck; cards are ints ``0 .. 51`` (rank * 4 + suit).
+DECK_SIZE = 52
+#: Cost units per card of each hand ranked by ``hand_values``.
+HAND_RANK_COST = 8
+
+Args = tuple[Value, ...]
+_INTS = ListType(INT)
+_BOOLS = ListType(BOOL)
+_POTS = ListType(_INTS)
+
+
+def _ints(v: Value) -> list[int]:
+    if type(v) is not tuple or any(type(x) is not int for x in v):
+        raise type_error("expected list[int]")
+    return list(v)  # type: ignore[arg-type]
+
+
+def _bools(v: Value) -> list[bool]:
+    if type(v) is not tuple or any(type(x) is not bool for x in v):
+        raise type_error("expected list[bool]")
+    return list(v)  # type: ignore[arg-type]
+
+
+def _int(v: Value) -> int:
+    if type(v) is not int:
+        raise type_error("expected int")
+    return v
+
+
+def _same_len(*lists: Sequence[object]) -> int:
+    n = len(lists[0])
+    if any(len(x) != n for x in lists):
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "lists of different lengths")
+    return n
+
+
+def _sig(*pattern: Type) -> TypeRule:
+    *params, result = pattern
+
+    def rule(args: tuple[Type, ...]) -> Type:
+        if tuple(args) != tuple(params):
+            raise type_error(f"expected ({', '.join(map(str, params))})")
+        return result
+
+    return rule
+
+
+def _zip(op: Callable[[int, int], int]) -> Callable[[Args], Value]:
+    def impl(args: Args) -> Value:
+        if len(args) != 2:
+            raise type_error("expected 2 arguments")
+        a, b = _ints(args[0]), _ints(args[1])
+        _same_len(a, b)
+        return tuple(checked_int(op(x, y)) for x, y in zip(a, b, strict=True))
+
+    return impl
+
+
+def _arity(n: int, impl: Callable[[Args], Value]) -> Callable[[Args], Value]:
+    """Wrap ``impl`` so that a call with another number of arguments is a type error."""
+
+    def checked(args: Args) -> Value:
+        if len(args) != n:
+            raise type_error(f"expected {n} arguments, got {len(args)}")
+        return impl(args)
+
+    return checked
+
+
+def _next_to_act(args: Args) -> Value:
+    folded, stacks, acted, bets = _bools(args[0]), _ints(args[1]), _bools(args[2]), _ints(args[3])
+    n = _same_len(folded, stacks, acted, bets)
+    after = _int(args[5])
+    if n == 0 or not 0 <= after < n:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"seat {after} of {n}")
+    return pots.next_to_act(folded, stacks, acted, bets, _int(args[4]), after)
+
+
+def _last_max_from(args: Args) -> Value:
+    values, start = _ints(args[0]), _int(args[1])
+    n = len(values)
+    if n == 0 or not 0 <= start < n:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"start {start} of {n}")
+    best = max(values)
+    return [i for i in pots.clockwise_from(start, n) if values[i] == best][-1]
+
+
+def _players_with_chips(args: Args) -> Value:
+    folded, stacks = _bools(args[0]), _ints(args[1])
+    _same_len(folded, stacks)
+    return sum(1 for f, s in zip(folded, stacks, strict=True) if not f and s > 0)
+
+
+def _fresh_cards(args: Args) -> Value:
+    cards = _ints(args[0])
+    return all(0 <= c < DECK_SIZE for c in cards) and len(set(cards)) == len(cards)
+
+
+def _hand_values(args: Args) -> Value:
+    from chipstack.poker.evaluator import hand_value  # type: ignore[import-not-found]
+
+    hole, board, folded = _ints(args[0]), _ints(args[1]), _bools(args[2])
+    if len(hole) != 2 * len(folded) or not 3 <= len(board) <= 5:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "2 hole cards a seat, 3-5 board cards")
+    return tuple(
+        0 if f else hand_value([hole[2 * i], hole[2 * i + 1], *board]) for i, f in enumerate(folded)
+    )
+
+
+def _side_pots(args: Args) -> Value:
+    contrib, folded, dead = _ints(args[0]), _bools(args[1]), _int(args[2])
+    _same_len(contrib, folded)
+    if any(c < 0 for c in contrib) or dead < 0:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "negative contribution")
+    return tuple((checked_int(a), *seats) for a, seats in pots.side_pots(contrib, folded, dead))
+
+
+def _split_pots(args: Args) -> Value:
+    if type(args[0]) is not tuple:
+        raise type_error("expected list[list[int]]")
+    layers = [_ints(p) for p in args[0]]
+    values, button = _ints(args[1]), _int(args[2])
+    n = len(values)
+    if not 0 <= button < n:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"button {button} of {n}")
+    parsed: list[pots.Pot] = []
+    for p in layers:
+        if not p or p[0] < 0 or any(not 0 <= s < n for s in p[1:]):
+            raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "pot is [amount, seat, ...]")
+        parsed.append((p[0], tuple(p[1:])))
+    return tuple(checked_int(w) for w in pots.split_pots(parsed, values, button))
+
+
+def _showdown_order(args: Args) -> Value:
+    folded, aggressor, button = _bools(args[0]), _int(args[1]), _int(args[2])
+    return tuple(pots.showdown_order(folded, aggressor, button))
+
+
+#: A cost rule: the sizes of the arguments (list length, else 1) -> cost units.
+CostRule = Callable[[tuple[int, ...]], int]
+
+
+def _per_element(sizes: tuple[int, ...]) -> int:
+    return 1 + sum(sizes)
+
+
+def _per_element_squared(sizes: tuple[int, ...]) -> int:
+    n = max(sizes)
+    return 1 + n * n
+
+
+def _per_card(sizes: tuple[int, ...]) -> int:
+    hole, board = sizes[0], sizes[1]
+    return 1 + HAND_RANK_COST * (hole + (hole // 2) * board)
+
+
+_B = Builtin
+POKER_BUILTINS: tuple[Builtin, ...] = (
+    _B("zip_add", "zip_add(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
+       _zip(lambda a, b: a + b), "item-by-item sum of two lists of one length"),
+    _B("zip_sub", "zip_sub(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
+       _zip(lambda a, b: a - b), "item-by-item difference of two lists of one length"),
+    _B("zip_min", "zip_min(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
+       _zip(min), "item-by-item minimum of two lists of one length"),
+    _B("next_to_act",
+       "next_to_act(list[bool], list[int], list[bool], list[int], int, int) -> int",
+       _sig(_BOOLS, _INTS, _BOOLS, _INTS, INT, INT, INT), _arity(6, _next_to_act),
+       "next seat after the last argument that must act (folded, stacks, acted, bets, "
+       "max_bet, after), or -1 when the betting round is closed"),
+    _B("last_max_from", "last_max_from(list[int], int) -> int", _sig(_INTS, INT, INT),
+       _arity(2, _last_max_from), "last seat with the largest value, clockwise from start"),
+    _B("players_with_chips", "players_with_chips(list[bool], list[int]) -> int",
+       _sig(_BOOLS, _INTS, INT), _arity(2, _players_with_chips),
+       "number of players not folded with chips behind"),
+    _B("fresh_cards", "fresh_cards(list[int]) -> bool", _sig(_INTS, BOOL), _arity(1, _fresh_cards),
+       "whether every card is 0..51 and no card repeats"),
+    _B("hand_values", "hand_values(list[int], list[int], list[bool]) -> list[int]",
+       _sig(_INTS, _INTS, _BOOLS, _INTS), _arity(3, _hand_values),
+       "each seat's best 5-card hand value from its 2 hole cards and the board; 0 if folded"),
+    _B("side_pots", "side_pots(list[int], list[bool], int) -> list[list[int]]",
+       _sig(_INTS, _BOOLS, INT, _POTS), _arity(3, _side_pots),
+       "main and side pots from contributions, folds and dead money: [amount, seat, ...]"),
+    _B("split_pots", "split_pots(list[list[int]], list[int], int) -> list[int]",
+       _sig(_POTS, _INTS, INT, _INTS), _arity(3, _split_pots),
+       "each seat's winnings; ties split, odd chips clockwise from the button"),
+    _B("showdown_order", "showdown_order(list[bool], int, int) -> list[int]",
+       _sig(_BOOLS, INT, INT, _INTS), _arity(3, _showdown_order),
+       "the order in which the remaining hands are shown"),
+)
+
+#: Cost of each poker built-in from its argument sizes (the FSM cost model's interface).
+COSTS: dict[str, CostRule] = {
+    "zip_add": _per_element,
+    "zip_sub": _per_element,
+    "zip_min": _per_element,
+    "next_to_act": _per_element,
+    "last_max_from": _per_element,
+    "players_with_chips": _per_element,
+    "fresh_cards": _per_element,
+    "hand_values": _per_card,
+    "side_pots": _per_element_squared,
+    "split_pots": _per_element_squared,
+    "showdown_order": _per_element,
+}
+
+#: The library ``core/1+poker/1`` that the hold'em machine names.
+POKER_LIBRARY: Library = DEFAULT_LIBRARY.extend("poker", POKER_LIBRARY_VERSION, POKER_BUILTINS)
