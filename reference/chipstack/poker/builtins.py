@@ -107,10 +107,10 @@ def _last_max_from(args: Args) -> Value:
     return [i for i in pots.clockwise_from(start, n) if values[i] == best][-1]
 
 
-def _players_with_chips(args: Args) -> Value:
-    folded, stacks = _bools(args[0]), _ints(args[1])
-    _same_len(folded, stacks)
-    return sum(1 for f, s in zip(folded, stacks, strict=True) if not f and s > 0)
+def _players_above(args: Args) -> Value:
+    folded, totals, level = _bools(args[0]), _ints(args[1]), _int(args[2])
+    _same_len(folded, totals)
+    return sum(1 for f, t in zip(folded, totals, strict=True) if not f and t > level)
 
 
 def _fresh_cards(args: Args) -> Value:
@@ -191,9 +191,9 @@ POKER_BUILTINS: tuple[Builtin, ...] = (
        "max_bet, after), or -1 when the betting round is closed"),
     _B("last_max_from", "last_max_from(list[int], int) -> int", _sig(_INTS, INT, INT),
        _arity(2, _last_max_from), "last seat with the largest value, clockwise from start"),
-    _B("players_with_chips", "players_with_chips(list[bool], list[int]) -> int",
-       _sig(_BOOLS, _INTS, INT), _arity(2, _players_with_chips),
-       "number of players not folded with chips behind"),
+    _B("players_above", "players_above(list[bool], list[int], int) -> int",
+       _sig(_BOOLS, _INTS, INT, INT), _arity(3, _players_above),
+       "number of players not folded whose total (bet plus stack) is above the level"),
     _B("fresh_cards", "fresh_cards(list[int]) -> bool", _sig(_INTS, BOOL), _arity(1, _fresh_cards),
        "whether every card is 0..51 and no card repeats"),
     _B("hand_values", "hand_values(list[int], list[int], list[bool]) -> list[int]",
@@ -217,7 +217,7 @@ COSTS: dict[str, CostRule] = {
     "zip_min": _per_element,
     "next_to_act": _per_element,
     "last_max_from": _per_element,
-    "players_with_chips": _per_element,
+    "players_above": _per_element,
     "fresh_cards": _per_element,
     "hand_values": _per_card,
     "side_pots": _per_element_squared,

@@ -276,12 +276,10 @@ class Hand:
         max_bet, min_raise = v["max_bet"], v["min_raise"]
         assert isinstance(max_bet, int) and isinstance(min_raise, int)
         assert isinstance(acted, tuple) and isinstance(faced, tuple) and isinstance(folded, tuple)
-        with_chips = sum(1 for f, s in zip(folded, stacks, strict=True) if not f and s > 0)
-        return (
-            bets[a] + stacks[a] > max_bet
-            and self._reopened(a)
-            and with_chips >= 2
+        above = sum(
+            1 for f, b, s in zip(folded, bets, stacks, strict=True) if not f and b + s > max_bet
         )
+        return bets[a] + stacks[a] > max_bet and self._reopened(a) and above >= 2
 
     def _reopened(self, a: int) -> bool:
         """Whether betting is open to seat ``a`` (WSOP Rule 96/96a, [HOLDEM-9])."""

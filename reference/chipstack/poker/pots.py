@@ -58,9 +58,9 @@ def split_pots(pots: Sequence[Pot], values: Sequence[int], button: int) -> list[
     """Return each seat's winnings: each pot split among its best hands ([POT-4], [POT-5]).
 
     A pot goes to the eligible seats with the highest hand value; when ``k``
-    seats tie, each gets ``amount // k`` and the ``amount % k`` odd chips go
-    one each to the tied winners in clockwise order starting from the first
-    seat left of the button.
+    seats tie, each gets ``amount // k`` and all ``amount % k`` odd chips go
+    to the first of them clockwise from the button (the first tied winner
+    left of the button).
     """
     n = len(values)
     won = [0] * n
@@ -71,8 +71,9 @@ def split_pots(pots: Sequence[Pot], values: Sequence[int], button: int) -> list[
         best = max(values[i] for i in eligible)
         winners = [i for i in order if i in eligible and values[i] == best]
         share, odd = divmod(amount, len(winners))
-        for k, i in enumerate(winners):
-            won[i] += share + (1 if k < odd else 0)
+        for i in winners:
+            won[i] += share
+        won[winners[0]] += odd
     return won
 
 
