@@ -143,6 +143,7 @@ def play_one(seed: int, tally: Tally) -> None:
     ours.deal_hole(deck[: 2 * n])
     while pk.can_deal_hole():
         i = pk.hole_dealee_index
+        assert i is not None
         pk.deal_hole(text(deck[2 * i : 2 * i + 2]))
     used = 2 * n
     while not ours.is_over:
@@ -165,14 +166,15 @@ def play_one(seed: int, tally: Tally) -> None:
             tally.legality.append(f"seed {seed}: {kind} {amount} refused by PokerKit")
             kind, amount = ("check" if any(x.kind == "check" for x in ours.legal_actions())
                             else "call"), None
-        bet_before = ours.var("max_bet")
+        bet_before, min_raise = ours.var("max_bet"), ours.var("min_raise")
         ours.act(kind, amount)
         tally.actions += 1
         if kind == "fold":
             pk.fold()
         elif kind == "raise":
-            assert isinstance(bet_before, int) and amount is not None
-            if amount < bet_before + int(ours.var("min_raise")):  # type: ignore[call-overload]
+            assert isinstance(bet_before, int) and isinstance(min_raise, int)
+            assert amount is not None
+            if amount < bet_before + min_raise:
                 tally.short_all_ins += 1
             pk.complete_bet_or_raise_to(amount)
         else:

@@ -94,7 +94,7 @@ class Table:
         self._hand: Hand | None = None
 
     def sit(self, name: str, stack: int, seat: int | None = None) -> int:
-        """Seat ``name`` with ``stack`` chips (at ``seat`` or the first free one); return the seat."""
+        """Seat ``name`` with ``stack`` chips at ``seat`` (or the first free one); return it."""
         require(stack > 0, Reason.POKER_BAD_TABLE, "a stack must be positive")
         require(all(s is None or s.name != name for s in self.seats), Reason.POKER_BAD_TABLE,
                 f"{name} is already seated")
