@@ -9,11 +9,11 @@ regressions replay the hands reported in its issue tracker
 from __future__ import annotations
 
 import pytest
+from chipstack.poker.cards import parse_cards  # type: ignore[import-not-found]
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import Arg, Event
 from chipstack.fsm.expr import INT
-from chipstack.poker.cards import parse_cards
 from chipstack.poker.hand import Hand, seat_key
 from chipstack.poker.table import forced_bets
 
@@ -22,6 +22,15 @@ def deck(holes: list[str], board: str = "") -> list[int]:
     """A deck dealing ``holes`` (seat order) then ``board``, the other cards after."""
     top = [c for h in holes for c in parse_cards(h)] + list(parse_cards(board))
     return top + [c for c in range(52) if c not in top]
+
+
+def play(hand: Hand, *actions: str | int) -> None:
+    """Take ``actions`` in turn: ``fold``, ``check``, ``call`` or an int (raise to)."""
+    for a in actions:
+        if isinstance(a, int):
+            hand.raise_to(a)
+        else:
+            hand.act(a)
 
 
 def kinds(hand: Hand) -> dict[str, object]:
@@ -52,10 +61,10 @@ def test_pokerkit_25_call_after_a_short_all_in_raise() -> None:
     holes = ["2c3d", "KcKh", "4c5d", "6c7d", "AsAd", "8c9d"]
     h = Hand([928, 263, 930, 417, 775, 350], blinds=[2, 5, 0, 0, 0, 0], button=5,
              deck=deck(holes, "QsTd3h7c2d"))
-    h.fold(); h.fold(); h.raise_to(15); h.fold(); h.fold()  # p2 p3 p4 p5 p0
-    h.raise_to(109); h.call()  # p1, p4
+    play(h, "fold", "fold", 15, "fold", "fold")  # p2 p3 p4 p5 p0
+    play(h, 109, "call")  # p1, p4
     assert h.board == list(parse_cards("QsTd3h"))
-    h.raise_to(55); h.raise_to(123); h.raise_to(154)  # p1, p4, p1 all in
+    play(h, 55, 123, 154)  # p1, p4, p1 all in
     assert h.actor == 4
     assert kinds(h) == {"fold": None, "call": 31}
     rejected(Reason.POKER_NOT_REOPENED, h.raise_to, 300)
@@ -101,7 +110,7 @@ def test_pokerkit_45_short_all_in_does_not_reopen(utg_stack: int) -> None:
     """
     h = Hand([19, 200, utg_stack, 200], blinds=[1, 2, 0, 0], button=3,
              deck=deck(["2c3d", "4c5d", "6c7d", "AsAd"], "KsQs9h8c2h"))
-    h.raise_to(16); h.call(); h.raise_to(19); h.call()
+    play(h, 16, "call", 19, "call")
     if utg_stack > 16:  # UTG, not all in, acts first and is in the same position
         assert h.actor == 2
         assert kinds(h) == {"fold": None, "call": 3}
@@ -123,7 +132,7 @@ def test_wsop_rule_96_short_all_in_does_not_reopen() -> None:
     """
     h = Hand([1000, 250, 1000], blinds=[50, 100, 0], button=2,
              deck=deck(["AsAd", "KsKd", "2c3d"], "Qh9c4h7s2s"))
-    h.call(); h.call(); h.check()  # C (button), A (sb), B (bb) pre-flop
+    play(h, "call", "call", "check")  # C (button), A (sb), B (bb) pre-flop
     h.raise_to(100)  # A
     h.raise_to(150)  # B, all in
     h.call()  # C
@@ -141,7 +150,7 @@ def test_wsop_rule_96a_short_all_ins_together_reopen() -> None:
     """
     h = Hand([1000, 250, 310, 1000], blinds=[50, 100, 0, 0], button=3,
              deck=deck(["AsAd", "KsKd", "QsQd", "2c3d"], "Jh9c4h7s2s"))
-    h.call(); h.call(); h.call(); h.check()  # pre-flop: C, D, A call, B checks
+    play(h, "call", "call", "call", "check")  # pre-flop: C, D, A call, B checks
     h.raise_to(100)  # A
     h.raise_to(150)  # B all in (short)
     h.raise_to(210)  # C all in (short, but together with B's a full raise over 100)
@@ -155,7 +164,7 @@ def test_wsop_rule_96a_short_all_ins_together_reopen() -> None:
 
 def test_heads_up_order() -> None:
     """[HOLDEM-13] Heads-up the button posts the small blind, acts first pre-flop, last after."""
-    antes, blinds = forced_bets(2, 0, 5, 10)
+    _, blinds = forced_bets(2, 0, 5, 10)
     assert blinds == [5, 10]
     h = Hand([500, 500], blinds=blinds, button=0, seed=3)
     assert h.actor == 0
@@ -169,7 +178,7 @@ def test_heads_up_order() -> None:
 
 def test_blinds_and_first_actor_with_three_or_more() -> None:
     """[HOLDEM-13] Small blind left of the button, big blind next, first to act after it."""
-    antes, blinds = forced_bets(5, 2, 5, 10)
+    _, blinds = forced_bets(5, 2, 5, 10)
     assert blinds == [0, 0, 0, 5, 10]
     h = Hand([500] * 5, blinds=blinds, button=2, seed=1)
     assert h.actor == 0
@@ -178,7 +187,7 @@ def test_blinds_and_first_actor_with_three_or_more() -> None:
 
 def test_straddle_acts_as_the_last_blind() -> None:
     """[HOLDEM-4], [HOLDEM-5], [HOLDEM-6] A straddle is the bet to call and sets the min raise."""
-    antes, blinds = forced_bets(4, 3, 1, 2, straddles=[4])
+    _, blinds = forced_bets(4, 3, 1, 2, straddles=[4])
     assert blinds == [1, 2, 4, 0]
     h = Hand([100] * 4, blinds=blinds, button=3, seed=2)
     assert h.actor == 3
@@ -215,14 +224,14 @@ def test_side_pots_and_all_in_run_out() -> None:
              deck=deck(["AsAd", "KsKd", "QsQd", "2c3d"], "8h7h4c9sJc"))
     h.raise_to(300)  # seat 2 all in
     h.fold()  # seat 3
-    h.call(); h.call()  # seat 0 all in for 100, seat 1 all in for 200
+    play(h, "call", "call")  # seat 0 all in for 100, seat 1 all in for 200
     assert h.is_over and h.board == list(parse_cards("8h7h4c9sJc"))
     assert h.var("pots") == ((300, 0, 1, 2), (200, 1, 2), (100, 2))
     assert h.stacks == [300, 200, 100, 400]
 
 
 def test_split_pot_odd_chip_goes_left_of_the_button() -> None:
-    """[POT-5] A tied pot splits evenly; the odd chip goes to the first winner left of the button."""
+    """[POT-5] A tie splits the pot; the odd chip goes to the first winner left of the button."""
     # Seats 0 and 2 tie with the same straight; seat 1 folds its small blind. Pot 5 + 10 + 10 = 25.
     h = Hand([100, 100, 100], blinds=[0, 5, 10], button=0,
              deck=deck(["2c3d", "4c5d", "2d3c"], "AhKhQsJsTd"))
@@ -230,7 +239,7 @@ def test_split_pot_odd_chip_goes_left_of_the_button() -> None:
     h.fold()  # seat 1
     h.check()
     for _ in range(3):
-        h.check(); h.check()
+        play(h, "check", "check")
     assert h.is_over
     # Left of the button (seat 0) come seats 1, 2, 0: seat 2 is the first winner.
     assert h.payouts == [12, 0, 13]
@@ -258,14 +267,14 @@ def test_everyone_all_in_preflop_runs_the_board_out() -> None:
     """[HOLDEM-11] With nobody able to bet, the dealer deals every street then settles."""
     h = Hand([50, 50], blinds=[10, 5], button=1,
              deck=deck(["AsAd", "KsKd"], "2c7h9dJc3s"))
-    h.raise_to(50); h.call()
+    play(h, 50, "call")
     assert h.is_over and len(h.board) == 5
     assert h.stacks == [100, 0]
 
 
 def test_fold_to_one_player_ends_the_hand() -> None:
     h = Hand([100, 100, 100], blinds=[5, 10, 0], button=2, seed=9)
-    h.fold(); h.fold()
+    play(h, "fold", "fold")
     assert h.is_over and h.board == []
     assert h.stacks == [95, 105, 100]
     assert h.var("shown") == ()
@@ -283,9 +292,9 @@ def test_illegal_actions_are_refused_and_change_nothing() -> None:
     rejected(Reason.POKER_NOT_YOUR_TURN, h.act, "call", None, 0)
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "dance")
     assert h.machine.state_hash == before
-    h.call(); h.call()
+    play(h, "call", "call")
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "fold")  # the big blind can check
-    h.raise_to(100); h.fold(); h.fold()
+    play(h, 100, "fold", "fold")
     rejected(Reason.POKER_HAND_OVER, h.act, "check")
 
 
@@ -313,7 +322,7 @@ def test_a_deal_with_repeated_cards_is_refused() -> None:
         h.deal_hole([0, 1, 2, 2])
     assert exc.value.reason is Reason.FSM_GUARD_FALSE
     h.deal_hole([0, 1, 2, 3])
-    h.call(); h.check()
+    play(h, "call", "check")
     with pytest.raises(Rejected) as exc:
         h.deal_board([3, 4, 5])  # card 3 is in a hand
     assert exc.value.reason is Reason.FSM_GUARD_FALSE
