@@ -190,7 +190,6 @@ class Reason(StrEnum):
     POKER_BAD_AMOUNT = "poker.bad_amount"
     POKER_BAD_DEAL = "poker.bad_deal"
     POKER_BAD_TABLE = "poker.bad_table"
-    POKER_REPLAY_MISMATCH = "poker.replay_mismatch"
 
 
 class Rejected(Exception):
