@@ -20,7 +20,7 @@ from chipstack.crypto import (
     tagged_hash,
 )
 from chipstack.errors import Reason, Rejected
-from chipstack.vectors.crypto_suites import (
+from chipstack.testvectors.crypto.ed25519 import (
     IDENTITY_R_MESSAGE,
     IDENTITY_R_SIGNATURE,
     MIXED_ORDER_KEY,

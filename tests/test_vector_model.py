@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.errors import Reason, Rejected
+from chipstack.testvectors import suite_by_name
+from chipstack.testvectors.encoding.compactsize import COMPACTSIZE_OPS
 from chipstack.vectors.check import json_equal, judge
 from chipstack.vectors.coverage import parse_rules
-from chipstack.vectors.encoding_suites import COMPACTSIZE_OPS
 from chipstack.vectors.impl import parse_response
 from chipstack.vectors.model import Case, Suite, make_case
-from chipstack.vectors.registry import suite_by_name
 
 
 def test_make_case_refuses_a_case_that_does_not_do_what_it_says() -> None:

@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 
 from chipstack.cli import main
+from chipstack.testvectors import all_suites, suite_by_name
 from chipstack.vectors import coverage, files
 from chipstack.vectors.check import check_suite
 from chipstack.vectors.impl import ExternalImpl
 from chipstack.vectors.model import Suite
-from chipstack.vectors.registry import all_suites, suite_by_name
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "vectors"

@@ -166,6 +166,9 @@ class Reason(StrEnum):
     FSM_ONCHAIN_MARKER_NOT_SPENT = "fsm.onchain_marker_not_spent"
     FSM_ONCHAIN_BAD_MARKER = "fsm.onchain_bad_marker"
     FSM_ONCHAIN_WRONG_FUNCID = "fsm.onchain_wrong_funcid"
+    # fsm cost model (spec/03-fsm.md, EXPR-50.., FSM-50..)
+    FSM_OVER_BUDGET = "fsm.over_budget"
+    FSM_DEF_OVER_BUDGET = "fsm.def_over_budget"
     # fsm.expr (spec/03-fsm.md)
     FSM_EXPR_SYNTAX = "fsm.expr_syntax"
     FSM_EXPR_LIMIT = "fsm.expr_limit"
@@ -181,6 +184,22 @@ class Reason(StrEnum):
     FSM_EXPR_BAD_NAME = "fsm.expr_bad_name"
     FSM_EXPR_MALFORMED = "fsm.expr_malformed"
     FSM_EXPR_BAD_VALUE = "fsm.expr_bad_value"
+
+    # --- poker: cards and evaluation (spec/06-poker.md, CARD and EVAL rules) ---
+    POKER_BAD_CARD = "poker.bad_card"
+    POKER_DUPLICATE_CARD = "poker.duplicate_card"
+    POKER_BAD_HAND_SIZE = "poker.bad_hand_size"
+    POKER_BAD_HAND_VALUE = "poker.bad_hand_value"
+
+    # --- phh: hand-history files (spec/06-poker.md, PHH rules) ---
+    PHH_TOO_LARGE = "phh.too_large"
+    PHH_BAD_TOML = "phh.bad_toml"
+    PHH_MISSING_FIELD = "phh.missing_field"
+    PHH_BAD_FIELD = "phh.bad_field"
+    PHH_UNKNOWN_VARIANT = "phh.unknown_variant"
+    PHH_BAD_AMOUNT = "phh.bad_amount"
+    PHH_BAD_ACTION = "phh.bad_action"
+    PHH_UNKNOWN_CARD = "phh.unknown_card"
 
     # --- poker: hold'em machine, Hand/Table API, PHH replay (spec/06-poker.md) ---
     POKER_HAND_OVER = "poker.hand_over"

@@ -23,8 +23,8 @@ from chipstack.chain.header import (
     mine,
     target_to_bits,
 )
-from chipstack.chain.realdata import BLOCK_100000, GENESIS, HEADER_BLOCKS, RealBlock
 from chipstack.errors import Reason, Rejected
+from chipstack.testvectors.chain.realdata import BLOCK_100000, GENESIS, HEADER_BLOCKS, RealBlock
 
 
 def real_header(b: RealBlock) -> BlockHeader:

@@ -16,14 +16,14 @@ from chipstack.chain.merkle import (
     merkle_root,
     tree_levels,
 )
-from chipstack.chain.realdata import (
+from chipstack.errors import Reason, Rejected
+from chipstack.testvectors.chain.realdata import (
     BLOCK_100000,
     GENESIS,
     GENESIS_COINBASE_HEX,
     MERKLE_BLOCKS,
     RealBlock,
 )
-from chipstack.errors import Reason, Rejected
 
 
 def h2(data: bytes) -> bytes:

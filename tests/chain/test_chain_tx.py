@@ -17,12 +17,12 @@ from chipstack.chain.conditions import (
     condition_from_json,
     condition_to_json,
 )
-from chipstack.chain.jsonform import tx_from_json, tx_to_json
 from chipstack.chain.sighash import check_signature_witness, sighash, sighash_message, sign_input
 from chipstack.chain.tx import COIN, MAX_MONEY, OutPoint, Tx, TxIn, TxOut, check_tx_syntax
 from chipstack.chain.utxo import CCSpend, Utxo, UtxoSet, check_tx_inputs
 from chipstack.crypto import PrivateKey, Tag, tagged_hash
 from chipstack.errors import Reason, Rejected
+from chipstack.testvectors.chain.jsonform import tx_from_json, tx_to_json
 
 CHAIN = hashlib.sha256(b"test chain").digest()
 ALICE, BOB, CAROL = (PrivateKey.from_label(x) for x in ("alice", "bob", "carol"))

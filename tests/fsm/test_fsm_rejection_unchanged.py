@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chipstack.fsm.vectors import op_apply_each, op_run_events
-from chipstack.vectors.registry import suite_by_name
+from chipstack.testvectors import suite_by_name
+from chipstack.testvectors.fsm.events import op_apply_each, op_run_events
 
 
 def test_apply_each_matches_a_run_of_only_the_accepted_events() -> None:

@@ -43,13 +43,9 @@ Spec: ``spec/02-chain.md``. Import from the submodules; the public API is:
 ``chipstack.chain.devnet``
     ``new_devnet()`` -> (ledger, notary keys), ``mine_block(ledger, txs, pay_to, time)``,
     ``genesis_block``.
-``chipstack.chain.jsonform``
-    JSON forms of txs, outputs, headers, notary sets and UTXO entries (vector files).
-``chipstack.chain.realdata``
-    published data of real Bitcoin blocks (genesis, 170, 82747, 100000), with sources.
 ``chipstack.chain.scenario``
     ``build_scenario()``: the deterministic 7-block chain behind the vectors and notebook.
-``chipstack.chain.vectors``
-    ``SUITES``: chain/header, merkle, tx, notary, block, spv (ops in ``vector_ops``, cases
-    in the ``cases`` subpackage).
+
+The chain's test vectors (and the real Bitcoin block data they cite) live in
+``chipstack.testvectors.chain``.
 """

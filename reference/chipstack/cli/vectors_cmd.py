@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from chipstack.vectors import coverage as cov
+from chipstack.testvectors import all_suites
 from chipstack.vectors import files
-from chipstack.vectors.check import SuiteReport, check_suite, format_table, reference_runner
-from chipstack.vectors.impl import ExternalImpl
+from chipstack.vectors.check import format_table
 from chipstack.vectors.model import Suite
-from chipstack.vectors.registry import all_suites
+from chipstack.vectors.runs import coverage_lines, run_checks
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,22 +54,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_checks(
-    root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
-) -> list[SuiteReport]:
-    """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
-    bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False)
-    if impl is None:
-        return [check_suite(root, s, reference_runner) for s in bar]
-    try:
-        runner = ExternalImpl(impl, timeout)
-    except OSError as exc:
-        bar.close()
-        raise SystemExit(f"cannot start {impl!r}: {exc}") from None
-    with runner:
-        return [check_suite(root, s, runner) for s in bar]
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Check and print the per-suite table; exit 1 if any case failed."""
     reports = run_checks(_root(args), _selected(args), args.impl, args.timeout)
@@ -84,31 +64,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     if len(failures) > 20 and not args.verbose:
         print(f"  ... {len(failures) - 20} more (use --verbose)")
     return 0 if all(r.ok for r in reports) else 1
-
-
-def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:
-    """Return printable coverage lines and the number of MUST rules with no case at all."""
-    rules = cov.parse_rules(spec_dir)
-    docs = [files.load(root, s) for s in all_suites()]
-    table = cov.coverage(rules, docs)
-    lines: list[str] = []
-    uncovered = 0
-    for rc in table:
-        if rc.valid and rc.invalid:
-            continue
-        if not rc.valid and not rc.invalid:
-            uncovered += 1
-        missing = " or ".join(
-            k for k, n in (("valid", rc.valid), ("invalid", rc.invalid)) if not n
-        )
-        lines.append(f"{rc.rule.spec_file:<18} {rc.rule.rule_id:<10} no {missing} case")
-    for rid in sorted(cov.unknown_covers(rules, docs)):
-        lines.append(f"{'?':<18} {rid:<10} named by a case but defined by no spec rule")
-    full = sum(1 for rc in table if rc.valid and rc.invalid)
-    lines.append(
-        f"{len(table)} MUST rules: {full} with valid and invalid cases, {uncovered} with no case"
-    )
-    return lines, uncovered
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:

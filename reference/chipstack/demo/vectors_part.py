@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from chipstack.cli.vectors_cmd import coverage_lines, run_checks
+from chipstack.testvectors import all_suites
 from chipstack.vectors import files
 from chipstack.vectors.check import format_table
-from chipstack.vectors.registry import all_suites
+from chipstack.vectors.runs import coverage_lines, run_checks
 
 
 def run() -> tuple[list[str], bool]:

@@ -136,6 +136,8 @@ def _eval(e: Expr, env: dict[str, Value], library: Library, where: str) -> Value
     try:
         return evaluate(e, env, library)
     except Rejected as exc:
+        if exc.reason is Reason.FSM_OVER_BUDGET:
+            raise
         raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
 
 

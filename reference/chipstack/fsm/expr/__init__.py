@@ -54,10 +54,19 @@ Values
     ``value_to_json(v, t)`` / ``value_from_json(j, t)`` for vectors (bytes as
     lowercase hex, lists as arrays).
 
+Cost ([EXPR-50] .. [EXPR-56])
+    ``weight(v)`` (the size measure of costs), ``max_weight(t)``; ``NODE_COST``,
+    ``CALL_COST``; ``Meter(limit)`` counts units (``meter.spent``) and refuses
+    past its limit with ``fsm.over_budget``: ``evaluate(e, env, lib, meter)``.
+    A built-in's ``cost`` is a ``Cost(exact, bound)``: ``exact(args) -> int``
+    charged after the arguments are evaluated and before the implementation
+    runs, ``bound(arg_types) -> int`` an upper bound for static checks;
+    ``linear_cost(base, per_weight)`` builds ``base + per_weight * weights``.
+
 Library
     ``DEFAULT_LIBRARY`` (``"core/1"``): min, max, abs, len, sum, count, contains,
     index_of, concat, slice, set, append, range, repeat, all, any, sha256.
-    ``lib.extend("poker", 1, [Builtin(name, signature, type_rule, impl, doc), ...])``
+    ``lib.extend("poker", 1, [Builtin(name, signature, type_rule, impl, doc, cost), ...])``
     returns a new library (``ident == "core/1+poker/1"``); the engine needs no change.
     A ``type_rule`` maps argument types to the result type or raises
     ``type_error(detail)``; an ``impl`` maps argument values to a value, using
@@ -83,6 +92,15 @@ from chipstack.fsm.expr.ast import (
 )
 from chipstack.fsm.expr.codec import decode_expr, encode_expr, read_expr, write_expr
 from chipstack.fsm.expr.core import DEFAULT_LIBRARY
+from chipstack.fsm.expr.cost import (
+    CALL_COST,
+    NODE_COST,
+    Cost,
+    Meter,
+    linear_cost,
+    max_weight,
+    weight,
+)
 from chipstack.fsm.expr.evaluate import check_and_evaluate, evaluate
 from chipstack.fsm.expr.library import LIBRARY_VERSION, Builtin, Library, checked_int, type_error
 from chipstack.fsm.expr.parser import parse
@@ -116,9 +134,11 @@ from chipstack.fsm.expr.values import (
 __all__ = [
     "BOOL",
     "BYTES",
+    "CALL_COST",
     "DEFAULT_LIBRARY",
     "INT",
     "LIBRARY_VERSION",
+    "NODE_COST",
     "BinOp",
     "Binary",
     "BoolLit",
@@ -126,6 +146,7 @@ __all__ = [
     "BytesLit",
     "Call",
     "Cond",
+    "Cost",
     "EmptyList",
     "Expr",
     "Index",
@@ -133,6 +154,7 @@ __all__ = [
     "Library",
     "ListLit",
     "ListType",
+    "Meter",
     "Name",
     "ScalarType",
     "Type",
@@ -148,6 +170,8 @@ __all__ = [
     "encode_expr",
     "encode_value",
     "evaluate",
+    "linear_cost",
+    "max_weight",
     "parse",
     "parse_type",
     "read_expr",
@@ -160,6 +184,7 @@ __all__ = [
     "value_size",
     "value_to_json",
     "values_equal",
+    "weight",
     "write_expr",
     "write_type",
     "write_value",

@@ -12,6 +12,15 @@ import hashlib
 from collections.abc import Callable
 
 from chipstack.errors import Reason, Rejected
+from chipstack.fsm.expr.cost import (
+    CALL_COST,
+    MAX_WEIGHT,
+    ArgTypes,
+    Cost,
+    linear_cost,
+    max_weight,
+    weight,
+)
 from chipstack.fsm.expr.library import (
     LIBRARY_VERSION,
     Builtin,
@@ -156,6 +165,43 @@ def _rule_repeat(args: Types) -> Type:
     raise type_error("repeat takes (T, int)")
 
 
+# -- costs ([EXPR-54]) ---------------------------------------------------------------
+
+#: ``CALL_COST`` plus the arguments' weight: every core built-in but range and repeat.
+_LINEAR = linear_cost()
+#: ``CALL_COST`` alone: the work does not depend on the arguments' size.
+_FLAT = linear_cost(CALL_COST, 0)
+
+
+def _clamped_count(v: Value) -> int:
+    return min(max(v, 0), MAX_LIST_LEN) if type(v) is int else 0
+
+
+def _range_exact(args: Args) -> int:
+    return CALL_COST + (_clamped_count(args[0]) if len(args) == 1 else 0)
+
+
+def _range_bound(types: ArgTypes) -> int:
+    return CALL_COST + MAX_LIST_LEN
+
+
+def _repeat_exact(args: Args) -> int:
+    if len(args) != 2:
+        return CALL_COST
+    return CALL_COST + min(_clamped_count(args[1]) * weight(args[0]), MAX_WEIGHT + 1)
+
+
+def _repeat_bound(types: ArgTypes) -> int:
+    item = max_weight(types[0]) if types else 1
+    return CALL_COST + min(MAX_LIST_LEN * item, MAX_WEIGHT + 1)
+
+
+#: ``range(n)``: ``CALL_COST + n``, ``n`` clamped to 0 .. 1024.
+_RANGE_COST = Cost(_range_exact, _range_bound)
+#: ``repeat(v, n)``: ``CALL_COST + min(n * weight(v), 65537)``, ``n`` clamped to 0 .. 1024.
+_REPEAT_COST = Cost(_repeat_exact, _repeat_bound)
+
+
 # -- implementations ---------------------------------------------------------------
 
 
@@ -281,38 +327,41 @@ def _sha256(args: Args) -> Value:
 _L = ListType
 CORE_BUILTINS: tuple[Builtin, ...] = (
     Builtin("min", "min(list[int]) | min(int, int, ...) -> int", _rule_minmax, _minmax(min),
-            "smallest item; an empty list is fsm.expr_bad_argument"),
+            "smallest item; an empty list is fsm.expr_bad_argument", _LINEAR),
     Builtin("max", "max(list[int]) | max(int, int, ...) -> int", _rule_minmax, _minmax(max),
-            "largest item; an empty list is fsm.expr_bad_argument"),
+            "largest item; an empty list is fsm.expr_bad_argument", _LINEAR),
     Builtin("abs", "abs(int) -> int", _sig(INT, INT), _abs,
-            "absolute value; abs(-2**63) overflows"),
-    Builtin("len", "len(list[T] | bytes) -> int", _rule_len, _len, "number of items or bytes"),
+            "absolute value; abs(-2**63) overflows", _FLAT),
+    Builtin("len", "len(list[T] | bytes) -> int", _rule_len, _len, "number of items or bytes",
+            _FLAT),
     Builtin("sum", "sum(list[int]) -> int", _sig(_L(INT), INT), _sum,
-            "sum, each partial sum from the left checked for overflow; 0 for an empty list"),
+            "sum, each partial sum from the left checked for overflow; 0 for an empty list",
+            _LINEAR),
     Builtin("count", "count(list[T], T) -> int", _rule_list_value(INT), _count,
-            "number of items equal to the value"),
+            "number of items equal to the value", _LINEAR),
     Builtin("contains", "contains(list[T], T) -> bool", _rule_list_value(BOOL), _contains,
-            "whether some item equals the value"),
+            "whether some item equals the value", _LINEAR),
     Builtin("index_of", "index_of(list[T], T) -> int", _rule_list_value(INT), _index_of,
-            "position of the first item equal to the value, or -1"),
+            "position of the first item equal to the value, or -1", _LINEAR),
     Builtin("concat", "concat(list[T], list[T]) -> list[T] | concat(bytes, bytes) -> bytes",
-            _rule_concat, _concat, "the two joined; over the length limit is fsm.expr_limit"),
+            _rule_concat, _concat, "the two joined; over the length limit is fsm.expr_limit",
+            _LINEAR),
     Builtin("slice", "slice(list[T] | bytes, int, int) -> same", _rule_slice, _slice,
-            "items start..end-1; needs 0 <= start <= end <= len"),
+            "items start..end-1; needs 0 <= start <= end <= len", _LINEAR),
     Builtin("set", "set(list[T], int, T) -> list[T]", _rule_set, _set,
-            "a copy with one item replaced; needs 0 <= index < len"),
+            "a copy with one item replaced; needs 0 <= index < len", _LINEAR),
     Builtin("append", "append(list[T], T) -> list[T]", _rule_list_value(None), _append,
-            "a copy with the value added at the end"),
+            "a copy with the value added at the end", _LINEAR),
     Builtin("range", "range(int) -> list[int]", _sig(INT, _L(INT)), _range,
-            "[0, 1, ..., n-1]; n < 0 is bad_argument, n > 1024 is limit"),
+            "[0, 1, ..., n-1]; n < 0 is bad_argument, n > 1024 is limit", _RANGE_COST),
     Builtin("repeat", "repeat(T, int) -> list[T]", _rule_repeat, _repeat,
-            "a list of n copies of the value; n as for range"),
+            "a list of n copies of the value; n as for range", _REPEAT_COST),
     Builtin("all", "all(list[bool]) -> bool", _sig(_L(BOOL), BOOL), _all,
-            "true unless some item is false"),
+            "true unless some item is false", _LINEAR),
     Builtin("any", "any(list[bool]) -> bool", _sig(_L(BOOL), BOOL), _any,
-            "true if some item is true"),
+            "true if some item is true", _LINEAR),
     Builtin("sha256", "sha256(bytes) -> bytes", _sig(BYTES, BYTES), _sha256,
-            "SHA-256 digest (32 bytes)"),
+            "SHA-256 digest (32 bytes)", _LINEAR),
 )
 
 #: The core library, ``core/1`` ([EXPR-30]).

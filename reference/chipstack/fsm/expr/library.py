@@ -6,7 +6,12 @@ implementation). Later areas extend it without touching the engine::
 
     POKER = DEFAULT_LIBRARY.extend("poker", 1, [Builtin(...), ...])
 
-and a definition names the library it needs by :attr:`Library.ident`
+Each built-in carries a :class:`~chipstack.fsm.expr.cost.Cost` ([EXPR-53]):
+the cost units a call is charged from its evaluated arguments before the
+implementation runs, and a bound from the argument types for the static
+worst case of a definition. A built-in that states none costs
+``linear_cost()`` (``CALL_COST`` plus the arguments' weight). A definition
+names the library it needs names the library it needs by :attr:`Library.ident`
 (``"core/1"``, ``"core/1+poker/1"``).
 """
 
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr.ast import is_valid_name
+from chipstack.fsm.expr.cost import DEFAULT_CALL_COST, Cost
 from chipstack.fsm.expr.types import I64_MAX, I64_MIN, Type
 from chipstack.fsm.expr.values import Value
 
@@ -43,10 +49,12 @@ def checked_int(v: int) -> int:
 
 @dataclass(frozen=True)
 class Builtin:
-    """One named pure built-in: its typing rule, its implementation and its documentation.
+    """One named pure built-in: its typing rule, implementation, documentation and cost.
 
     The implementation must be total and deterministic: it returns a value or
-    raises :class:`Rejected`, and its cost is bounded by the value limits.
+    raises :class:`Rejected`, and does no more work than ``cost.exact`` of its
+    arguments charged before it ran ([EXPR-53]). ``cost`` defaults to
+    ``linear_cost()``: ``CALL_COST`` plus the summed weight of the arguments.
     """
 
     name: str
@@ -54,6 +62,7 @@ class Builtin:
     type_rule: TypeRule
     impl: Impl
     doc: str
+    cost: Cost = DEFAULT_CALL_COST
 
 
 class Library:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from chipstack.chain.cases.common import (
+from chipstack.chain.header import (
+    REGTEST_BITS,
+)
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
     Cases,
     Ops,
     failing_nonce,
@@ -10,18 +14,22 @@ from chipstack.chain.cases.common import (
     real_header,
     scenario,
 )
-from chipstack.chain.header import (
-    REGTEST_BITS,
-)
-from chipstack.chain.jsonform import (
+from chipstack.testvectors.chain.jsonform import (
     header_to_json,
 )
-from chipstack.chain.realdata import (
+from chipstack.testvectors.chain.ops import (
+    op_bits_target,
+    op_check_pow,
+    op_header_decode,
+    op_header_encode,
+    op_headers_linked,
+)
+from chipstack.testvectors.chain.realdata import (
     BLOCK_100000,
     GENESIS,
     HEADER_BLOCKS,
 )
-from chipstack.vectors.model import Case
+from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ header
 
@@ -128,3 +136,26 @@ def header_cases(ops: Ops) -> list[Case]:
         ["real_bitcoin"],
     )
     return c.cases
+
+
+#: The operations of ``chain/header``: name -> adapter.
+OPS = {
+    "header_decode": op_header_decode,
+    "header_encode": op_header_encode,
+    "bits_target": op_bits_target,
+    "check_pow": op_check_pow,
+    "headers_linked": op_headers_linked,
+}
+
+#: The ``chain/header`` suite.
+SUITE = Suite(
+    name="chain/header",
+    description="80-byte headers, double-SHA-256 hashes, compact bits, work, linking",
+    notes={
+        **COMMON_NOTES,
+        "bits": "compact-target edge cases (sign bit, overflow, zero)",
+        "pow": "proof-of-work and fixed-bits checks",
+    },
+    operations=OPS,
+    build_cases=lambda: header_cases(OPS),
+)

@@ -428,17 +428,15 @@ def build_cases() -> list[Case]:
     return b.cases
 
 
-SUITES: list[Suite] = [
-    Suite(
-        name="fsm/expr",
-        description=(
-            "The FSM expression language: parsing surface text, strict decoding of tree "
-            "encodings, static typing, evaluation (overflow, division by zero, index out of "
-            "range, limits) and value and type encodings. Library core/1."
-        ),
-        notes={"large": "the input holds a value at a length limit (1024 items, 4096 bytes)"},
-        operations=OPERATIONS,
-        build_cases=build_cases,
-    )
-]
-
+#: The ``fsm/expr`` suite.
+SUITE = Suite(
+    name="fsm/expr",
+    description=(
+        "The FSM expression language: parsing surface text, strict decoding of tree "
+        "encodings, static typing, evaluation (overflow, division by zero, index out of "
+        "range, limits) and value and type encodings. Library core/1."
+    ),
+    notes={"large": "the input holds a value at a length limit (1024 items, 4096 bytes)"},
+    operations=OPERATIONS,
+    build_cases=build_cases,
+)

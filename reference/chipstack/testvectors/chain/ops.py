@@ -13,15 +13,6 @@ from typing import Any
 from chipstack.chain.block import Block, check_block
 from chipstack.chain.header import BlockHeader, block_work, check_linked, check_pow, display_hex
 from chipstack.chain.header import bits_to_target as _bits_to_target
-from chipstack.chain.jsonform import (
-    header_from_json,
-    header_to_json,
-    notary_set_from_json,
-    output_from_json,
-    tx_from_json,
-    tx_to_json,
-    utxo_from_json,
-)
 from chipstack.chain.ledger import Ledger
 from chipstack.chain.merkle import MerkleBranch, compute_root, merkle_branch, merkle_root
 from chipstack.chain.notary import Notarization, check_notarizes, compute_mom, verify_notarization
@@ -38,6 +29,15 @@ from chipstack.chain.sighash import check_signature_witness, sighash, sighash_me
 from chipstack.chain.tx import Tx, TxOut, check_tx_syntax
 from chipstack.chain.utxo import CCSpend, UtxoSet, check_tx_inputs
 from chipstack.encoding import from_hex
+from chipstack.testvectors.chain.jsonform import (
+    header_from_json,
+    header_to_json,
+    notary_set_from_json,
+    output_from_json,
+    tx_from_json,
+    tx_to_json,
+    utxo_from_json,
+)
 from chipstack.vectors.inputs import hex_field, int_field
 
 JSONDict = dict[str, Any]

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chipstack.chain.cases.common import (
-    Cases,
-    Ops,
-    failing_nonce,
-    scenario,
-)
 from chipstack.chain.conditions import OpReturn
 from chipstack.chain.header import BlockHeader, mine
-from chipstack.chain.jsonform import (
-    notary_set_to_json,
-)
 from chipstack.chain.merkle import MerkleBranch, merkle_branch
 from chipstack.chain.notary import NotarySet, sign_notarization
 from chipstack.chain.proofs import HeaderChainProof, TxProof
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.chain.tx import Tx, TxOut
-from chipstack.vectors.model import Case
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
+    KEYS_HEADER,
+    Cases,
+    Ops,
+    failing_nonce,
+    scenario,
+)
+from chipstack.testvectors.chain.jsonform import (
+    notary_set_to_json,
+)
+from chipstack.testvectors.chain.ops import (
+    op_header_chain_verify,
+    op_spv_verify,
+    op_tx_proof_verify,
+)
+from chipstack.vectors.model import Case, Suite
 
 # -------------------------------------------------------------------- spv
 
@@ -261,3 +268,24 @@ def spv_cases(ops: Ops) -> list[Case]:
         [],
     )
     return c.cases
+
+
+#: The operations of ``chain/spv``: name -> adapter.
+OPS = {
+    "tx_proof_verify": op_tx_proof_verify,
+    "header_chain_verify": op_header_chain_verify,
+    "spv_verify": op_spv_verify,
+}
+
+#: The ``chain/spv`` suite.
+SUITE = Suite(
+    name="chain/spv",
+    description="TxProof, HeaderChainProof and full SPV proofs as a light client checks them",
+    notes={
+        **COMMON_NOTES,
+        "forged": "a proof built to deceive: wrong branch, unlinked headers, other block",
+    },
+    operations=OPS,
+    build_cases=lambda: spv_cases(OPS),
+    extra_header=KEYS_HEADER,
+)

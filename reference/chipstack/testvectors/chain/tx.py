@@ -4,25 +4,34 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chipstack.chain.cases.common import (
-    Cases,
-    JSONDict,
-    Ops,
-    scenario,
-)
 from chipstack.chain.conditions import KeyCondition, OpReturn
-from chipstack.chain.jsonform import (
-    output_to_json,
-    tx_to_json,
-    utxo_to_json,
-)
 from chipstack.chain.scenario import Scenario, key
 from chipstack.chain.sighash import sign_input
 from chipstack.chain.tx import COIN, MAX_MONEY, OutPoint, Tx, TxIn, TxOut
 from chipstack.chain.utxo import Utxo
 from chipstack.crypto import sha256d
 from chipstack.encoding import Writer
-from chipstack.vectors.model import Case
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
+    KEYS_HEADER,
+    Cases,
+    JSONDict,
+    Ops,
+    scenario,
+)
+from chipstack.testvectors.chain.jsonform import (
+    output_to_json,
+    tx_to_json,
+    utxo_to_json,
+)
+from chipstack.testvectors.chain.ops import (
+    op_apply_tx,
+    op_check_witness,
+    op_sighash,
+    op_tx_decode,
+    op_tx_encode,
+)
+from chipstack.vectors.model import Case, Suite
 
 # ---------------------------------------------------------------------- tx
 
@@ -547,3 +556,28 @@ def _apply_tx_cases(c: Cases, s: Scenario) -> None:
         ["TX-12"],
         [],
     )
+
+
+#: The operations of ``chain/tx``: name -> adapter.
+OPS = {
+    "tx_encode": op_tx_encode,
+    "tx_decode": op_tx_decode,
+    "sighash": op_sighash,
+    "check_witness": op_check_witness,
+    "apply_tx": op_apply_tx,
+}
+
+#: The ``chain/tx`` suite.
+SUITE = Suite(
+    name="chain/tx",
+    description="transaction encoding, txid, sighash, witnesses, UTXO spending rules",
+    notes={
+        **COMMON_NOTES,
+        "multisig": "an M-of-N condition",
+        "cc": "a CC (eval code) condition or an OP_RETURN payload",
+        "signature": "a signature or witness check",
+    },
+    operations=OPS,
+    build_cases=lambda: tx_cases(OPS),
+    extra_header=KEYS_HEADER,
+)

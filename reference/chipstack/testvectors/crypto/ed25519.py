@@ -1,40 +1,14 @@
-"""Vector suites for hashes and signatures (spec/00-encoding.md sections 3-4).
-
-``crypto/hashes``: SHA-256, double SHA-256 and tagged hashes over the tag
-registry. ``crypto/ed25519``: key derivation from seeds, deterministic
-signing, verification, the tagged signing domain, and malformed keys and
-signatures. Three cases restate RFC 8032 section 7.1 tests 1-3 (flag ``rfc8032``).
-"""
+"""The ``crypto/ed25519`` vector suite (spec/00-encoding.md section 4): key derivation from
+seeds, deterministic signing, verification, the tagged signing domain, and malformed keys
+and signatures. Three cases restate RFC 8032 section 7.1 tests 1-3 (flag ``rfc8032``)."""
 
 from __future__ import annotations
 
-from chipstack.crypto import PrivateKey, PublicKey, Tag, derive_seed, sha256, sha256d, tagged_hash
+from chipstack.crypto import PrivateKey, PublicKey, derive_seed, tagged_hash
 from chipstack.encoding import from_hex
 from chipstack.errors import Reason, Rejected
+from chipstack.testvectors.crypto.common import tag_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
-
-
-def _tag(case_input: JSONObject) -> Tag:
-    name = case_input["tag"]
-    try:
-        return Tag(name)
-    except ValueError:
-        raise Rejected(Reason.CRYPTO_UNKNOWN_TAG, repr(name)) from None
-
-
-def op_sha256(case_input: JSONObject) -> JSONObject:
-    """SHA-256 of ``data``."""
-    return {"digest": sha256(from_hex(case_input["data"])).hex()}
-
-
-def op_sha256d(case_input: JSONObject) -> JSONObject:
-    """Double SHA-256 of ``data``."""
-    return {"digest": sha256d(from_hex(case_input["data"])).hex()}
-
-
-def op_tagged_hash(case_input: JSONObject) -> JSONObject:
-    """Tagged hash of ``data`` under a registered ``tag``."""
-    return {"digest": tagged_hash(_tag(case_input), from_hex(case_input["data"])).hex()}
 
 
 def op_derive_seed(case_input: JSONObject) -> JSONObject:
@@ -67,7 +41,7 @@ def op_verify(case_input: JSONObject) -> JSONObject:
 def op_sign_tagged(case_input: JSONObject) -> JSONObject:
     """Sign in the tagged domain: the signed bytes are ``tagged_hash(tag, message)``."""
     key = PrivateKey(from_hex(case_input["seed"]))
-    tag, message = _tag(case_input), from_hex(case_input["message"])
+    tag, message = tag_field(case_input), from_hex(case_input["message"])
     return {
         "signed_digest": tagged_hash(tag, message).hex(),
         "signature": key.sign_tagged(tag, message).hex(),
@@ -78,16 +52,11 @@ def op_verify_tagged(case_input: JSONObject) -> JSONObject:
     """Verify a tagged-domain signature."""
     key = PublicKey(from_hex(case_input["public_key"]))
     key.verify_tagged(
-        from_hex(case_input["signature"]), _tag(case_input), from_hex(case_input["message"])
+        from_hex(case_input["signature"]), tag_field(case_input), from_hex(case_input["message"])
     )
     return {}
 
 
-HASH_OPS: dict[str, Operation] = {
-    "sha256": op_sha256,
-    "sha256d": op_sha256d,
-    "tagged_hash": op_tagged_hash,
-}
 
 ED25519_OPS: dict[str, Operation] = {
     "derive_seed": op_derive_seed,
@@ -161,88 +130,6 @@ MIXED_R_SIGNATURE = (
     "c302be870fcd265204d10842441b6c410234d190c32a9b3de78871cd94e69f0e"
 )
 
-
-def _hash_cases() -> list[Case]:
-    ops = HASH_OPS
-    cases = [
-        make_case(
-            ops,
-            "sha256",
-            {"data": ""},
-            "SHA-256 of the empty string (FIPS 180-4)",
-            ["HASH-1"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256",
-            {"data": b"abc".hex()},
-            "SHA-256 of 'abc' (FIPS 180-4 example)",
-            ["HASH-1"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256d",
-            {"data": ""},
-            "double SHA-256 of the empty string",
-            ["HASH-4"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256d",
-            {"data": b"hello".hex()},
-            "double SHA-256 of 'hello'",
-            ["HASH-4"],
-            expect="valid",
-        ),
-    ]
-    for tag in Tag:
-        cases.append(
-            make_case(
-                ops,
-                "tagged_hash",
-                {"tag": tag.value, "data": "00"},
-                f"tag {tag.value}",
-                ["HASH-2", "HASH-3"],
-                ["registry"],
-                expect="valid",
-            )
-        )
-    cases.append(
-        make_case(
-            ops,
-            "tagged_hash",
-            {"tag": "chipstack/sync/item", "data": ""},
-            "empty message",
-            ["HASH-3"],
-            expect="valid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "tagged_hash",
-            {"tag": "BIP0340/challenge", "data": "00"},
-            "a tag outside the registry",
-            ["HASH-2"],
-            ["unknown_tag"],
-            expect="invalid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "sha256",
-            {"data": "abc"},
-            "odd-length hex input",
-            ["ENC-13"],
-            ["bad_hex"],
-            expect="invalid",
-        )
-    )
-    return cases
 
 
 def _ed25519_cases() -> list[Case]:
@@ -468,37 +355,24 @@ def _ed25519_cases() -> list[Case]:
     return c
 
 
-SUITES = [
-    Suite(
-        name="crypto/hashes",
-        description="SHA-256, double SHA-256 and BIP-340-style tagged hashes over the tag "
-        "registry.",
-        notes={
-            "registry": "One case per registered tag: the hash of the single byte 0x00.",
-            "unknown_tag": "A tag not in the registry must be refused.",
-            "bad_hex": "The vector input itself is not hex.",
-        },
-        operations=HASH_OPS,
-        build_cases=_hash_cases,
-    ),
-    Suite(
-        name="crypto/ed25519",
-        description="Ed25519 (RFC 8032) keys from seeds, signing, verification, the tagged "
-        "signing domain, malformed keys and signatures.",
-        notes={
-            "rfc8032": "Restates RFC 8032 section 7.1 TEST 1-3 (an independent source).",
-            "bad_signature": "A well-formed signature that does not verify.",
-            "malleable": "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
-            "bad_key": "32 bytes that do not decode to a curve point.",
-            "weak_key": "A small-order or non-canonical public key, refused before verifying.",
-            "bad_length": "A key, seed or signature of the wrong length.",
-            "cross_domain": "A signature moved from one tag's domain to another (or to none).",
-            "cofactor": "R or the key has a small-order component: the cofactorless and "
-            "cofactored equations of RFC 8032 5.1.7 can disagree; only the cofactorless one "
-            "counts (SIG-7).",
-            "small_order_r": "A signature whose R is a small-order point, refused (SIG-7).",
-        },
-        operations=ED25519_OPS,
-        build_cases=_ed25519_cases,
-    ),
-]
+#: The ``crypto/ed25519`` suite.
+SUITE = Suite(
+    name="crypto/ed25519",
+    description="Ed25519 (RFC 8032) keys from seeds, signing, verification, the tagged "
+    "signing domain, malformed keys and signatures.",
+    notes={
+        "rfc8032": "Restates RFC 8032 section 7.1 TEST 1-3 (an independent source).",
+        "bad_signature": "A well-formed signature that does not verify.",
+        "malleable": "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
+        "bad_key": "32 bytes that do not decode to a curve point.",
+        "weak_key": "A small-order or non-canonical public key, refused before verifying.",
+        "bad_length": "A key, seed or signature of the wrong length.",
+        "cross_domain": "A signature moved from one tag's domain to another (or to none).",
+        "cofactor": "R or the key has a small-order component: the cofactorless and "
+        "cofactored equations of RFC 8032 5.1.7 can disagree; only the cofactorless one "
+        "counts (SIG-7).",
+        "small_order_r": "A signature whose R is a small-order point, refused (SIG-7).",
+    },
+    operations=ED25519_OPS,
+    build_cases=_ed25519_cases,
+)

@@ -103,7 +103,7 @@ def _hexes(txs: list[Tx]) -> list[str]:
 
 
 def _cases() -> list[Case]:
-    ops = ONCHAIN.operations
+    ops = SUITE.operations
     cases: list[Case] = []
 
     def add(
@@ -227,7 +227,8 @@ def _cases() -> list[Case]:
     return cases
 
 
-ONCHAIN = Suite(
+#: The ``fsm/onchain`` suite.
+SUITE = Suite(
     name="fsm/onchain",
     description="FSM transactions (EVAL_FSM 0xe7: D, C, E, T) validated against markers.",
     notes={"keys": f"every key is PrivateKey.from_label('{KEY_PREFIX}' + name)"},

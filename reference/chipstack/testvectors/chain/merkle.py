@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from chipstack.chain.cases.common import (
+from chipstack.chain.header import (
+    from_display_hex,
+)
+from chipstack.chain.merkle import compute_root, merkle_branch, parent
+from chipstack.encoding import Writer
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
     Cases,
     Ops,
     hexes,
     synthetic_leaves,
 )
-from chipstack.chain.header import (
-    from_display_hex,
+from chipstack.testvectors.chain.ops import (
+    op_branch_decode,
+    op_branch_verify,
+    op_compute_root,
+    op_merkle_branch,
+    op_merkle_root,
 )
-from chipstack.chain.merkle import compute_root, merkle_branch, parent
-from chipstack.chain.realdata import (
+from chipstack.testvectors.chain.realdata import (
     BLOCK_82747,
     BLOCK_100000,
     MERKLE_BLOCKS,
 )
-from chipstack.encoding import Writer
-from chipstack.vectors.model import Case
+from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ merkle
 
@@ -203,3 +211,26 @@ def merkle_cases(ops: Ops) -> list[Case]:
         "branch_decode", {"encoded": too_many.hex()}, "33 siblings", ["MERKLE-6"], ["encoding"]
     )
     return c.cases
+
+
+#: The operations of ``chain/merkle``: name -> adapter.
+OPS = {
+    "merkle_root": op_merkle_root,
+    "compute_root": op_compute_root,
+    "merkle_branch": op_merkle_branch,
+    "branch_verify": op_branch_verify,
+    "branch_decode": op_branch_decode,
+}
+
+#: The ``chain/merkle`` suite.
+SUITE = Suite(
+    name="chain/merkle",
+    description="Bitcoin Merkle roots, branches, odd levels and CVE-2012-2459 mutation",
+    notes={
+        **COMMON_NOTES,
+        "odd": "a level with an odd number of nodes duplicates its last node",
+        "mutated": "a leaf list with a duplicated subtree (CVE-2012-2459)",
+    },
+    operations=OPS,
+    build_cases=lambda: merkle_cases(OPS),
+)

@@ -5,20 +5,27 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from chipstack.chain.cases.common import (
+from chipstack.chain.notary import NotarySet, sign_notarization
+from chipstack.chain.scenario import OTHER_NOTARY_LABELS
+from chipstack.crypto import sha256d
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
+    KEYS_HEADER,
     Cases,
     JSONDict,
     Ops,
     hexes,
     scenario,
 )
-from chipstack.chain.jsonform import (
+from chipstack.testvectors.chain.jsonform import (
     notary_set_to_json,
 )
-from chipstack.chain.notary import NotarySet, sign_notarization
-from chipstack.chain.scenario import OTHER_NOTARY_LABELS
-from chipstack.crypto import sha256d
-from chipstack.vectors.model import Case
+from chipstack.testvectors.chain.ops import (
+    op_compute_mom,
+    op_notarization_verify,
+    op_notary_set,
+)
+from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ notary
 
@@ -211,3 +218,25 @@ def notary_cases(ops: Ops) -> list[Case]:
         ["encoding"],
     )
     return c.cases
+
+
+#: The operations of ``chain/notary``: name -> adapter.
+OPS = {
+    "notary_set": op_notary_set,
+    "compute_mom": op_compute_mom,
+    "notarization_verify": op_notarization_verify,
+}
+
+#: The ``chain/notary`` suite.
+SUITE = Suite(
+    name="chain/notary",
+    description="notary sets, MoM and M-of-N notarizations",
+    notes={
+        **COMMON_NOTES,
+        "signers": "signer indices: count, order, repeats, range",
+        "context": "a valid notarization checked against another chain, set, height or block",
+    },
+    operations=OPS,
+    build_cases=lambda: notary_cases(OPS),
+    extra_header=KEYS_HEADER,
+)

@@ -10,11 +10,11 @@ from chipstack.chain.header import (
     BlockHeader,
     hash_meets_target,
 )
-from chipstack.chain.realdata import (
+from chipstack.chain.scenario import Scenario, build_scenario, key_table
+from chipstack.crypto import sha256d
+from chipstack.testvectors.chain.realdata import (
     RealBlock,
 )
-from chipstack.chain.scenario import Scenario, build_scenario
-from chipstack.crypto import sha256d
 from chipstack.vectors.model import Case, Operation, make_case
 
 Ops = Mapping[str, Operation]
@@ -70,3 +70,14 @@ def synthetic_leaves(n: int) -> list[bytes]:
 def hexes(items: list[bytes]) -> list[str]:
     """Return the items as hex strings."""
     return [i.hex() for i in items]
+
+
+#: Flag notes every chain suite shares.
+COMMON_NOTES = {
+    "real_bitcoin": "data of a real Bitcoin mainnet block, cited in spec/02-chain.md section 2.4",
+    "encoding": "a malformed or non-canonical encoding",
+    "tampered": "a valid object with bytes changed after signing or mining",
+}
+
+#: The ``keys`` header of the suites whose cases name keys by label.
+KEYS_HEADER = {"keys": key_table()}

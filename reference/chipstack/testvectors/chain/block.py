@@ -5,23 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from chipstack.chain.block import Block, assemble_block, make_coinbase
-from chipstack.chain.cases.common import (
+from chipstack.chain.conditions import KeyCondition
+from chipstack.chain.notary import sign_notarization
+from chipstack.chain.scenario import Scenario, key
+from chipstack.chain.sighash import sign_input
+from chipstack.chain.tx import COIN, Tx, TxOut
+from chipstack.crypto import sha256d
+from chipstack.testvectors.chain.common import (
+    COMMON_NOTES,
+    KEYS_HEADER,
     Cases,
     JSONDict,
     Ops,
     failing_nonce,
     scenario,
 )
-from chipstack.chain.conditions import KeyCondition
-from chipstack.chain.jsonform import (
+from chipstack.testvectors.chain.jsonform import (
     notary_set_to_json,
 )
-from chipstack.chain.notary import sign_notarization
-from chipstack.chain.scenario import Scenario, key
-from chipstack.chain.sighash import sign_input
-from chipstack.chain.tx import COIN, Tx, TxOut
-from chipstack.crypto import sha256d
-from chipstack.vectors.model import Case
+from chipstack.testvectors.chain.ops import (
+    op_block_check,
+    op_ledger_replay,
+)
+from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------- block
 
@@ -317,3 +323,22 @@ def _replay_cases(c: Cases, s: Scenario) -> None:
         ["NOTARY-8"],
         ["ledger"],
     )
+
+
+#: The operations of ``chain/block``: name -> adapter.
+OPS = {"block_check": op_block_check, "ledger_replay": op_ledger_replay}
+
+#: The ``chain/block`` suite.
+SUITE = Suite(
+    name="chain/block",
+    description="context-free block checks and ledger replays (UTXO, best chain, finality)",
+    notes={
+        **COMMON_NOTES,
+        "mutated": "a block whose tx list duplicates a subtree (CVE-2012-2459)",
+        "reorg": "a competing chain: side chain, reorganization, or fork below a notarization",
+        "ledger": "a rule that needs the chain (parent, time, UTXO set, coinbase value)",
+    },
+    operations=OPS,
+    build_cases=lambda: block_cases(OPS),
+    extra_header=KEYS_HEADER,
+)

@@ -1,50 +1,25 @@
-"""Vector suites of the FSM engine (spec/03-fsm.md; the expression suites live in fsm.expr).
-
-Suites: ``fsm/definitions`` (YAML -> encoding and id; invalid definitions
-with reasons; strict decoding), ``fsm/events`` (event sequences with every
-intermediate state hash; invalid events and instances with reasons),
-``fsm/equivocation`` (evidence valid and invalid) and ``fsm/onchain``
-(transaction encodings and their validation, from :mod:`chipstack.fsm.onchain_vectors`).
-Keys are ``PrivateKey.from_label("chipstack/fsm/" + name)``.
-"""
+"""The ``fsm/events`` vector suite (spec/03-fsm.md): event sequences with every intermediate
+state hash; invalid events and instances with reasons. Keys are
+``PrivateKey.from_label("chipstack/fsm/" + name)``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from chipstack.encoding import Writer, from_hex
-from chipstack.errors import Reason, Rejected
+from chipstack.encoding import from_hex
+from chipstack.errors import Rejected
 from chipstack.fsm import definition as d
-from chipstack.fsm.codec import decode_definition, definition_id, encode_definition
+from chipstack.fsm.codec import decode_definition, encode_definition
 from chipstack.fsm.engine import Machine
-from chipstack.fsm.equivocation import Equivocation, decode_evidence, verify_evidence
 from chipstack.fsm.event import Arg, Event, decode_event
 from chipstack.fsm.expr import BYTES, value_to_json
 from chipstack.fsm.instance import Binding, ParamValue, decode_instance
 from chipstack.fsm.loader import check_definition, load_definition
-from chipstack.fsm.machines import load_machine, machine_text
-from chipstack.fsm.onchain_vectors import ONCHAIN
-from chipstack.fsm.scenario import KEY_PREFIX, Script, key, make_instance
+from chipstack.fsm.machines import load_machine
+from chipstack.fsm.scenario import Script, key, make_instance
 from chipstack.fsm.state import State
+from chipstack.testvectors.fsm.common import NOTES, edit, turnstile_script
 from chipstack.vectors.model import Case, JSONObject, Suite, make_case
-
-# ------------------------------------------------------------------ operations
-
-
-def op_load_definition(case_input: JSONObject) -> JSONObject:
-    """Load and check a YAML definition; return its canonical encoding and id."""
-    text = case_input["yaml"]
-    if not isinstance(text, str):
-        raise Rejected(Reason.VECTORS_BAD_INPUT, "yaml must be a string")
-    defn = load_definition(text)
-    return {"encoding": encode_definition(defn).hex(), "id": definition_id(defn).hex()}
-
-
-def op_decode_definition(case_input: JSONObject) -> JSONObject:
-    """Decode and check a definition encoding; return its id."""
-    defn = decode_definition(from_hex(case_input["encoding"]))
-    check_definition(defn)
-    return {"id": definition_id(defn).hex(), "name": defn.name}
 
 
 def _state_json(defn: d.Definition, s: State) -> JSONObject:
@@ -107,263 +82,6 @@ def op_apply_each(case_input: JSONObject) -> JSONObject:
     return {"steps": steps, "final": _state_json(m.definition, m.state)}
 
 
-def op_verify_evidence(case_input: JSONObject) -> JSONObject:
-    """Decode and verify equivocation evidence; return its id and what it proves."""
-    ev = decode_evidence(from_hex(case_input["evidence"]))
-    verify_evidence(ev)
-    return {
-        "id": ev.id.hex(),
-        "signer": ev.signer.hex(),
-        "instance_id": ev.first.instance_id.hex(),
-        "seq": ev.first.seq,
-    }
-
-
-# ------------------------------------------------------------------ definitions
-
-_TURNSTILE = machine_text("turnstile")
-
-
-def _edit(old: str, new: str, base: str = _TURNSTILE) -> str:
-    assert old in base, old
-    return base.replace(old, new, 1)
-
-
-_BAD_DEFINITIONS: list[tuple[str, str, tuple[str, ...]]] = [
-    (
-        _edit("to: unlocked\n    guard", "to: open\n    guard"),
-        "transition to an undeclared state",
-        ("FSM-6",),
-    ),
-    (_edit("initial: locked", "initial: idle"), "initial state not declared", ("FSM-6",)),
-    (
-        _edit("{from: locked, on: push, to: locked}", "{from: locked, on: kick, to: locked}"),
-        "transition on an undeclared event",
-        ("FSM-6",),
-    ),
-    (_edit("signers: [operator]", "signers: [janitor]"), "signer role not declared", ("FSM-5",)),
-    (
-        _edit("{set: passes, to:", "{set: fares, to:"),
-        "effect sets an undeclared variable",
-        ("FSM-6",),
-    ),
-    (
-        _edit(
-            "{from: locked, on: close, to: closed}",
-            "{from: locked, on: close, to: closed}\n  - {from: closed, on: push, to: locked}",
-        ),
-        "a transition leaves a final state",
-        ("FSM-6",),
-    ),
-    (
-        _edit("states: [locked, unlocked, closed]", "states: [locked, unlocked, closed, broken]"),
-        "a state no transition reaches",
-        ("FSM-12",),
-    ),
-    (_edit("finals: [closed]", "finals: []"), "a non-final state with no way out", ("FSM-12",)),
-    (
-        _edit(
-            "{from: locked, on: push, to: locked}",
-            "{from: locked, on: push, to: locked}\n  - {from: locked, on: push, to: unlocked}",
-        ),
-        "two unguarded transitions on one event from one state",
-        ("FSM-13",),
-    ),
-    (
-        _edit(
-            "{from: locked, on: push, to: locked}",
-            "{from: locked, on: push, to: locked, guard: vars.coins > 0}\n"
-            "  - {from: locked, on: push, to: unlocked, guard: vars.coins > 1}",
-        ),
-        "guards that are not syntactically exclusive (g vs h)",
-        ("FSM-13",),
-    ),
-    (
-        _edit("guard: args.amount >= params.fare", "guard: args.amount + params.fare"),
-        "guard of type int",
-        ("FSM-11",),
-    ),
-    (
-        _edit("{set: passes, to: vars.passes + 1}", "{set: passes, to: vars.passes > 1}"),
-        "effect of type bool assigned to an int variable",
-        ("FSM-11",),
-    ),
-    (
-        _edit("guard: args.amount >= params.fare", "guard: args.amount >= vars.fare"),
-        "guard names an unknown variable",
-        ("FSM-11",),
-    ),
-    (
-        _edit("coins: {type: int, init: 0}", 'coins: {type: int, init: "true"}'),
-        "initial value of the wrong type",
-        ("FSM-4", "FSM-11"),
-    ),
-    (
-        _edit("guard: args.amount >= params.fare", "guard: args.amount >= >= params.fare"),
-        "guard that does not parse",
-        ("FSM-11",),
-    ),
-    (
-        _edit("{in: unlocked, after: 30s, fire: relock}", "{in: closed, after: 30s, fire: relock}"),
-        "timeout in a final state",
-        ("FSM-7",),
-    ),
-    (
-        _edit("{in: unlocked, after: 30s, fire: relock}", "{in: unlocked, after: 0, fire: relock}"),
-        "timeout after zero seconds",
-        ("FSM-7",),
-    ),
-    (
-        _edit("{in: unlocked, after: 30s, fire: relock}", "{in: locked, after: 30s, fire: relock}"),
-        "timeout fires an event with no transition from its state",
-        ("FSM-7",),
-    ),
-    (
-        _edit(
-            "{in: unlocked, after: 30s, fire: relock}",
-            "{in: unlocked, after: 30s, fire: relock}\n"
-            "  - {in: unlocked, after: 60s, fire: relock}",
-        ),
-        "two timeouts in one state",
-        ("FSM-7",),
-    ),
-    (
-        _edit(
-            "  passes: {type: int, init: 0}",
-            "  passes: {type: int, init: 0}\n  coins: {type: int, init: 1}",
-        ),
-        "duplicate YAML key",
-        ("FSM-14",),
-    ),
-    (
-        _edit("states: [locked, unlocked, closed]", "states: [locked, unlocked, closed, locked]"),
-        "a state declared twice",
-        ("FSM-2",),
-    ),
-    (
-        _edit("states: [locked, unlocked, closed]", "states: [Locked, locked, unlocked, closed]"),
-        "state name with a capital letter",
-        ("FSM-2",),
-    ),
-    (
-        _edit("passes: {type: int, init: 0}", "not: {type: int, init: 0}"),
-        "variable named after an expression keyword",
-        ("FSM-2",),
-    ),
-    (_edit("initial: locked\n", ""), "no initial state", ("FSM-14",)),
-    (
-        _edit("version: 1\n", "version: 1\nlibrary: poker/1\n"),
-        "unknown built-in library",
-        ("FSM-10",),
-    ),
-    (_edit('"riders[0..3]"', '"riders[0..99]"'), "list role larger than 64 members", ("FSM-3",)),
-]
-
-
-def _definition_cases() -> list[Case]:
-    ops = DEFINITIONS.operations
-    cases = [
-        make_case(
-            ops,
-            "load_definition",
-            {"yaml": machine_text(name)},
-            f"the shipped {name} machine",
-            tuple(f"FSM-{n}" for n in range(1, 15)),
-            expect="valid",
-        )
-        for name in ("turnstile", "escrow", "tictactoe")
-    ]
-    g_not_g = _edit(
-        "{from: locked, on: push, to: locked}",
-        "{from: locked, on: push, to: locked, guard: vars.coins > 0 and params.fare > 0}\n"
-        "  - {from: locked, on: push, to: unlocked, guard: not (vars.coins > 0)}",
-    )
-    cases.append(
-        make_case(
-            ops,
-            "load_definition",
-            {"yaml": g_not_g},
-            "guards g and ... / not g are exclusive",
-            ("FSM-13",),
-            expect="valid",
-        )
-    )
-    for text, comment, covers in _BAD_DEFINITIONS:
-        cases.append(
-            make_case(
-                ops,
-                "load_definition",
-                {"yaml": text},
-                comment,
-                ("FSM-1", *covers),
-                expect="invalid",
-            )
-        )
-    good = encode_definition(load_machine("turnstile"))
-    cases.append(
-        make_case(
-            ops,
-            "decode_definition",
-            {"encoding": good.hex()},
-            "decode the turnstile encoding",
-            ("FSM-8", "FSM-9"),
-            expect="valid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "decode_definition",
-            {"encoding": (good + b"\x00").hex()},
-            "trailing byte after a definition",
-            ("FSM-8",),
-            expect="invalid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "decode_definition",
-            {"encoding": good[:-1].hex()},
-            "truncated definition",
-            ("FSM-8",),
-            expect="invalid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "decode_definition",
-            {"encoding": (b"\x02" + good[1:]).hex()},
-            "unknown definition encoding version",
-            ("FSM-8",),
-            expect="invalid",
-        )
-    )
-    unreachable = replace(load_machine("turnstile"), states=("locked", "unlocked", "closed", "zz"))
-    cases.append(
-        make_case(
-            ops,
-            "decode_definition",
-            {"encoding": encode_definition(unreachable).hex()},
-            "well-formed bytes, but a state is unreachable: decoding checks too",
-            ("FSM-1", "FSM-12"),
-            expect="invalid",
-        )
-    )
-    return cases
-
-
-# ------------------------------------------------------------------ events
-
-
-def _turnstile_script(created: int = 1_700_000_000) -> Script:
-    defn = load_machine("turnstile")
-    inst = make_instance(
-        defn, {"fare": 25}, {"operator": ["operator"], "riders": ["rider0", "rider1"]}, created
-    )
-    return Script(defn, inst)
-
 
 def _run_input(s: Script, events: list[Event]) -> JSONObject:
     return {
@@ -374,7 +92,7 @@ def _run_input(s: Script, events: list[Event]) -> JSONObject:
 
 
 def _event_cases() -> list[Case]:
-    ops = EVENTS.operations
+    ops = OPS
     cases: list[Case] = []
 
     def valid(s: Script, comment: str, covers: tuple[str, ...]) -> None:
@@ -395,7 +113,7 @@ def _event_cases() -> list[Case]:
         )
 
     # turnstile: a full valid run, including a timeout fired by a stranger
-    s = _turnstile_script()
+    s = turnstile_script()
     valid(
         s,
         "turnstile: instance creation and its initial state",
@@ -436,7 +154,7 @@ def _event_cases() -> list[Case]:
         )
     )
     zero = load_definition(
-        _edit("passes: {type: int, init: 0}", "passes: {type: int, init: 100 / params.fare}")
+        edit("passes: {type: int, init: 0}", "passes: {type: int, init: 100 / params.fare}")
     )
     zinst = make_instance(zero, {"fare": 0}, {"operator": ["operator"], "riders": ["rider0"]}, 5)
     cases.append(
@@ -454,7 +172,7 @@ def _event_cases() -> list[Case]:
         )
     )
 
-    s = _turnstile_script()
+    s = turnstile_script()
     s.step("coin", {"amount": 25}, "rider0", 3)
     invalid(
         s, s.draft("push", {}, "operator"), "wrong signer: the operator may not push", ("FSM-31",)
@@ -503,7 +221,7 @@ def _event_cases() -> list[Case]:
         ("FSM-23",),
     )
 
-    s = _turnstile_script()
+    s = turnstile_script()
     invalid(
         s,
         s.draft("coin", {"amount": 24}, "rider0"),
@@ -520,7 +238,7 @@ def _event_cases() -> list[Case]:
         "effect overflows int: evaluation failure rejects the event",
         ("FSM-33",),
     )
-    s = _turnstile_script()
+    s = turnstile_script()
     s.step("close", {}, "operator")
     invalid(s, s.draft("coin", {"amount": 25}, "rider0"), "event after a final state", ("FSM-25",))
 
@@ -651,7 +369,7 @@ def _event_cases() -> list[Case]:
     s.step("forfeit", {}, "alice", 3600)
     valid(s, "tic-tac-toe: O lets the move clock run out", ("FSM-31",))
     # REJ-2: rejected events interleaved with valid ones; each rejection leaves the state as it was
-    s = _turnstile_script()
+    s = turnstile_script()
     s.step("coin", {"amount": 25}, "rider0", 3)
     mixed = [s.events[-1]]
     mixed.append(s.draft("push", {}, "operator"))  # wrong signer
@@ -688,122 +406,14 @@ def _event_cases() -> list[Case]:
 # ------------------------------------------------------------------ equivocation
 
 
-def _raw_evidence(a: Event, b: Event) -> str:
-    w = Writer().u8(1)
-    w.var_bytes(a.encode()).var_bytes(b.encode())
-    return w.getvalue().hex()
+#: The operations of ``fsm/events``: name -> adapter.
+OPS = {"run_events": op_run_events, "apply_each": op_apply_each}
 
-
-def _equivocation_cases() -> list[Case]:
-    ops = EQUIVOCATION.operations
-    s = _turnstile_script()
-    s.step("coin", {"amount": 25}, "rider0", 3)
-    a = s.draft("push", {}, "rider0", 2)
-    b = s.draft("coin", {"amount": 40}, "rider0", 2)
-    first, second = (a, b) if a.id < b.id else (b, a)
-    cases = [
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": Equivocation(first, second).encode().hex()},
-            "rider0 signs push and coin for the same slot",
-            ("FSM-34", "FSM-35", "FSM-36"),
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": _raw_evidence(second, first)},
-            "the same pair in the wrong order",
-            ("FSM-35",),
-            expect="invalid",
-        ),
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": _raw_evidence(a, a)},
-            "one event twice proves nothing",
-            ("FSM-36",),
-            expect="invalid",
-        ),
-    ]
-    c = s.draft("push", {}, "rider1", 2)
-    x, y = sorted((a, c), key=lambda e: e.id)
-    cases.append(
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": _raw_evidence(x, y)},
-            "two riders, one event each: not equivocation",
-            ("FSM-36",),
-            expect="invalid",
-        )
-    )
-    later = s.draft("push", {}, "rider0", 2, seq=3)
-    x, y = sorted((a, later), key=lambda e: e.id)
-    cases.append(
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": _raw_evidence(x, y)},
-            "different seq: different slots",
-            ("FSM-36",),
-            expect="invalid",
-        )
-    )
-    forged = replace(b, time=b.time + 7)
-    x, y = sorted((a, forged), key=lambda e: e.id)
-    cases.append(
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": _raw_evidence(x, y)},
-            "the second event's signature does not verify",
-            ("FSM-36",),
-            expect="invalid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "verify_evidence",
-            {"evidence": Equivocation(first, second).encode().hex() + "00"},
-            "trailing byte after the evidence",
-            ("FSM-35",),
-            expect="invalid",
-        )
-    )
-    return cases
-
-
-_NOTES = {
-    "keys": f"every key is PrivateKey.from_label('{KEY_PREFIX}' + name), see spec/00-encoding.md",
-}
-
-DEFINITIONS = Suite(
-    name="fsm/definitions",
-    description="Machine definitions: YAML to canonical encoding and id; invalid definitions.",
-    notes=_NOTES,
-    operations={"load_definition": op_load_definition, "decode_definition": op_decode_definition},
-    build_cases=lambda: _definition_cases(),
-)
-
-EVENTS = Suite(
+#: The ``fsm/events`` suite.
+SUITE = Suite(
     name="fsm/events",
     description="Instances and event sequences with every intermediate state; invalid events.",
-    notes=_NOTES,
-    operations={"run_events": op_run_events, "apply_each": op_apply_each},
+    notes=NOTES,
+    operations=OPS,
     build_cases=lambda: _event_cases(),
 )
-
-EQUIVOCATION = Suite(
-    name="fsm/equivocation",
-    description="Equivocation evidence: two signed events for one slot by one signer.",
-    notes=_NOTES,
-    operations={"verify_evidence": op_verify_evidence},
-    build_cases=lambda: _equivocation_cases(),
-)
-
-
-#: Every suite of the FSM engine, for :mod:`chipstack.vectors.registry`.
-SUITES: list[Suite] = [DEFINITIONS, EVENTS, EQUIVOCATION, ONCHAIN]

@@ -1,0 +1,163 @@
+"""Poker figures, each side by side with its anchor in the same run (spec/06-poker.md).
+
+Run: ``python benchmarks/poker.py`` (``--quick`` for a short smoke run).
+
+- Rows: a table of ``Row`` (what, our rate, the anchor's rate, the ratio).
+  Each entry of ``ROWS`` is a function ``(seconds) -> Row``; add a row by
+  appending a function. The evaluator anchor is treys (pure Python), whose
+  ``Evaluator.evaluate`` is timed on the very same hands.
+- ``--full``: every one of the 133,784,560 seven-card hands is evaluated and
+  the count of each best-hand category is compared with the known counts
+  (Wikipedia, "Poker probability", the 7-card table: 41,584 straight
+  flushes, 224,848 four of a kind, 3,473,184 full houses, 4,047,644 flushes,
+  6,180,020 straights, 6,461,620 three of a kind, 31,433,400 two pair,
+  58,627,800 one pair, 23,294,460 high card). Minutes of CPU: run it rarely.
+- ``--random N``: N seeded random 7-card hands must get exactly treys' value
+  (``ours == 7463 - treys``).
+Peak memory (max RSS of this process) is printed at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations, islice
+
+from timing import timed
+from tqdm import tqdm
+from treys import Card as TreysCard
+from treys import Evaluator as TreysEvaluator
+
+from chipstack.poker.cards import DECK, format_card
+from chipstack.poker.evaluator import HandCategory, category, hand_value
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the figures table: our rate, the anchor's, and their ratio."""
+
+    what: str
+    unit: str
+    ours: float
+    anchor: str
+    theirs: float | None
+
+    def line(self) -> str:
+        """The row formatted for the table."""
+        theirs = f"{self.theirs:>12,.0f}" if self.theirs else f"{'-':>12}"
+        ratio = f"{self.ours / self.theirs:>7.1f}x" if self.theirs else f"{'-':>8}"
+        return f"{self.what:<34} {self.unit:<8} {self.ours:>12,.0f} {theirs} {ratio}  {self.anchor}"
+
+
+HEADER = f"{'what':<34} {'unit':<8} {'ours':>12} {'anchor':>12} {'ratio':>8}  anchor is"
+
+_TREYS = TreysEvaluator()
+
+
+def to_treys(cards: Sequence[int]) -> list[int]:
+    """The same cards as treys integers (via the shared two-character text form)."""
+    return [TreysCard.new(format_card(c)) for c in cards]
+
+
+def _random_hands(n: int, size: int, seed: str) -> list[tuple[int, ...]]:
+    rng = random.Random(seed)
+    return [tuple(rng.sample(DECK, size)) for _ in range(n)]
+
+
+def _eval_row(size: int) -> Callable[[float], Row]:
+    def row(seconds: float) -> Row:
+        hands = _random_hands(10_000, size, f"bench-{size}")
+        theirs_hands = [to_treys(h) for h in hands]
+        evaluate = _TREYS.evaluate
+
+        def ours() -> int:
+            for _ in map(hand_value, hands):
+                pass
+            return len(hands)
+
+        def theirs() -> int:
+            for h in theirs_hands[:2_000]:
+                evaluate(h[:2], h[2:])
+            return 2_000
+
+        return Row(f"{size}-card evaluations", "evals/s", timed(ours, seconds), "treys 0.1.8",
+                   timed(theirs, seconds))
+
+    return row
+
+
+ROWS: list[Callable[[float], Row]] = [_eval_row(7), _eval_row(5)]
+"""The figures, in table order; each is called with the seconds to spend on each side."""
+
+SEVEN_CARD_COUNTS = {
+    HandCategory.STRAIGHT_FLUSH: 41_584,
+    HandCategory.FOUR_OF_A_KIND: 224_848,
+    HandCategory.FULL_HOUSE: 3_473_184,
+    HandCategory.FLUSH: 4_047_644,
+    HandCategory.STRAIGHT: 6_180_020,
+    HandCategory.THREE_OF_A_KIND: 6_461_620,
+    HandCategory.TWO_PAIR: 31_433_400,
+    HandCategory.PAIR: 58_627_800,
+    HandCategory.HIGH_CARD: 23_294_460,
+}
+"""Best-hand categories over all 133,784,560 seven-card hands (Wikipedia, "Poker probability")."""
+
+
+def full_sweep() -> bool:
+    """Evaluate every 7-card hand; True when each category count is the known one."""
+    values: Counter[int] = Counter()
+    hands = combinations(DECK, 7)
+    total = sum(SEVEN_CARD_COUNTS.values())
+    with tqdm(total=total, unit="hand", unit_scale=True, desc="all 7-card hands") as bar:
+        while chunk := list(islice(hands, 1_000_000)):
+            values.update(map(hand_value, chunk))
+            bar.update(len(chunk))
+    counts: Counter[HandCategory] = Counter()
+    for value, n in values.items():
+        counts[category(value)] += n
+    ok = True
+    print(f"{'category':<16} {'counted':>12} {'known':>12}")
+    for cat in sorted(SEVEN_CARD_COUNTS, reverse=True):
+        ok &= counts[cat] == SEVEN_CARD_COUNTS[cat]
+        print(f"{cat.name:<16} {counts[cat]:>12,} {SEVEN_CARD_COUNTS[cat]:>12,}")
+    print(f"distinct values reached: {len(values):,}")
+    return ok and sum(counts.values()) == total
+
+
+def random_agreement(n: int) -> bool:
+    """N seeded random 7-card hands: True when every value equals treys' (on our scale)."""
+    rng = random.Random("bench-agreement")
+    evaluate = _TREYS.evaluate
+    bad = 0
+    for _ in tqdm(range(n), unit="hand", unit_scale=True, desc="vs treys"):
+        cards = rng.sample(DECK, 7)
+        t = to_treys(cards)
+        bad += hand_value(cards) != 7463 - evaluate(t[:2], t[2:])
+    print(f"{n:,} random 7-card hands, disagreements with treys: {bad}")
+    return bad == 0
+
+
+def main() -> None:
+    """Print the figures table, then run the requested correctness sweeps."""
+    args = sys.argv[1:]
+    seconds = 0.2 if "--quick" in args else 2.0
+    print(HEADER)
+    for make in ROWS:
+        print(make(seconds).line(), flush=True)
+    ok = True
+    if "--full" in args:
+        ok &= full_sweep()
+    if "--random" in args:
+        ok &= random_agreement(int(args[args.index("--random") + 1]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak memory (max RSS): {peak / 1024:.0f} MiB")
+    if not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

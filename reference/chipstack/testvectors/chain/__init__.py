@@ -1,0 +1,1 @@
+"""The chain vector suites (one module per suite; see ../README.md)."""

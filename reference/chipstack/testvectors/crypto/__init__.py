@@ -1,0 +1,1 @@
+"""The crypto vector suites (one module per suite; see ../README.md)."""

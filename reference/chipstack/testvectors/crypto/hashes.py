@@ -1,0 +1,130 @@
+"""The ``crypto/hashes`` vector suite (spec/00-encoding.md section 3): SHA-256, double SHA-256
+and tagged hashes over the tag registry."""
+
+from __future__ import annotations
+
+from chipstack.crypto import Tag, sha256, sha256d, tagged_hash
+from chipstack.encoding import from_hex
+from chipstack.testvectors.crypto.common import tag_field
+from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
+
+
+def op_sha256(case_input: JSONObject) -> JSONObject:
+    """SHA-256 of ``data``."""
+    return {"digest": sha256(from_hex(case_input["data"])).hex()}
+
+
+def op_sha256d(case_input: JSONObject) -> JSONObject:
+    """Double SHA-256 of ``data``."""
+    return {"digest": sha256d(from_hex(case_input["data"])).hex()}
+
+
+def op_tagged_hash(case_input: JSONObject) -> JSONObject:
+    """Tagged hash of ``data`` under a registered ``tag``."""
+    return {"digest": tagged_hash(tag_field(case_input), from_hex(case_input["data"])).hex()}
+
+
+
+HASH_OPS: dict[str, Operation] = {
+    "sha256": op_sha256,
+    "sha256d": op_sha256d,
+    "tagged_hash": op_tagged_hash,
+}
+
+
+def _hash_cases() -> list[Case]:
+    ops = HASH_OPS
+    cases = [
+        make_case(
+            ops,
+            "sha256",
+            {"data": ""},
+            "SHA-256 of the empty string (FIPS 180-4)",
+            ["HASH-1"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256",
+            {"data": b"abc".hex()},
+            "SHA-256 of 'abc' (FIPS 180-4 example)",
+            ["HASH-1"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256d",
+            {"data": ""},
+            "double SHA-256 of the empty string",
+            ["HASH-4"],
+            expect="valid",
+        ),
+        make_case(
+            ops,
+            "sha256d",
+            {"data": b"hello".hex()},
+            "double SHA-256 of 'hello'",
+            ["HASH-4"],
+            expect="valid",
+        ),
+    ]
+    for tag in Tag:
+        cases.append(
+            make_case(
+                ops,
+                "tagged_hash",
+                {"tag": tag.value, "data": "00"},
+                f"tag {tag.value}",
+                ["HASH-2", "HASH-3"],
+                ["registry"],
+                expect="valid",
+            )
+        )
+    cases.append(
+        make_case(
+            ops,
+            "tagged_hash",
+            {"tag": "chipstack/sync/item", "data": ""},
+            "empty message",
+            ["HASH-3"],
+            expect="valid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "tagged_hash",
+            {"tag": "BIP0340/challenge", "data": "00"},
+            "a tag outside the registry",
+            ["HASH-2"],
+            ["unknown_tag"],
+            expect="invalid",
+        )
+    )
+    cases.append(
+        make_case(
+            ops,
+            "sha256",
+            {"data": "abc"},
+            "odd-length hex input",
+            ["ENC-13"],
+            ["bad_hex"],
+            expect="invalid",
+        )
+    )
+    return cases
+
+
+#: The ``crypto/hashes`` suite.
+SUITE = Suite(
+    name="crypto/hashes",
+    description="SHA-256, double SHA-256 and BIP-340-style tagged hashes over the tag "
+    "registry.",
+    notes={
+        "registry": "One case per registered tag: the hash of the single byte 0x00.",
+        "unknown_tag": "A tag not in the registry must be refused.",
+        "bad_hex": "The vector input itself is not hex.",
+    },
+    operations=HASH_OPS,
+    build_cases=_hash_cases,
+)

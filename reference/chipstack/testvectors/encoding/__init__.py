@@ -1,0 +1,1 @@
+"""The encoding vector suites (one module per suite; see ../README.md)."""

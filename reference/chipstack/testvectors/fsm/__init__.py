@@ -1,0 +1,1 @@
+"""The fsm vector suites (one module per suite; see ../README.md)."""

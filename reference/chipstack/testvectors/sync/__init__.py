@@ -1,0 +1,1 @@
+"""The sync vector suites (one module per suite; see ../README.md)."""

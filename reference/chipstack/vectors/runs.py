@@ -1,0 +1,59 @@
+"""Whole runs over every suite, shared by the CLI and the demo: checking, and coverage lines.
+
+Spec: ``spec/05-vectors.md`` sections 3-4.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from chipstack.testvectors import all_suites
+from chipstack.vectors import coverage as cov
+from chipstack.vectors import files
+from chipstack.vectors.check import SuiteReport, check_suite, reference_runner
+from chipstack.vectors.impl import ExternalImpl
+from chipstack.vectors.model import Suite
+
+
+def run_checks(
+    root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
+) -> list[SuiteReport]:
+    """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
+    bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False)
+    if impl is None:
+        return [check_suite(root, s, reference_runner) for s in bar]
+    try:
+        runner = ExternalImpl(impl, timeout)
+    except OSError as exc:
+        bar.close()
+        raise SystemExit(f"cannot start {impl!r}: {exc}") from None
+    with runner:
+        return [check_suite(root, s, runner) for s in bar]
+
+
+def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:
+    """Return printable coverage lines and the number of MUST rules with no case at all."""
+    rules = cov.parse_rules(spec_dir)
+    docs = [files.load(root, s) for s in all_suites()]
+    table = cov.coverage(rules, docs)
+    lines: list[str] = []
+    uncovered = 0
+    for rc in table:
+        if rc.valid and rc.invalid:
+            continue
+        if not rc.valid and not rc.invalid:
+            uncovered += 1
+        missing = " or ".join(
+            k for k, n in (("valid", rc.valid), ("invalid", rc.invalid)) if not n
+        )
+        lines.append(f"{rc.rule.spec_file:<18} {rc.rule.rule_id:<10} no {missing} case")
+    for rid in sorted(cov.unknown_covers(rules, docs)):
+        lines.append(f"{'?':<18} {rid:<10} named by a case but defined by no spec rule")
+    full = sum(1 for rc in table if rc.valid and rc.invalid)
+    lines.append(
+        f"{len(table)} MUST rules: {full} with valid and invalid cases, {uncovered} with no case"
+    )
+    return lines, uncovered
