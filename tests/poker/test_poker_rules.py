@@ -9,11 +9,11 @@ regressions replay the hands reported in its issue tracker
 from __future__ import annotations
 
 import pytest
-from chipstack.poker.cards import parse_cards  # type: ignore[import-not-found]
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import Arg, Event
 from chipstack.fsm.expr import INT
+from chipstack.poker.cards import parse_cards
 from chipstack.poker.hand import Hand, seat_key
 from chipstack.poker.table import forced_bets
 

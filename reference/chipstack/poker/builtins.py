@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr import DEFAULT_LIBRARY, Library
+from chipstack.fsm.expr.cost import CALL_COST, Cost, linear_cost
 from chipstack.fsm.expr.library import Builtin, TypeRule, checked_int, type_error
 from chipstack.fsm.expr.types import BOOL, INT, ListType, Type
 from chipstack.fsm.expr.values import Value
@@ -24,6 +25,8 @@ POKER_LIBRARY_VERSION = 1
 DECK_SIZE = 52
 #: Cost units per card of each hand ranked by ``hand_values``.
 HAND_RANK_COST = 8
+#: Most seats the pot and ranking built-ins accept (their work is quadratic in it).
+MAX_POT_SEATS = 16
 
 Args = tuple[Value, ...]
 _INTS = ListType(INT)
@@ -78,6 +81,11 @@ def _zip(op: Callable[[int, int], int]) -> Callable[[Args], Value]:
     return impl
 
 
+def _seat_limit(n: int) -> None:
+    if n > MAX_POT_SEATS:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"{n} > {MAX_POT_SEATS} seats or pots")
+
+
 def _arity(n: int, impl: Callable[[Args], Value]) -> Callable[[Args], Value]:
     """Wrap ``impl`` so that a call with another number of arguments is a type error."""
 
@@ -119,9 +127,10 @@ def _fresh_cards(args: Args) -> Value:
 
 
 def _hand_values(args: Args) -> Value:
-    from chipstack.poker.evaluator import hand_value  # type: ignore[import-not-found]
+    from chipstack.poker.evaluator import hand_value
 
     hole, board, folded = _ints(args[0]), _ints(args[1]), _bools(args[2])
+    _seat_limit(len(folded))
     if len(hole) != 2 * len(folded) or not 3 <= len(board) <= 5:
         raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "2 hole cards a seat, 3-5 board cards")
     return tuple(
@@ -131,6 +140,7 @@ def _hand_values(args: Args) -> Value:
 
 def _side_pots(args: Args) -> Value:
     contrib, folded, dead = _ints(args[0]), _bools(args[1]), _int(args[2])
+    _seat_limit(len(contrib))
     _same_len(contrib, folded)
     if any(c < 0 for c in contrib) or dead < 0:
         raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "negative contribution")
@@ -140,6 +150,8 @@ def _side_pots(args: Args) -> Value:
 def _split_pots(args: Args) -> Value:
     if type(args[0]) is not tuple:
         raise type_error("expected list[list[int]]")
+    _seat_limit(len(args[0]))
+    _seat_limit(_len_of(args[1]))
     layers = [_ints(p) for p in args[0]]
     values, button = _ints(args[1]), _int(args[2])
     n = len(values)
@@ -158,72 +170,83 @@ def _showdown_order(args: Args) -> Value:
     return tuple(pots.showdown_order(folded, aggressor, button))
 
 
-#: A cost rule: the sizes of the arguments (list length, else 1) -> cost units.
-CostRule = Callable[[tuple[int, ...]], int]
+# -- costs ([EXPR-53]): charged from the evaluated arguments before the built-in runs --
+
+_LINEAR = linear_cost()
 
 
-def _per_element(sizes: tuple[int, ...]) -> int:
-    return 1 + sum(sizes)
+def _len_of(v: Value) -> int:
+    return len(v) if isinstance(v, tuple) else 0
 
 
-def _per_element_squared(sizes: tuple[int, ...]) -> int:
-    n = max(sizes)
-    return 1 + n * n
+def _side_pots_exact(args: Args) -> int:
+    n = min(_len_of(args[0]), MAX_POT_SEATS) if args else 0
+    return CALL_COST + (MAX_POT_SEATS + 1) * n
 
 
-def _per_card(sizes: tuple[int, ...]) -> int:
-    hole, board = sizes[0], sizes[1]
-    return 1 + HAND_RANK_COST * (hole + (hole // 2) * board)
+def _split_pots_exact(args: Args) -> int:
+    if len(args) < 2:
+        return CALL_COST
+    pots_n = min(_len_of(args[0]), MAX_POT_SEATS)
+    return CALL_COST + (MAX_POT_SEATS + 1) * pots_n + min(_len_of(args[1]), MAX_POT_SEATS)
+
+
+def _hand_values_exact(args: Args) -> int:
+    if len(args) < 3:
+        return CALL_COST
+    seats = min(_len_of(args[2]), MAX_POT_SEATS)
+    return CALL_COST + HAND_RANK_COST * seats * (2 + min(_len_of(args[1]), 5))
+
+
+#: ``side_pots``: ``CALL + 17 * seats`` (at most 16 seats: one pass per live level).
+_SIDE_POTS_COST = Cost(_side_pots_exact, lambda t: CALL_COST + (MAX_POT_SEATS + 1) * MAX_POT_SEATS)
+#: ``split_pots``: ``CALL + 17 * pots + seats`` (at most 16 pots of at most 16 seats).
+_SPLIT_POTS_COST = Cost(
+    _split_pots_exact, lambda t: CALL_COST + (MAX_POT_SEATS + 2) * MAX_POT_SEATS
+)
+#: ``hand_values``: ``CALL + 8`` per card ranked (2 hole cards and the board, per seat).
+_HAND_VALUES_COST = Cost(
+    _hand_values_exact, lambda t: CALL_COST + HAND_RANK_COST * MAX_POT_SEATS * 7
+)
 
 
 _B = Builtin
 POKER_BUILTINS: tuple[Builtin, ...] = (
     _B("zip_add", "zip_add(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(lambda a, b: a + b), "item-by-item sum of two lists of one length"),
+       _zip(lambda a, b: a + b), "item-by-item sum of two lists of one length", _LINEAR),
     _B("zip_sub", "zip_sub(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(lambda a, b: a - b), "item-by-item difference of two lists of one length"),
+       _zip(lambda a, b: a - b), "item-by-item difference of two lists of one length", _LINEAR),
     _B("zip_min", "zip_min(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(min), "item-by-item minimum of two lists of one length"),
+       _zip(min), "item-by-item minimum of two lists of one length", _LINEAR),
     _B("next_to_act",
        "next_to_act(list[bool], list[int], list[bool], list[int], int, int) -> int",
        _sig(_BOOLS, _INTS, _BOOLS, _INTS, INT, INT, INT), _arity(6, _next_to_act),
        "next seat after the last argument that must act (folded, stacks, acted, bets, "
-       "max_bet, after), or -1 when the betting round is closed"),
+       "max_bet, after), or -1 when the betting round is closed", _LINEAR),
     _B("last_max_from", "last_max_from(list[int], int) -> int", _sig(_INTS, INT, INT),
-       _arity(2, _last_max_from), "last seat with the largest value, clockwise from start"),
+       _arity(2, _last_max_from), "last seat with the largest value, clockwise from start",
+       _LINEAR),
     _B("players_above", "players_above(list[bool], list[int], int) -> int",
        _sig(_BOOLS, _INTS, INT, INT), _arity(3, _players_above),
-       "number of players not folded whose total (bet plus stack) is above the level"),
+       "number of players not folded whose total (bet plus stack) is above the level", _LINEAR),
     _B("fresh_cards", "fresh_cards(list[int]) -> bool", _sig(_INTS, BOOL), _arity(1, _fresh_cards),
-       "whether every card is 0..51 and no card repeats"),
+       "whether every card is 0..51 and no card repeats", _LINEAR),
     _B("hand_values", "hand_values(list[int], list[int], list[bool]) -> list[int]",
        _sig(_INTS, _INTS, _BOOLS, _INTS), _arity(3, _hand_values),
-       "each seat's best 5-card hand value from its 2 hole cards and the board; 0 if folded"),
+       "each seat's best 5-card hand value from its 2 hole cards and the board; 0 if folded",
+       _HAND_VALUES_COST),
     _B("side_pots", "side_pots(list[int], list[bool], int) -> list[list[int]]",
        _sig(_INTS, _BOOLS, INT, _POTS), _arity(3, _side_pots),
-       "main and side pots from contributions, folds and dead money: [amount, seat, ...]"),
+       "main and side pots from contributions, folds and dead money: [amount, seat, ...]",
+       _SIDE_POTS_COST),
     _B("split_pots", "split_pots(list[list[int]], list[int], int) -> list[int]",
        _sig(_POTS, _INTS, INT, _INTS), _arity(3, _split_pots),
-       "each seat's winnings; ties split, odd chips clockwise from the button"),
+       "each seat's winnings; ties split, odd chips to the first winner left of the button",
+       _SPLIT_POTS_COST),
     _B("showdown_order", "showdown_order(list[bool], int, int) -> list[int]",
        _sig(_BOOLS, INT, INT, _INTS), _arity(3, _showdown_order),
-       "the order in which the remaining hands are shown"),
+       "the order in which the remaining hands are shown", _LINEAR),
 )
-
-#: Cost of each poker built-in from its argument sizes (the FSM cost model's interface).
-COSTS: dict[str, CostRule] = {
-    "zip_add": _per_element,
-    "zip_sub": _per_element,
-    "zip_min": _per_element,
-    "next_to_act": _per_element,
-    "last_max_from": _per_element,
-    "players_above": _per_element,
-    "fresh_cards": _per_element,
-    "hand_values": _per_card,
-    "side_pots": _per_element_squared,
-    "split_pots": _per_element_squared,
-    "showdown_order": _per_element,
-}
 
 #: The library ``core/1+poker/1`` that the hold'em machine names.
 POKER_LIBRARY: Library = DEFAULT_LIBRARY.extend("poker", POKER_LIBRARY_VERSION, POKER_BUILTINS)
