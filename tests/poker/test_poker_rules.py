@@ -12,7 +12,7 @@ import pytest
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import Arg, Event
-from chipstack.fsm.expr import INT
+from chipstack.fsm.expr import INT, ListType
 from chipstack.poker.cards import parse_cards
 from chipstack.poker.hand import Hand, seat_key
 from chipstack.poker.table import forced_bets
@@ -317,14 +317,20 @@ def test_the_machine_itself_refuses_what_the_api_would() -> None:
 
 
 def test_a_deal_with_repeated_cards_is_refused() -> None:
+    """[HOLDEM-10], [HOLDEM-11]: the Hand API and the machine both refuse a bad deal."""
     h = Hand([100, 100], blinds=[10, 5], button=1, auto=False)
-    with pytest.raises(Rejected) as exc:
-        h.deal_hole([0, 1, 2, 2])
+    rejected(Reason.POKER_BAD_DEAL, h.deal_hole, [0, 1, 2, 2])
+    rejected(Reason.POKER_BAD_DEAL, h.deal_hole, [0, 1, 2])
+    with pytest.raises(Rejected) as exc:  # straight to the machine
+        h._dealer_event("deal_hole", (Arg("cards", ListType(INT), (0, 1, 2, 2)),))
     assert exc.value.reason is Reason.FSM_GUARD_FALSE
     h.deal_hole([0, 1, 2, 3])
+    rejected(Reason.POKER_BAD_DEAL, h.deal_board, [4, 5, 6])  # betting is open
     play(h, "call", "check")
+    rejected(Reason.POKER_BAD_DEAL, h.settle)
+    rejected(Reason.POKER_BAD_DEAL, h.deal_board, [3, 4, 5])  # card 3 is in a hand
     with pytest.raises(Rejected) as exc:
-        h.deal_board([3, 4, 5])  # card 3 is in a hand
+        h._dealer_event("deal_board", (Arg("cards", ListType(INT), (3, 4, 5)),))
     assert exc.value.reason is Reason.FSM_GUARD_FALSE
 
 

@@ -205,6 +205,18 @@ class Hand:
     def _ints(self, name: str) -> list[int]:
         return list(self.var(name))  # type: ignore[arg-type]
 
+    def settled_pots(self) -> list[list[int]]:
+        """The pots of the settlement as ``[amount, seat, ...]`` (empty before)."""
+        return [list(p) for p in self.var("pots")]  # type: ignore[union-attr, arg-type]
+
+    def values(self) -> list[int]:
+        """Each seat's hand value at the settlement (0 for folded seats; empty before)."""
+        return self._ints("values")
+
+    def shown(self) -> list[int]:
+        """The order in which the hands left were shown at the settlement ([HOLDEM-14])."""
+        return self._ints("shown")
+
     @property
     def stacks(self) -> list[int]:
         """Chips behind for every seat (after the hand: the final stacks)."""
@@ -345,21 +357,34 @@ class Hand:
 
     # -------------------------------------------------------------- dealer
 
+    def _check_cards(self, cards: Sequence[int], count: int) -> None:
+        used = [*self._ints("hole"), *self.board]
+        require(len(cards) == count, Reason.POKER_BAD_DEAL, f"{len(cards)} cards, need {count}")
+        require(
+            all(type(c) is int and 0 <= c < DECK_SIZE for c in cards)
+            and len(set(cards)) == len(cards) and not set(cards) & set(used),
+            Reason.POKER_BAD_DEAL,
+            "a card is not 0..51, repeats, or was dealt already",
+        )
+
     def deal_hole(self, cards: Sequence[int]) -> None:
         """The dealer deals two hole cards per seat (seat ``i`` gets ``cards[2i:2i+2]``)."""
         require(self.machine.state.name == "dealing", Reason.POKER_BAD_DEAL, "hole cards dealt")
-        require(len(cards) == 2 * self.n, Reason.POKER_BAD_DEAL, "two cards per seat")
+        self._check_cards(cards, 2 * self.n)  # [HOLDEM-10]
         self._dealer_event("deal_hole", (Arg("cards", _INTS, tuple(cards)),))
         self._advance()
 
     def deal_board(self, cards: Sequence[int]) -> None:
         """The dealer deals the flop (3 cards), the turn or the river (1 card)."""
+        require(self.dealer_next() == "deal_board", Reason.POKER_BAD_DEAL, "no board card due")
+        self._check_cards(cards, 3 if not self.board else 1)  # [HOLDEM-11]
         self._dealer_event("deal_board", (Arg("cards", _INTS, tuple(cards)),))
         self._advance()
 
     def settle(self) -> None:
         """The dealer settles the hand: shows down, splits the pots, pays the winners."""
-        self._dealer_event("settle", ())
+        require(self.dealer_next() == "settle", Reason.POKER_BAD_DEAL, "the hand is not over")
+        self._dealer_event("settle", ())  # [HOLDEM-12]
 
     def dealer_next(self) -> str | None:
         """What the dealer must do now: ``deal_board``, ``settle`` or ``None``."""

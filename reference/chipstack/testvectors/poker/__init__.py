@@ -1,0 +1,1 @@
+"""Vector suites of the poker area (spec/06-poker.md)."""
