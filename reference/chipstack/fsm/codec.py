@@ -195,5 +195,11 @@ def decode_definition(data: bytes) -> d.Definition:
 
 
 def definition_id(defn: d.Definition) -> bytes:
-    """Return the definition id: ``tagged_hash(FSM_DEFINITION, encoding)`` ([FSM-9])."""
-    return tagged_hash(Tag.FSM_DEFINITION, encode_definition(defn))
+    """Return the definition id: ``tagged_hash(FSM_DEFINITION, encoding)`` ([FSM-9]).
+
+    A definition is immutable, so the id is computed once and kept in its cache.
+    """
+    cached = defn._index.get("id")
+    if not isinstance(cached, bytes):
+        cached = defn._index["id"] = tagged_hash(Tag.FSM_DEFINITION, encode_definition(defn))
+    return cached

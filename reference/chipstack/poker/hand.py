@@ -28,12 +28,12 @@ from functools import cache
 
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected, require
-from chipstack.fsm import Arg, Binding, Event, Instance, Machine, ParamValue, definition_id
+from chipstack.fsm import Arg, Binding, Event, Instance, Machine, ParamValue
 from chipstack.fsm.event import sign_event
 from chipstack.fsm.expr import INT, ListType, Value
 from chipstack.poker import pots
 from chipstack.poker.builtins import DECK_SIZE, POKER_LIBRARY
-from chipstack.poker.machines import load_holdem
+from chipstack.poker.machines import holdem_id, load_holdem
 
 #: Fewest and most seats in one hand ([HOLDEM-1]).
 MIN_SEATS = 2
@@ -190,17 +190,27 @@ class Hand:
         )
         dealer = Binding("dealer", (self._dealer.public_key.raw,))
         roles = (dealer, Binding("seats", tuple(self._pub)))
-        self.instance = Instance(definition_id(defn), params, roles, created)
+        self.instance = Instance(holdem_id(), params, roles, created)
         self.machine = Machine(defn, self.instance, POKER_LIBRARY)
+        self._instance_id = self.instance.id
+        self._vars_of: object = None
+        self._vars_cache: dict[str, Value] = {}
         self.steps: list[Step] = []
         if auto:
             self.deal_hole(self._deck[: 2 * n])
 
     # ------------------------------------------------------------------ state
 
+    def _vars(self) -> dict[str, Value]:
+        state = self.machine.state
+        if self._vars_of is not state:
+            self._vars_cache = state.variables(self.machine.definition)
+            self._vars_of = state
+        return self._vars_cache
+
     def var(self, name: str) -> Value:
         """Return the current value of the machine variable ``name``."""
-        return self.machine.state.variables(self.machine.definition)[name]
+        return self._vars()[name]
 
     def _ints(self, name: str) -> list[int]:
         return list(self.var(name))  # type: ignore[arg-type]
@@ -262,7 +272,7 @@ class Hand:
         a = self.actor
         if a is None:
             return []
-        v = self.machine.state.variables(self.machine.definition)
+        v = self._vars()
         stacks, bets = self._ints("stacks"), self._ints("bets")
         acted, faced = v["acted"], v["faced"]
         folded = v["folded"]
@@ -282,7 +292,7 @@ class Hand:
         return out
 
     def _may_raise(self, a: int) -> bool:
-        v = self.machine.state.variables(self.machine.definition)
+        v = self._vars()
         stacks, bets = self._ints("stacks"), self._ints("bets")
         acted, faced, folded = v["acted"], v["faced"], v["folded"]
         max_bet, min_raise = v["max_bet"], v["min_raise"]
@@ -295,7 +305,7 @@ class Hand:
 
     def _reopened(self, a: int) -> bool:
         """Whether betting is open to seat ``a`` (WSOP Rule 96/96a, [HOLDEM-9])."""
-        v = self.machine.state.variables(self.machine.definition)
+        v = self._vars()
         acted, faced, max_bet, min_raise = v["acted"], v["faced"], v["max_bet"], v["min_raise"]
         assert isinstance(acted, tuple) and isinstance(faced, tuple)
         assert isinstance(max_bet, int) and isinstance(min_raise, int)
@@ -421,7 +431,7 @@ class Hand:
         m = self.machine
         st = m.state
         ev = Event(
-            self.instance.id, st.seq + 1, m.state_hash, name, args,
+            self._instance_id, st.seq + 1, m.state_hash, name, args,
             key.public_key.raw, st.time + 1, b"",
         )
         if self.sign:
@@ -435,7 +445,7 @@ class Hand:
 
     def view(self, viewer: int | None = None, reveal: bool = False) -> HandView:
         """Snapshot of the hand; hole cards shown to ``viewer``, at showdown, or if ``reveal``."""
-        v = self.machine.state.variables(self.machine.definition)
+        v = self._vars()
         stacks, bets, contrib = self._ints("stacks"), self._ints("bets"), self._ints("contrib")
         folded, hole = v["folded"], self._ints("hole")
         assert isinstance(folded, tuple)

@@ -218,7 +218,7 @@ def replay_files(paths: Iterable[Path], sign: bool = False) -> Iterator[ReplayRe
             yield ReplayResult(str(path), False, (), None, Decimal(1), 0,
                                f"unreadable: {exc.reason.value}: {exc.detail}")
             continue
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # a missing file, bytes that are not UTF-8
             yield ReplayResult(str(path), False, (), None, Decimal(1), 0, f"unreadable: {exc}")
             continue
         yield replay_hand(phh, str(path), sign)

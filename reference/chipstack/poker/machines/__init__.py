@@ -20,3 +20,11 @@ def load_holdem() -> Definition:
     from chipstack.poker.builtins import POKER_LIBRARY
 
     return load_definition(holdem_text(), POKER_LIBRARY)
+
+
+@cache
+def holdem_id() -> bytes:
+    """The definition id of the hold'em machine ([FSM-9]; cached)."""
+    from chipstack.fsm.codec import definition_id
+
+    return definition_id(load_holdem())
