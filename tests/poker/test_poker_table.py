@@ -115,3 +115,32 @@ def test_forced_bets_positions_and_antes() -> None:
     assert forced_bets(3, 1, 1, 2, ante=1) == ([1, 1, 1], [2, 0, 1])
     assert forced_bets(4, 0, 1, 2, ante=2, big_blind_ante=True) == ([0, 0, 2, 0], [0, 1, 2, 0])
     assert forced_bets(2, 1, 1, 2) == ([0, 0], [2, 1])
+
+
+def test_hand_view_for_a_widget() -> None:
+    """The snapshot a widget draws: seats, bets, pots, actor, legal actions, the hash chain."""
+    top = [c for h in ("AsAd", "KsKd", "2c3d", "Qh9c4h7s2s") for c in parse_cards(h)]
+    hand = Hand([1000, 1000, 1000], blinds=[5, 10, 0], button=2,
+                deck=top + [c for c in range(52) if c not in top])
+    hand.raise_to(30)
+    view = hand.view(viewer=0)
+    assert view.actor == 0 and view.state == "betting" and view.street == 0
+    assert [s.hole for s in view.seats] == [parse_cards("AsAd"), (), ()]
+    assert [(s.stack, s.bet) for s in view.seats] == [(995, 5), (990, 10), (970, 30)]
+    assert view.pots == ((0, (0, 1, 2)),)  # nothing collected yet: the bets are on the seats
+    assert [str(a) for a in view.legal] == ["fold", "call 25", "raise to 50..1000"]
+    # The hash chain: one step per accepted event, each naming the state it produced.
+    assert [s.name for s in view.steps] == ["deal_hole", "raise_to"]
+    assert [s.state_hash for s in view.steps] == hand.machine.hashes[1:]
+    assert view.steps[0].by == "dealer" and view.steps[1].by == "seat 2"
+    assert view.state_hash == hand.machine.hashes[-1]
+    hand.fold()
+    hand.call()
+    assert hand.view().pots == ((65, (1, 2)),)  # the flop: seat 0's blind is in, seat 0 is out
+    while not hand.is_over:
+        hand.check()
+    final = hand.view()
+    assert final.state == "settled" and final.actor is None and final.legal == ()
+    # At the showdown the hands left are shown to everyone; the folded one is not.
+    assert [s.hole for s in final.seats] == [(), parse_cards("KsKd"), parse_cards("2c3d")]
+    assert final.payouts == (0, 65, 0) and final.board == parse_cards("Qh9c4h7s2s")

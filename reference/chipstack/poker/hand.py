@@ -110,8 +110,9 @@ class Step:
 class HandView:
     """A snapshot of a hand for a person or a widget.
 
-    ``pots`` are ``(amount, eligible seats)``, main pot first (chips of the
-    current betting round included); ``actor`` is the seat to act, or ``None``
+    ``pots`` are ``(amount, eligible seats)``, main pot first, from the
+    finished betting rounds (the current round's chips are the seats' ``bet``);
+    ``actor`` is the seat to act, or ``None``
     when the dealer moves next or the hand is over; ``payouts`` are filled
     once the hand is settled.
     """
@@ -255,11 +256,17 @@ class Hand:
         return self._ints("payouts")
 
     def pots(self) -> list[pots.Pot]:
-        """The pots as they stand: main pot first, with the chips of this round ([POT-1])."""
+        """The pots of the finished betting rounds, main pot first ([POT-2]).
+
+        The chips bet in the current round are not in them yet: they are each
+        seat's ``bet`` in :meth:`view`.
+        """
         dead = self.var("dead")
         assert isinstance(dead, int)
         folded = [f is True for f in self.var("folded")]  # type: ignore[union-attr]
-        return pots.side_pots(self._ints("contrib"), folded, dead)
+        bets = self._ints("bets")
+        collected = [c - b for c, b in zip(self._ints("contrib"), bets, strict=True)]
+        return pots.side_pots(collected, folded, dead)
 
     # -------------------------------------------------------------- actions
 
