@@ -43,8 +43,7 @@ from treys import Evaluator as TreysEvaluator
 
 from chipstack.poker.cards import DECK, format_card
 from chipstack.poker.evaluator import HandCategory, category, hand_value
-from chipstack.poker.phh import load_phh  # type: ignore[import-not-found]
-from chipstack.poker.replay import phh_files, replay_hand
+from chipstack.poker.replay import phh_files, replay_files
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,7 @@ def _replay_row(seconds: float) -> Row:
     files = phh_files([phh_root()])
 
     def ours() -> int:
-        for path in files:
-            result = replay_hand(load_phh(path), str(path))
+        for result in replay_files(files):  # loads each file, replays it, checks its stacks
             assert result.matched, result.reason
         return len(files)
 
@@ -145,7 +143,7 @@ def replay_summary() -> None:
     """Matched hands for both engines and the peak traced memory of one pass of each."""
     files = phh_files([phh_root()])
     tracemalloc.start()
-    ours = sum(replay_hand(load_phh(p), str(p)).matched for p in files)
+    ours = sum(r.matched for r in replay_files(files))
     _, ours_peak = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
     theirs = sum(_pokerkit_replay(p) for p in files)
