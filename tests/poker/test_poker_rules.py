@@ -339,3 +339,12 @@ def test_bad_tables_are_refused() -> None:
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 0], blinds=[1, 2]))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 100], blinds=[1, 2], button=2))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100] * 11, blinds=[0] * 11))
+
+
+def test_bad_inputs_are_rejections_not_crashes() -> None:
+    rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100.5, 100], blinds=[1, 2]))  # type: ignore[list-item]
+    rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 100], blinds=[1, 2], button="0"))  # type: ignore[arg-type]
+    h = Hand([100, 100], blinds=[2, 1], button=1, seed=1)
+    rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, True)
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", None)
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", 2**70)

@@ -159,6 +159,12 @@ class Hand:
         antes = list(antes) if antes is not None else [0] * n
         require(MIN_SEATS <= n <= MAX_SEATS, Reason.POKER_BAD_TABLE, f"{n} seats")
         require(len(blinds) == n and len(antes) == n, Reason.POKER_BAD_TABLE, "one entry per seat")
+        require(
+            all(type(x) is int for x in (*stacks, *blinds, *antes, button))
+            and (min_bet is None or type(min_bet) is int),
+            Reason.POKER_BAD_TABLE,
+            "stacks, antes, blinds, min_bet and the button are integers (chip units)",
+        )
         require(0 <= button < n, Reason.POKER_BAD_TABLE, f"button {button}")
         require(all(s > 0 for s in stacks), Reason.POKER_BAD_TABLE, "every stack must be positive")
         require(
@@ -341,7 +347,7 @@ class Hand:
                 raise Rejected(reason, f"seat {a} may not raise")
             r = legal["raise"]
             require(
-                isinstance(amount, int) and r.min_to <= amount <= r.max_to,
+                type(amount) is int and r.min_to <= amount <= r.max_to,
                 Reason.POKER_BAD_AMOUNT,
                 f"raise to {amount}: must be {r.min_to}..{r.max_to}",
             )
