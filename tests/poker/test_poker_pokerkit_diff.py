@@ -200,6 +200,7 @@ def test_payoffs_agree_with_pokerkit() -> None:
     # The random hands do reach the tricky rules, not only folds pre-flop.
     assert tally.showdowns > HANDS // 5
     assert tally.side_pot_hands > HANDS // 20
+    assert tally.short_all_ins > HANDS // 20
     # Both engines offered the same actions and amounts at every decision, except
     # where WSOP Rule 96 forbids a raise that PokerKit allows (explained in the spec).
     assert tally.legality == []
