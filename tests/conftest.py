@@ -7,15 +7,21 @@ also derandomized, so a run is reproducible from the commit alone.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, settings
+from referencing import Registry, Resource
 
 from chipstack.crypto import PrivateKey
 from chipstack.sync.node import Node, Send, sign_challenge
 from chipstack.sync.wire import Auth, Hello, decode_message, encode_message
+from chipstack.vectors.model import Suite
 
 settings.register_profile("dev", deadline=None, print_blob=True)
 settings.register_profile(
@@ -45,3 +51,25 @@ def complete_handshake(node: Node, pid: str, now: int) -> None:
 def handshake() -> Handshake:
     """The hand-driven handshake helper, for tests that play a peer themselves."""
     return complete_handshake
+
+
+#: ``vector_schema(suite)``: a validator for ``suite``'s files, its envelope ``$ref`` resolved.
+SchemaValidator = Callable[[Suite], jsonschema.Draft202012Validator]
+
+_SCHEMAS = Path(__file__).resolve().parents[1] / "vectors" / "schema"
+
+
+@pytest.fixture(scope="session")
+def vector_schema() -> SchemaValidator:
+    """Build validators of the committed suite schemas; each refers to envelope.schema.json."""
+    envelope = json.loads((_SCHEMAS / "envelope.schema.json").read_text(encoding="utf-8"))
+    registry: Registry[Any] = Registry().with_resource(
+        envelope["$id"], Resource.from_contents(envelope)
+    )
+
+    def build(suite: Suite) -> jsonschema.Draft202012Validator:
+        schema = json.loads((_SCHEMAS.parent / suite.schema_path).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        return jsonschema.Draft202012Validator(schema, registry=registry)
+
+    return build

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -11,16 +13,18 @@ import pytest
 
 from chipstack.cli import main
 from chipstack.testvectors import all_suites, suite_by_name
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors import coverage, files
 from chipstack.vectors.check import check_suite
 from chipstack.vectors.impl import ExternalImpl
-from chipstack.vectors.model import Suite
+from chipstack.vectors.model import BUG_TYPES, MAX_COVERS, Suite
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "vectors"
 SPEC = ROOT / "spec"
 ADAPTER = ROOT / "tests" / "adapters" / "example_adapter.py"
 SUITES = all_suites()
+SchemaValidator = Callable[[Suite], jsonschema.Draft202012Validator]
 IDS = [s.name for s in SUITES]
 
 
@@ -31,28 +35,60 @@ def test_committed_file_is_byte_identical_to_generation(suite: Suite) -> None:
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=IDS)
-def test_file_validates_against_its_schema(suite: Suite) -> None:
+def test_file_validates_against_its_schema(suite: Suite, vector_schema: SchemaValidator) -> None:
+    vector_schema(suite).validate(files.load(VECTORS, suite))
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=IDS)
+def test_suite_schema_uses_the_shared_envelope(suite: Suite) -> None:
     schema = files.load_schema(VECTORS, suite)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.Draft202012Validator(schema).validate(files.load(VECTORS, suite))
+    assert schema["$ref"] == "envelope.schema.json"
+    assert schema["unevaluatedProperties"] is False
+    assert "cases" not in schema.get("properties", {}) and "case" not in schema["$defs"]
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=IDS)
 def test_reference_passes_its_committed_vectors(suite: Suite) -> None:
     report = check_suite(VECTORS, suite)
     assert report.ok, report.failures[:5]
-    assert report.passed == len(files.load(VECTORS, suite)["cases"])
+    assert report.passed == len(files.cases(files.load(VECTORS, suite)))
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=IDS)
 def test_cases_are_well_formed(suite: Suite) -> None:
     doc = files.load(VECTORS, suite)
-    assert [c["id"] for c in doc["cases"]] == list(range(1, len(doc["cases"]) + 1))
-    for case in doc["cases"]:
-        assert set(case["flags"]) <= set(doc["notes"]), case
+    cases = files.cases(doc)
+    assert doc["number_of_cases"] == len(cases)
+    assert [c["id"] for c in cases] == list(range(1, len(cases) + 1))
+    used = {f for case in cases for f in case["flags"]}
+    assert used == set(doc["notes"]), "notes explain exactly the flags used"
+    for case in cases:
+        assert case["flags"], case
+        assert 1 <= len(case["covers"]) <= MAX_COVERS, case
         assert case["operation"] in suite.operations
-    results = {c["result"] for c in doc["cases"]}
+    results = {c["result"] for c in cases}
     assert results == {"valid", "invalid"}, "every suite needs valid and invalid cases"
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=IDS)
+def test_groups_hold_their_shared_input_once(suite: Suite) -> None:
+    doc = files.load(VECTORS, suite)
+    seen = set()
+    for group in doc["groups"]:
+        keys = suite.shared.get(group["operation"], ())
+        assert sorted(group["shared"]) == sorted(keys)
+        key = json.dumps([group["operation"], group["shared"]], sort_keys=True)
+        assert key not in seen, "two groups with the same operation and shared input"
+        seen.add(key)
+        for case in group["cases"]:
+            assert not set(keys) & set(case["input"]), case["id"]
+
+
+def test_every_flag_note_says_bug_type_and_effect() -> None:
+    for flag, note in FLAGS.items():
+        assert note.bug_type in BUG_TYPES, flag
+        assert note.description and note.effect, flag
+    assert set(REASON_FLAGS.values()) <= set(FLAGS)
 
 
 def test_no_must_rule_without_a_case() -> None:
@@ -93,7 +129,7 @@ def test_check_survives_a_crashing_implementation() -> None:
     with ExternalImpl(f"{sys.executable} -c 'import sys; sys.stdin.readline()'") as impl:
         report = check_suite(VECTORS, suite_by_name("encoding/compactsize"), impl)
     assert report.passed == 0 and report.failed == len(
-        files.load(VECTORS, suite_by_name("encoding/compactsize"))["cases"]
+        files.cases(files.load(VECTORS, suite_by_name("encoding/compactsize")))
     )
 
 
@@ -147,5 +183,5 @@ def test_check_fails_every_case_after_a_timeout() -> None:
     suite = suite_by_name("encoding/compactsize")
     with ExternalImpl(silent, timeout=0.3) as impl:
         report = check_suite(VECTORS, suite, impl)
-    assert report.passed == 0 and report.failed == len(files.load(VECTORS, suite)["cases"])
+    assert report.passed == 0 and report.failed == len(files.cases(files.load(VECTORS, suite)))
     assert "no response: Empty" in report.failures[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
@@ -14,42 +14,49 @@ from chipstack.testvectors import SUITES as ALL_SUITES
 from chipstack.vectors.model import Suite
 
 SUITES = [s for s in ALL_SUITES if s.area == "chain"]
-VECTORS = Path(__file__).resolve().parents[2] / "vectors"
+SchemaValidator = Callable[[Suite], jsonschema.Draft202012Validator]
 
 
-def load(suite: Suite) -> tuple[dict[str, Any], dict[str, Any]]:
+def errors(validator: jsonschema.Draft202012Validator, doc: dict[str, Any]) -> list[str]:
+    return [e.message for e in validator.iter_errors(doc)]
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=[s.name for s in SUITES])
+def test_fresh_generation_validates(suite: Suite, vector_schema: SchemaValidator) -> None:
     doc = json.loads(suite.render())
-    schema = json.loads((VECTORS / suite.schema_path).read_text(encoding="utf-8"))
-    return doc, schema
-
-
-def errors(schema: dict[str, Any], doc: dict[str, Any]) -> list[str]:
-    return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(doc)]
+    assert errors(vector_schema(suite), doc) == []
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=[s.name for s in SUITES])
-def test_fresh_generation_validates(suite: Suite) -> None:
-    doc, schema = load(suite)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    assert errors(schema, doc) == []
-
-
-@pytest.mark.parametrize("suite", SUITES, ids=[s.name for s in SUITES])
-def test_schema_refuses_unknown_operation_extra_key_and_missing_key(suite: Suite) -> None:
-    doc, schema = load(suite)
-    valid_case = next(c for c in doc["cases"] if c["result"] == "valid")
-    i = doc["cases"].index(valid_case)
-    for mutate in ("operation", "extra_input", "missing_input", "extra_expected", "reason"):
+def test_schema_refuses_unknown_operation_extra_key_and_missing_key(
+    suite: Suite, vector_schema: SchemaValidator
+) -> None:
+    validator = vector_schema(suite)
+    doc = json.loads(suite.render())
+    gi = next(i for i, g in enumerate(doc["groups"]) if g["cases"][0]["result"] == "valid")
+    for mutate in (
+        "operation", "extra_input", "missing_input", "extra_expected", "reason", "no_flags",
+        "extra_shared", "many_covers", "top_key",
+    ):
         bad = copy.deepcopy(doc)
-        case = bad["cases"][i]
+        g = bad["groups"][gi]
+        case = g["cases"][0]
         if mutate == "operation":
-            case["operation"] = "no_such_operation"
+            g["operation"] = "no_such_operation"
         elif mutate == "extra_input":
             case["input"]["surprise"] = 1
         elif mutate == "missing_input":
             case["input"].pop(sorted(case["input"])[0])
         elif mutate == "extra_expected":
             case["expected"]["surprise"] = 1
-        else:
+        elif mutate == "reason":
             case["reason"] = "chain.bad_bits"
-        assert errors(schema, bad), f"{suite.name}: schema accepted {mutate}"
+        elif mutate == "no_flags":
+            case["flags"] = []
+        elif mutate == "extra_shared":
+            g["shared"]["surprise"] = 1
+        elif mutate == "many_covers":
+            case["covers"] = ["TX-1", "TX-2", "TX-3", "TX-4"]
+        else:
+            bad["surprise"] = 1
+        assert errors(validator, bad), f"{suite.name}: schema accepted {mutate}"

@@ -81,7 +81,7 @@ def reference_runner(suite: Suite, case: JSONObject) -> Produced:
 def check_suite(root: Path, suite: Suite, run: CaseRunner = reference_runner) -> SuiteReport:
     """Check every case of the committed file of ``suite`` with ``run``."""
     report = SuiteReport(suite.name)
-    for case in files.load(root, suite)["cases"]:
+    for case in files.cases(files.load(root, suite)):
         produced = run(suite, case)
         if produced[0] == "unsupported":
             report.unsupported += 1

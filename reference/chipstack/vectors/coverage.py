@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chipstack.vectors import files
 from chipstack.vectors.model import JSONObject
 
 _RULE = re.compile(r"^\s*[-*]\s+\*\*\[([A-Z]+-\d+)\]\*\*(.*)$")
@@ -75,7 +76,7 @@ def coverage(rules: Iterable[Rule], docs: Iterable[JSONObject]) -> list[RuleCove
     valid: dict[str, int] = {}
     invalid: dict[str, int] = {}
     for doc in docs:
-        for case in doc["cases"]:
+        for case in files.cases(doc):
             bucket = valid if case["result"] == "valid" else invalid
             for rid in case["covers"]:
                 bucket[rid] = bucket.get(rid, 0) + 1
@@ -89,5 +90,5 @@ def coverage(rules: Iterable[Rule], docs: Iterable[JSONObject]) -> list[RuleCove
 def unknown_covers(rules: Iterable[Rule], docs: Iterable[JSONObject]) -> set[str]:
     """Return rule ids named by some case's ``covers`` that no spec file defines."""
     known = {r.rule_id for r in rules}
-    named = {rid for doc in docs for case in doc["cases"] for rid in case["covers"]}
+    named = {rid for doc in docs for case in files.cases(doc) for rid in case["covers"]}
     return named - known

@@ -27,6 +27,25 @@ def load(root: Path, suite: Suite) -> JSONObject:
     return doc
 
 
+def cases(doc: JSONObject) -> list[JSONObject]:
+    """Return the cases of a loaded file, flattened: each with its group's ``operation`` and
+    its whole ``input`` (the group's ``shared`` keys and its own), in file order.
+
+    This is the case an implementation runs (spec/05-vectors.md section 1).
+    """
+    out: list[JSONObject] = []
+    for group in doc["groups"]:
+        for case in group["cases"]:
+            out.append(
+                {
+                    **case,
+                    "operation": group["operation"],
+                    "input": {**group["shared"], **case["input"]},
+                }
+            )
+    return out
+
+
 def load_schema(root: Path, suite: Suite) -> JSONObject:
     """Read and parse the JSON Schema of ``suite``."""
     with open(root / suite.schema_path, encoding="utf-8") as fh:

@@ -12,7 +12,6 @@ from chipstack.chain.sighash import sign_input
 from chipstack.chain.tx import COIN, Tx, TxOut
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     KEYS_HEADER,
     Cases,
     JSONDict,
@@ -27,6 +26,7 @@ from chipstack.testvectors.chain.ops import (
     op_block_check,
     op_ledger_replay,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------- block
@@ -159,7 +159,7 @@ def _replay_cases(c: Cases, s: Scenario) -> None:
         "ledger_replay",
         good,
         "the scenario: 6 blocks and a notarization of height 4",
-        ["BLOCK-4", "BLOCK-5", "BLOCK-6", "CHAIN-7", "UTXO-1", "UTXO-4", "NOTARY-8"],
+        ["BLOCK-6", "UTXO-4", "NOTARY-8"],
         ["ledger"],
     )
     miner_cond = blocks[1].txs[0].outputs[0].condition
@@ -332,12 +332,9 @@ OPS = {"block_check": op_block_check, "ledger_replay": op_ledger_replay}
 SUITE = Suite(
     name="chain/block",
     description="context-free block checks and ledger replays (UTXO, best chain, finality)",
-    notes={
-        **COMMON_NOTES,
-        "mutated": "a block whose tx list duplicates a subtree (CVE-2012-2459)",
-        "reorg": "a competing chain: side chain, reorganization, or fork below a notarization",
-        "ledger": "a rule that needs the chain (parent, time, UTXO set, coinbase value)",
-    },
+    notes=FLAGS,
+    shared={"ledger_replay": ("params", "genesis")},
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: block_cases(OPS),
     extra_header=KEYS_HEADER,

@@ -71,13 +71,5 @@ def hexes(items: list[bytes]) -> list[str]:
     """Return the items as hex strings."""
     return [i.hex() for i in items]
 
-
-#: Flag notes every chain suite shares.
-COMMON_NOTES = {
-    "real_bitcoin": "data of a real Bitcoin mainnet block, cited in spec/02-chain.md section 2.4",
-    "encoding": "a malformed or non-canonical encoding",
-    "tampered": "a valid object with bytes changed after signing or mining",
-}
-
 #: The ``keys`` header of the suites whose cases name keys by label.
 KEYS_HEADER = {"keys": key_table()}

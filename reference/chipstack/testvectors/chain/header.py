@@ -6,7 +6,6 @@ from chipstack.chain.header import (
     REGTEST_BITS,
 )
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     Cases,
     Ops,
     failing_nonce,
@@ -29,6 +28,7 @@ from chipstack.testvectors.chain.realdata import (
     GENESIS,
     HEADER_BLOCKS,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ header
@@ -151,11 +151,8 @@ OPS = {
 SUITE = Suite(
     name="chain/header",
     description="80-byte headers, double-SHA-256 hashes, compact bits, work, linking",
-    notes={
-        **COMMON_NOTES,
-        "bits": "compact-target edge cases (sign bit, overflow, zero)",
-        "pow": "proof-of-work and fixed-bits checks",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: header_cases(OPS),
 )

@@ -8,7 +8,6 @@ from chipstack.chain.header import (
 from chipstack.chain.merkle import compute_root, merkle_branch, parent
 from chipstack.encoding import Writer
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     Cases,
     Ops,
     hexes,
@@ -26,6 +25,7 @@ from chipstack.testvectors.chain.realdata import (
     BLOCK_100000,
     MERKLE_BLOCKS,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ merkle
@@ -226,11 +226,8 @@ OPS = {
 SUITE = Suite(
     name="chain/merkle",
     description="Bitcoin Merkle roots, branches, odd levels and CVE-2012-2459 mutation",
-    notes={
-        **COMMON_NOTES,
-        "odd": "a level with an odd number of nodes duplicates its last node",
-        "mutated": "a leaf list with a duplicated subtree (CVE-2012-2459)",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: merkle_cases(OPS),
 )

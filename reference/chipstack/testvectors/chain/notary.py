@@ -9,7 +9,6 @@ from chipstack.chain.notary import NotarySet, sign_notarization
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     KEYS_HEADER,
     Cases,
     JSONDict,
@@ -25,6 +24,7 @@ from chipstack.testvectors.chain.ops import (
     op_notarization_verify,
     op_notary_set,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, Suite
 
 # ------------------------------------------------------------------ notary
@@ -231,11 +231,9 @@ OPS = {
 SUITE = Suite(
     name="chain/notary",
     description="notary sets, MoM and M-of-N notarizations",
-    notes={
-        **COMMON_NOTES,
-        "signers": "signer indices: count, order, repeats, range",
-        "context": "a valid notarization checked against another chain, set, height or block",
-    },
+    notes=FLAGS,
+    shared={"notarization_verify": ("chain_id", "notary_set")},
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: notary_cases(OPS),
     extra_header=KEYS_HEADER,

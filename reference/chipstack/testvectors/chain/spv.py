@@ -12,7 +12,6 @@ from chipstack.chain.proofs import HeaderChainProof, TxProof
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.chain.tx import Tx, TxOut
 from chipstack.testvectors.chain.common import (
-    COMMON_NOTES,
     KEYS_HEADER,
     Cases,
     Ops,
@@ -27,6 +26,7 @@ from chipstack.testvectors.chain.ops import (
     op_spv_verify,
     op_tx_proof_verify,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, Suite
 
 # -------------------------------------------------------------------- spv
@@ -281,10 +281,9 @@ OPS = {
 SUITE = Suite(
     name="chain/spv",
     description="TxProof, HeaderChainProof and full SPV proofs as a light client checks them",
-    notes={
-        **COMMON_NOTES,
-        "forged": "a proof built to deceive: wrong branch, unlinked headers, other block",
-    },
+    notes=FLAGS,
+    shared={"spv_verify": ("chain_id", "notary_set", "bits")},
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: spv_cases(OPS),
     extra_header=KEYS_HEADER,

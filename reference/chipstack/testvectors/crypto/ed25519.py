@@ -8,6 +8,7 @@ from chipstack.crypto import PrivateKey, PublicKey, derive_seed, tagged_hash
 from chipstack.encoding import from_hex
 from chipstack.errors import Reason, Rejected
 from chipstack.testvectors.crypto.common import tag_field
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 
@@ -360,19 +361,8 @@ SUITE = Suite(
     name="crypto/ed25519",
     description="Ed25519 (RFC 8032) keys from seeds, signing, verification, the tagged "
     "signing domain, malformed keys and signatures.",
-    notes={
-        "rfc8032": "Restates RFC 8032 section 7.1 TEST 1-3 (an independent source).",
-        "bad_signature": "A well-formed signature that does not verify.",
-        "malleable": "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
-        "bad_key": "32 bytes that do not decode to a curve point.",
-        "weak_key": "A small-order or non-canonical public key, refused before verifying.",
-        "bad_length": "A key, seed or signature of the wrong length.",
-        "cross_domain": "A signature moved from one tag's domain to another (or to none).",
-        "cofactor": "R or the key has a small-order component: the cofactorless and "
-        "cofactored equations of RFC 8032 5.1.7 can disagree; only the cofactorless one "
-        "counts (SIG-7).",
-        "small_order_r": "A signature whose R is a small-order point, refused (SIG-7).",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=ED25519_OPS,
     build_cases=_ed25519_cases,
 )

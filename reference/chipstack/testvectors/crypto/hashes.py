@@ -6,6 +6,7 @@ from __future__ import annotations
 from chipstack.crypto import Tag, sha256, sha256d, tagged_hash
 from chipstack.encoding import from_hex
 from chipstack.testvectors.crypto.common import tag_field
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 
@@ -120,11 +121,8 @@ SUITE = Suite(
     name="crypto/hashes",
     description="SHA-256, double SHA-256 and BIP-340-style tagged hashes over the tag "
     "registry.",
-    notes={
-        "registry": "One case per registered tag: the hash of the single byte 0x00.",
-        "unknown_tag": "A tag not in the registry must be refused.",
-        "bad_hex": "The vector input itself is not hex.",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=HASH_OPS,
     build_cases=_hash_cases,
 )

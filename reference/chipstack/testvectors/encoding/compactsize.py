@@ -4,6 +4,7 @@ round trips and every way a CompactSize can be refused."""
 from __future__ import annotations
 
 from chipstack.encoding import MAX_COMPACTSIZE, Writer, decode_exact, from_hex
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import int_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
@@ -176,15 +177,8 @@ def _compactsize_cases() -> list[Case]:
 SUITE = Suite(
     name="encoding/compactsize",
     description="CompactSize encoding (Bitcoin serialize.h form) and strict decoding.",
-    notes={
-        "boundary": "A value at the edge of an encoding form or of a stated limit.",
-        "non_minimal": "A CompactSize in a longer form than its value needs.",
-        "truncated": "The input ends before the value is complete.",
-        "over_length": "A length or count over the limit stated for the field.",
-        "out_of_range": "A value its type cannot hold; the encoder must refuse it.",
-        "trailing": "Bytes left over after the object.",
-        "bad_hex": "The vector input itself is not hex.",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=COMPACTSIZE_OPS,
     build_cases=_compactsize_cases,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chipstack.encoding import Reader, Writer, decode_exact, from_hex
 from chipstack.errors import Reason, Rejected
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import as_int, int_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
@@ -316,16 +317,8 @@ SUITE = Suite(
     name="encoding/primitives",
     description="Fixed-width integers, booleans, byte strings, strings, lists, optional "
     "fields, versions and trailing bytes.",
-    notes={
-        "truncated": "The input ends before the value is complete.",
-        "over_length": "A length or count over the limit stated for the field.",
-        "out_of_range": "A value its type cannot hold; the encoder must refuse it.",
-        "trailing": "Bytes left over after the object.",
-        "bad_flag": "A boolean or presence byte other than 0x00 and 0x01.",
-        "bad_utf8": "A string whose bytes are not well-formed UTF-8.",
-        "unknown_version": "A version byte the reader does not support.",
-        "non_minimal": "A CompactSize in a longer form than its value needs.",
-    },
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=PRIMITIVE_OPS,
     build_cases=_primitive_cases,
 )

@@ -15,9 +15,8 @@ def turnstile_script(created: int = 1_700_000_000) -> Script:
     return Script(defn, inst)
 
 
-NOTES = {
-    "keys": f"every key is PrivateKey.from_label('{KEY_PREFIX}' + name), see spec/00-encoding.md",
-}
+#: Where the FSM suites' keys come from (said in each suite's description).
+KEYS_NOTE = f"Keys: PrivateKey.from_label('{KEY_PREFIX}' + name)."
 
 
 #: The turnstile machine's YAML text.

@@ -7,7 +7,8 @@ from dataclasses import replace
 from chipstack.encoding import Writer, from_hex
 from chipstack.fsm.equivocation import Equivocation, decode_evidence, verify_evidence
 from chipstack.fsm.event import Event
-from chipstack.testvectors.fsm.common import NOTES, turnstile_script
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.fsm.common import KEYS_NOTE, turnstile_script
 from chipstack.vectors.model import Case, JSONObject, Suite, make_case
 
 
@@ -118,8 +119,10 @@ OPS = {"verify_evidence": op_verify_evidence}
 #: The ``fsm/equivocation`` suite.
 SUITE = Suite(
     name="fsm/equivocation",
-    description="Equivocation evidence: two signed events for one slot by one signer.",
-    notes=NOTES,
+    description="Equivocation evidence: two signed events for one slot by one signer. "
+    f"{KEYS_NOTE}",
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=lambda: _equivocation_cases(),
 )

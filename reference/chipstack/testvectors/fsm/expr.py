@@ -25,6 +25,7 @@ from chipstack.fsm.expr.values import (
     value_from_json,
     value_to_json,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import hex_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Result, Suite, make_case
 
@@ -161,7 +162,7 @@ def _parse_cases(b: _Builder) -> None:
     ok = "valid"
     bad = "invalid"
     b.parse("vars.stack[args.seat] >= args.amount and signer == vars.owner",
-            "a typical guard", ("EXPR-9", "EXPR-17", "EXPR-18", "EXPR-19", "EXPR-20"), ok)
+            "a typical guard", ("EXPR-17", "EXPR-18", "EXPR-19"), ok)
     b.parse("1 + 2 * 3 - 4 / 2 % 3", "multiplicative binds tighter; left grouping",
             ("EXPR-19",), ok)
     b.parse("not a == b or c and d", "not is looser than ==, and tighter than or",
@@ -209,7 +210,7 @@ def _decode_cases(b: _Builder) -> None:
     ok = "valid"
     bad = "invalid"
     b.dec(_tree_hex("if_(a.b, -1) if true else [:bytes][0]"), "every kind of node",
-          ("EXPR-9", "EXPR-11", "EXPR-12", "EXPR-13", "EXPR-16"), ok)
+          ("EXPR-11", "EXPR-12", "EXPR-16"), ok)
     b.dec(bytes.fromhex("0c"), "unknown node tag 0x0c", ("EXPR-13",), bad)
     b.dec(bytes.fromhex("00"), "node tag 0x00", ("EXPR-13",), bad)
     b.dec(bytes.fromhex("080e") + _tree_hex("1") * 2, "unknown binary operator 0x0e",
@@ -436,7 +437,8 @@ SUITE = Suite(
         "encodings, static typing, evaluation (overflow, division by zero, index out of "
         "range, limits) and value and type encodings. Library core/1."
     ),
-    notes={"large": "the input holds a value at a length limit (1024 items, 4096 bytes)"},
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=OPERATIONS,
     build_cases=build_cases,
 )

@@ -29,8 +29,10 @@ from chipstack.fsm.onchain import (
     event_tx,
     marker_output,
 )
-from chipstack.fsm.scenario import KEY_PREFIX, Script, make_instance
+from chipstack.fsm.scenario import Script, make_instance
 from chipstack.fsm.state import State
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.fsm.common import KEYS_NOTE
 from chipstack.vectors.model import Case, JSONObject, Result, Suite, make_case
 
 
@@ -124,7 +126,7 @@ def _cases() -> list[Case]:
     add(
         c.txs,
         "turnstile on chain: define, create, coin, push, coin, timeout relock (T)",
-        ("FSM-40", "FSM-41", "FSM-42", "FSM-43", "FSM-44", "FSM-45", "FSM-46", "FSM-47"),
+        ("FSM-42", "FSM-43", "FSM-46"),
         "valid",
     )
 
@@ -230,8 +232,11 @@ def _cases() -> list[Case]:
 #: The ``fsm/onchain`` suite.
 SUITE = Suite(
     name="fsm/onchain",
-    description="FSM transactions (EVAL_FSM 0xe7: D, C, E, T) validated against markers.",
-    notes={"keys": f"every key is PrivateKey.from_label('{KEY_PREFIX}' + name)"},
+    description="FSM transactions (EVAL_FSM 0xe7: D, C, E, T) validated against markers. "
+    f"{KEYS_NOTE}",
+    notes=FLAGS,
+    shared={"validate_txs": ("setup",)},
+    reason_flags=REASON_FLAGS,
     operations={"validate_txs": op_validate_txs},
     build_cases=lambda: _cases(),
 )

@@ -58,7 +58,3 @@ def validate_input(
 ) -> JSONObject:
     """Return the input of an ``item_validate`` case for the encoded item ``enc``."""
     return {"encoded": enc.hex(), "now": now, "min_priority": prio, "max_clock_skew_ms": skew}
-
-
-#: Flag notes of the sync suites.
-NOTES = {"edge": "exactly at a limit: checks that the boundary is inclusive/exclusive as stated"}

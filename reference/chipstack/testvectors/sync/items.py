@@ -14,9 +14,9 @@ from chipstack.sync import pow as pow_
 from chipstack.sync.item import Item, check_structure, check_valid, decode_item
 from chipstack.sync.params import MAX_PAYLOAD, MAX_TAG_LEN, MAX_TTL_MS
 from chipstack.sync.store import Store
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.common import (
     HOUR,
-    NOTES,
     T0,
     label_key,
     mk_item,
@@ -133,7 +133,7 @@ def _item_cases() -> list[Case]:
                   "empty first tag, 32-byte UTF-8 second tag (the limit)", ("SYNC-3", "SYNC-5"),
                   expect="valid"))
     add(make_case(ops, "item_sign", {**base_sign, "payload": bytes(MAX_PAYLOAD).hex()},
-                  "largest payload", ("SYNC-4",), ["edge"], expect="valid"))
+                  "largest payload", ("SYNC-4",), ["boundary"], expect="valid"))
     add(make_case(ops, "item_sign", {**base_sign, "tag1": "x" * (MAX_TAG_LEN + 1)},
                   "tag of 33 bytes", ("SYNC-3",), expect="invalid"))
     add(make_case(ops, "item_sign", {**base_sign, "payload": bytes(MAX_PAYLOAD + 1).hex()},
@@ -141,7 +141,7 @@ def _item_cases() -> list[Case]:
     add(make_case(ops, "item_sign", {**base_sign, "expiry": T0}, "expiry equal to timestamp",
                   ("SYNC-2",), expect="invalid"))
     add(make_case(ops, "item_sign", {**base_sign, "expiry": T0 + MAX_TTL_MS},
-                  "longest lifetime", ("SYNC-2",), ["edge"], expect="valid"))
+                  "longest lifetime", ("SYNC-2",), ["boundary"], expect="valid"))
     add(make_case(ops, "item_sign", {**base_sign, "expiry": T0 + MAX_TTL_MS + 1},
                   "lifetime one ms over the limit", ("SYNC-2",), expect="invalid"))
     for n in (0, 255, 256, 511, 512, 1024, 4096, MAX_PAYLOAD):
@@ -150,7 +150,7 @@ def _item_cases() -> list[Case]:
 
     good = mk_item(1, b"payload", prio=8)
     add(make_case(ops, "item_decode", {"encoded": good.encoding.hex()}, "mined item, priority >= 8",
-                  ("SYNC-1", "SYNC-5", "SYNC-6", "SYNC-7"), expect="valid"))
+                  ("SYNC-5", "SYNC-6", "SYNC-7"), expect="valid"))
     dest_item = mk_item(2, bytes(600), tags=("dm", ""), destination=label_key(3).public_key.raw)
     add(make_case(ops, "item_decode", {"encoded": dest_item.encoding.hex()},
                   "addressed item, 600-byte payload", ("SYNC-5", "SYNC-7"), expect="valid"))
@@ -173,22 +173,22 @@ def _item_cases() -> list[Case]:
                       expect="invalid"))
 
     add(make_case(ops, "item_validate", validate_input(good.encoding), "valid at a later time",
-                  ("SYNC-6", "SYNC-8", "SYNC-9", "SYNC-10", "SYNC-11"), expect="valid"))
+                  ("SYNC-9", "SYNC-10", "SYNC-11"), expect="valid"))
     low = mk_item(1, b"low", prio=0)
     while low.priority >= 4:
         low = mk_item(1, low.payload + b"!", prio=0)
     add(make_case(ops, "item_validate", validate_input(low.encoding, prio=low.priority),
-                  "priority exactly at the minimum", ("SYNC-8",), ["edge"], expect="valid"))
+                  "priority exactly at the minimum", ("SYNC-8",), ["boundary"], expect="valid"))
     add(make_case(ops, "item_validate", validate_input(low.encoding, prio=low.priority + 1),
                   "priority one below the minimum", ("SYNC-8",), expect="invalid"))
     add(make_case(ops, "item_validate", validate_input(good.encoding, now=T0 - 30_000),
-                  "timestamp exactly max skew ahead", ("SYNC-9",), ["edge"], expect="valid"))
+                  "timestamp exactly max skew ahead", ("SYNC-9",), ["boundary"], expect="valid"))
     add(make_case(ops, "item_validate", validate_input(good.encoding, now=T0 - 30_001),
                   "timestamp too far in the future", ("SYNC-9",), expect="invalid"))
     add(make_case(ops, "item_validate", validate_input(good.encoding, now=good.expiry),
                   "expired: now equals expiry", ("SYNC-10",), expect="invalid"))
     add(make_case(ops, "item_validate", validate_input(good.encoding, now=good.expiry - 1),
-                  "last live millisecond", ("SYNC-10",), ["edge"], expect="valid"))
+                  "last live millisecond", ("SYNC-10",), ["boundary"], expect="valid"))
     bad_sig = good.encoding[:-64] + bytes([good.signature[0] ^ 1]) + good.signature[1:]
     add(make_case(ops, "item_validate", validate_input(bad_sig), "signature with one bit flipped",
                   ("SYNC-6",), expect="invalid"))
@@ -264,7 +264,8 @@ SUITE = Suite(
     description="Sync items: encoding, id, work hash, priority, validity and rejection "
     "reasons; store capacity, eviction order and expiry. Keys: the seed in the input "
     "(item_sign) or labels 'sync-vectors-N' via chipstack.crypto.derive_seed.",
-    notes=NOTES,
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=ITEM_OPS,
     build_cases=_item_cases,
 )

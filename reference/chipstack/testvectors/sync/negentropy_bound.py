@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from chipstack.sync.negentropy.varint import encode_varint
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.negentropy_ops import (
     BOUND_OPS,
     U64,
     label_id,
-    notes_for,
     op_bounds_encode,
 )
 from chipstack.vectors.model import Case, Suite, make_case
@@ -162,7 +162,8 @@ def _bound_cases() -> list[Case]:
 SUITE = Suite(
     name="sync/negentropy-bound",
     description="Negentropy bounds: delta-encoded timestamps, id prefixes, minimal bounds",
-    notes=notes_for("bad_prefix", "order", "overflow", "truncated"),
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=BOUND_OPS,
     build_cases=_bound_cases,
 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.negentropy_ops import (
     FINGERPRINT_OPS,
     label_id,
-    notes_for,
 )
 from chipstack.vectors.model import Case, Suite, make_case
 
@@ -69,7 +69,8 @@ def _fingerprint_cases() -> list[Case]:
 SUITE = Suite(
     name="sync/negentropy-fingerprint",
     description="Negentropy range fingerprints: SHA-256 of the id sum mod 2^256 and the count",
-    notes=notes_for("bad_item", "wrap"),
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=FINGERPRINT_OPS,
     build_cases=_fingerprint_cases,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chipstack.sync.negentropy.varint import encode_varint
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.negentropy_ops import (
     MESSAGE_OPS,
     SERVER_SET,
@@ -10,7 +11,6 @@ from chipstack.testvectors.sync.negentropy_ops import (
     U64,
     item_set,
     label_id,
-    notes_for,
     op_fingerprint,
 )
 from chipstack.vectors.model import Case, Suite, make_case
@@ -288,19 +288,12 @@ SUITE = Suite(
     name="sync/negentropy-message",
     description="Negentropy v1 single messages: initiate, server and client replies, "
     "version negotiation, malformed frames",
-    notes=notes_for(
-        "bad_item",
-        "bad_prefix",
-        "boundary",
-        "duplicate",
-        "frame_limit",
-        "mode",
-        "non_minimal",
-        "order",
-        "overflow",
-        "truncated",
-        "version",
-    ),
+    notes=FLAGS,
+    shared={
+        "server_reply": ("items", "frame_size_limit"),
+        "client_reply": ("items", "frame_size_limit"),
+    },
+    reason_flags=REASON_FLAGS,
     operations=MESSAGE_OPS,
     build_cases=_message_cases,
 )

@@ -240,25 +240,3 @@ SERVER_SET = item_set([(1000, label_id("s1")), (1000, label_id("s2")), (2000, la
 SMALL_CLIENT = item_set([(1000, label_id("s1")), (1500, label_id("c1"))])
 
 
-NOTES = {
-    "boundary": "a value at the edge of a form or a threshold",
-    "non_minimal": "a varint with a leading zero digit",
-    "truncated": "the input ends inside a field",
-    "overflow": "a number above its 64-bit range",
-    "trailing": "bytes left after the value",
-    "bad_prefix": "a bound id prefix longer than 32 bytes",
-    "wrap": "the id sum wraps modulo 2^256",
-    "bad_item": "an item or id of the wrong shape",
-    "duplicate": "the same item twice",
-    "version": "protocol version negotiation",
-    "mode": "an unknown range mode",
-    "order": "bounds not strictly ascending",
-    "frame_limit": "a frame size limit is in force",
-    "small": "sets small enough to check by hand",
-    "medium": "sets large enough to split ranges (generated items)",
-}
-
-
-def notes_for(*flags: str) -> dict[str, str]:
-    """Return the notes of ``flags``, for one suite's header."""
-    return {f: NOTES[f] for f in flags}

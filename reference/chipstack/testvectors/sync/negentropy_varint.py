@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from chipstack.sync.negentropy.varint import encode_varint
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.negentropy_ops import (
     U64,
     VARINT_OPS,
-    notes_for,
 )
 from chipstack.vectors.model import Case, Suite, make_case
 
@@ -72,7 +72,8 @@ def _varint_cases() -> list[Case]:
 SUITE = Suite(
     name="sync/negentropy-varint",
     description="Negentropy varints: base-128, most significant digit first, minimal, 64-bit",
-    notes=notes_for("non_minimal", "overflow", "trailing", "truncated"),
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=VARINT_OPS,
     build_cases=_varint_cases,
 )

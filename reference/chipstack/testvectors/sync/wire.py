@@ -26,8 +26,8 @@ from chipstack.sync.wire import (
     decode_message,
     encode_message,
 )
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.sync.common import (
-    NOTES,
     label_key,
     mk_item,
     raw_item,
@@ -219,7 +219,8 @@ SUITE = Suite(
     name="sync/wire",
     description="Node-protocol messages (valid and malformed), HELLO checks and the AUTH "
     "challenge signature.",
-    notes=NOTES,
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
     operations=WIRE_OPS,
     build_cases=_wire_cases,
 )

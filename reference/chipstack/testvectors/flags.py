@@ -1,0 +1,525 @@
+"""Every flag a vector case may carry, with its note; and the flag of a flagless invalid case.
+
+One namespace for all suites (a flag means the same in every file). A file
+carries the notes of the flags its cases use (spec/05-vectors.md section 1,
+"Flags"). A case that names no flag gets ``normal`` if it is valid, or the
+flag of its reason code from :data:`REASON_FLAGS` if it is invalid.
+"""
+
+from __future__ import annotations
+
+from chipstack.vectors.model import Note
+
+_SPLIT = "an implementation that gets it wrong disagrees with the others on which data is valid"
+_FORGE = "an implementation that accepts it can be fooled into accepting forged data"
+_MALLEABLE = (
+    "an implementation that accepts it lets one object travel under two encodings, "
+    "so ids and hashes of the same object differ between nodes"
+)
+_DOS = "an implementation that does not refuse it early can be made to use unbounded memory or CPU"
+
+#: Flag name -> note. Add new flags here (alphabetical order is not required).
+FLAGS: dict[str, Note] = {
+    # -- ordinary behaviour -------------------------------------------------------------
+    "normal": Note(
+        "basic",
+        "An ordinary input every implementation must handle.",
+        "an implementation that fails it cannot interoperate at all",
+    ),
+    "real_bitcoin": Note(
+        "known_answer",
+        "Data of a real Bitcoin mainnet block, cited in spec/02-chain.md section 2.4.",
+        "an implementation that fails it does not compute what Bitcoin computes",
+    ),
+    "rfc8032": Note(
+        "known_answer",
+        "Restates RFC 8032 section 7.1 TEST 1-3 (an independent source).",
+        "an implementation that fails it is not Ed25519",
+    ),
+    "registry": Note(
+        "basic",
+        "One case per registered tag: the hash of the single byte 0x00.",
+        "an implementation with a misspelt tag hashes into another domain than every other node",
+    ),
+    "multisig": Note(
+        "basic",
+        "An M-of-N condition.",
+        "an implementation that fails it cannot spend or check multisig outputs",
+    ),
+    "cc": Note(
+        "basic",
+        "A CC (eval code) condition or an OP_RETURN payload.",
+        "an implementation that fails it mis-encodes contract outputs and their txids",
+    ),
+    "signature": Note(
+        "basic",
+        "A signature or witness check.",
+        "an implementation that fails it refuses valid spends or accepts invalid ones",
+    ),
+    "reorg": Note(
+        "basic",
+        "A competing chain: side chain, reorganization, or fork below a notarization.",
+        "an implementation that fails it follows another best chain than the others",
+    ),
+    "version": Note(
+        "basic",
+        "Protocol version negotiation.",
+        "an implementation that fails it cannot talk to peers of another version",
+    ),
+    "small": Note(
+        "basic",
+        "Sets small enough to check by hand.",
+        "an implementation that fails it does not reconcile even the simplest sets",
+    ),
+    "medium": Note(
+        "basic",
+        "Sets large enough to split ranges (generated items).",
+        "an implementation that fails it reconciles small sets only",
+    ),
+    # -- edges -------------------------------------------------------------------------
+    "boundary": Note(
+        "edge_case",
+        "A value exactly at the edge of an encoding form, a limit or a threshold: checks "
+        "that the boundary is inclusive or exclusive as stated.",
+        "an off-by-one implementation accepts what the others refuse, or the reverse: "
+        + _SPLIT,
+    ),
+    "out_of_range": Note(
+        "edge_case",
+        "A value its type cannot hold; the encoder must refuse it.",
+        "an implementation that wraps or truncates it encodes another value than asked",
+    ),
+    "odd": Note(
+        "edge_case",
+        "A Merkle level with an odd number of nodes duplicates its last node.",
+        "an implementation that pairs differently computes other roots than Bitcoin",
+    ),
+    "bits": Note(
+        "edge_case",
+        "Compact-target edge cases (sign bit, overflow, zero).",
+        "an implementation that decodes them differently accepts other proof of work: " + _SPLIT,
+    ),
+    "timing": Note(
+        "edge_case",
+        "An object at the wrong time: expired, from the future, a timeout before its "
+        "deadline or an event after it, an expiry out of bounds.",
+        "an implementation with another clock rule keeps or acts on what others drop: " + _SPLIT,
+    ),
+    # -- malformed input ---------------------------------------------------------------
+    "truncated": Note(
+        "malformed",
+        "The input ends before the value (or a field of it) is complete.",
+        "an implementation that reads past the end crashes or invents the missing bytes",
+    ),
+    "trailing": Note(
+        "malformed",
+        "Bytes left over after the object.",
+        _MALLEABLE,
+    ),
+    "bad_hex": Note(
+        "malformed",
+        "The vector input itself is not hex.",
+        "an implementation that guesses at bad hex reads bytes nobody wrote",
+    ),
+    "bad_flag": Note(
+        "malformed",
+        "A boolean or presence byte other than 0x00 and 0x01.",
+        _MALLEABLE,
+    ),
+    "bad_utf8": Note(
+        "malformed",
+        "A string whose bytes are not well-formed UTF-8.",
+        "an implementation that repairs or keeps it compares strings other nodes refuse",
+    ),
+    "unknown_version": Note(
+        "malformed",
+        "A version byte the reader does not support.",
+        "an implementation that reads it anyway parses a format it does not know",
+    ),
+    "encoding": Note(
+        "malformed",
+        "A malformed or non-canonical encoding of a chain object.",
+        _MALLEABLE,
+    ),
+    "malformed": Note(
+        "malformed",
+        "An object of the wrong shape: unknown node or type, a bad value encoding, a "
+        "definition document that is not the stated structure.",
+        "an implementation that accepts it interprets bytes the others refuse: " + _SPLIT,
+    ),
+    "syntax": Note(
+        "malformed",
+        "Expression text that does not parse.",
+        "an implementation with a laxer parser accepts contracts the others refuse",
+    ),
+    "bad_name": Note(
+        "malformed",
+        "A name that is malformed, too long, or declared twice.",
+        "an implementation that accepts it resolves names differently from the others",
+    ),
+    "bad_item": Note(
+        "malformed",
+        "An item or id of the wrong shape.",
+        "an implementation that accepts it stores or fingerprints something others cannot",
+    ),
+    "bad_key": Note(
+        "malformed",
+        "32 bytes that do not decode to a curve point.",
+        "an implementation that accepts it verifies against a key that does not exist",
+    ),
+    "bad_length": Note(
+        "malformed",
+        "A key, seed or signature of the wrong length.",
+        "an implementation that pads or truncates it verifies something else than was signed",
+    ),
+    "bad_prefix": Note(
+        "malformed",
+        "A bound id prefix longer than 32 bytes.",
+        "an implementation that accepts it compares ids past their end",
+    ),
+    "mode": Note(
+        "malformed",
+        "An unknown range mode.",
+        "an implementation that skips it silently drops part of a reconciliation",
+    ),
+    "unknown_type": Note(
+        "malformed",
+        "A message or object type outside the spec.",
+        "an implementation that guesses at it acts on messages nobody defined",
+    ),
+    "unknown_tag": Note(
+        "malformed",
+        "A hash tag outside the registry.",
+        "an implementation that hashes under any tag lets objects of one kind pass for another",
+    ),
+    "bad_arguments": Note(
+        "malformed",
+        "Event arguments, role bindings or instance parameters of the wrong names or types.",
+        "an implementation that accepts them evaluates guards over values of the wrong type",
+    ),
+    # -- non-canonical forms -----------------------------------------------------------
+    "non_minimal": Note(
+        "non_canonical",
+        "A number (CompactSize or varint) in a longer form than its value needs.",
+        _MALLEABLE,
+    ),
+    "order": Note(
+        "non_canonical",
+        "Items or bounds not in the strictly ascending order the encoding requires.",
+        _MALLEABLE,
+    ),
+    "malleable": Note(
+        "non_canonical",
+        "A signature with S >= L; RFC 8032 5.1.7 requires rejecting it.",
+        "an implementation that accepts it lets anyone make a second valid signature, and a "
+        "second id for the signed object",
+    ),
+    "non_canonical": Note(
+        "non_canonical",
+        "Evidence or an object whose parts are not in their one canonical form or order.",
+        _MALLEABLE,
+    ),
+    # -- checks a lax implementation skips ---------------------------------------------
+    "structure": Note(
+        "missing_check",
+        "A block, transaction, proof or notary set whose parts break a structural rule: "
+        "coinbase placement, duplicate or missing entries, empty lists.",
+        "an implementation that skips the check accepts blocks and txs the others refuse: "
+        + _SPLIT,
+    ),
+    "ledger": Note(
+        "missing_check",
+        "A rule that needs the chain (parent, time, UTXO set, coinbase value).",
+        "an implementation that skips it accepts spends of missing or locked outputs",
+    ),
+    "pow": Note(
+        "missing_check",
+        "Proof-of-work and fixed-bits checks.",
+        "an implementation that skips them accepts headers nobody mined",
+    ),
+    "signers": Note(
+        "missing_check",
+        "Signer indices: count, order, repeats, range.",
+        "an implementation that skips it counts one notary twice and accepts too few "
+        "signatures",
+    ),
+    "duplicate": Note(
+        "missing_check",
+        "The same item, input or instance twice.",
+        "an implementation that skips it double-counts: " + _SPLIT,
+    ),
+    "unknown_name": Note(
+        "missing_check",
+        "A reference to a state, event, role, variable, library, function, definition or "
+        "instance nobody declared.",
+        "an implementation that skips it resolves the name to something arbitrary",
+    ),
+    "graph": Note(
+        "missing_check",
+        "A state graph that breaks a shape rule: unreachable or dead-end states, exits from "
+        "final states, two transitions for one event.",
+        "an implementation that skips it runs machines that can get stuck or fork",
+    ),
+    "ill_typed": Note(
+        "missing_check",
+        "An expression that does not type-check in its context.",
+        "an implementation that skips typing fails at run time where others refused up front",
+    ),
+    "bad_timeout": Note(
+        "missing_check",
+        "A timeout transition that breaks the timeout rules.",
+        "an implementation that accepts it lets a machine wait forever or time out at once",
+    ),
+    "guard": Note(
+        "missing_check",
+        "A transition whose guard is false.",
+        "an implementation that skips guards applies moves the contract forbids",
+    ),
+    "no_transition": Note(
+        "missing_check",
+        "An event the current state has no transition for (unknown event, final instance).",
+        "an implementation that skips it changes state on events the machine does not allow",
+    ),
+    "replay": Note(
+        "wrong_context",
+        "An event out of order: wrong sequence number, stale state hash, time going back.",
+        "an implementation that skips it applies replayed or reordered events",
+    ),
+    "low_priority": Note(
+        "missing_check",
+        "An item whose proof of work is below the required priority.",
+        "an implementation that skips it relays spam for free",
+    ),
+    "marker": Note(
+        "missing_check",
+        "An FSM marker output missing, malformed, or not spent by the next transaction.",
+        "an implementation that skips it lets two transactions advance the same instance",
+    ),
+    "protocol_order": Note(
+        "missing_check",
+        "A message at a point of the protocol where it is not allowed.",
+        "an implementation that skips it can be driven into states the protocol excludes",
+    ),
+    # -- forgery -----------------------------------------------------------------------
+    "bad_signature": Note(
+        "forgery",
+        "A well-formed signature that does not verify.",
+        _FORGE,
+    ),
+    "tampered": Note(
+        "forgery",
+        "A valid object with bytes changed after signing or mining.",
+        _FORGE,
+    ),
+    "forged": Note(
+        "forgery",
+        "An object built to deceive a verifier: wrong branch, unlinked headers, a proof of "
+        "another block.",
+        _FORGE,
+    ),
+    "unauthorized": Note(
+        "forgery",
+        "An event signed by a key not allowed to sign it.",
+        "an implementation that skips it lets anyone move a contract",
+    ),
+    "not_equivocation": Note(
+        "forgery",
+        "Two events that do not prove equivocation: the same event, other signers or slots.",
+        "an implementation that accepts it punishes an honest signer",
+    ),
+    # -- right object, wrong place -----------------------------------------------------
+    "context": Note(
+        "wrong_context",
+        "A valid object checked in the wrong context: another chain, notary set, height, "
+        "block, network, instance or definition.",
+        "an implementation that skips it accepts an object replayed from elsewhere",
+    ),
+    "cross_domain": Note(
+        "wrong_context",
+        "A signature moved from one tag's domain to another (or to none).",
+        "an implementation that skips domain separation accepts a signature made for another "
+        "purpose",
+    ),
+    "wrong_kind": Note(
+        "wrong_context",
+        "A transaction of another kind than it claims (not FSM, wrong function id).",
+        "an implementation that skips it applies contract rules to the wrong transaction",
+    ),
+    # -- published attacks -------------------------------------------------------------
+    "mutated": Note(
+        "known_attack",
+        "A leaf or transaction list with a duplicated subtree (CVE-2012-2459).",
+        "an implementation that accepts it marks a valid block invalid, or the reverse, for "
+        "the same Merkle root",
+    ),
+    "ambiguous_64": Note(
+        "known_attack",
+        "A 64-byte transaction, which could pass for an inner Merkle node.",
+        "an implementation that accepts it lets an SPV proof claim a transaction that was "
+        "never in the block",
+    ),
+    "weak_key": Note(
+        "known_attack",
+        "A small-order or non-canonical public key, refused before verifying.",
+        "an implementation that accepts it verifies signatures anyone can make",
+    ),
+    "cofactor": Note(
+        "known_attack",
+        "R or the key has a small-order component: the cofactorless and cofactored "
+        "equations of RFC 8032 5.1.7 can disagree; only the cofactorless one counts (SIG-7).",
+        "an implementation using the other equation accepts what the others refuse: " + _SPLIT,
+    ),
+    "small_order_r": Note(
+        "known_attack",
+        "A signature whose R is a small-order point, refused (SIG-7).",
+        "an implementation that accepts it accepts signatures whose nonce is not random",
+    ),
+    # -- resource limits ---------------------------------------------------------------
+    "over_length": Note(
+        "resource_limit",
+        "A length or count over the limit stated for the field.",
+        _DOS,
+    ),
+    "large": Note(
+        "resource_limit",
+        "The input holds a value at a length limit (1024 items, 4096 bytes).",
+        "an implementation with a smaller limit refuses what the others accept: " + _SPLIT,
+    ),
+    "limit": Note(
+        "resource_limit",
+        "An expression or value over a size, depth or length limit.",
+        _DOS,
+    ),
+    "frame_limit": Note(
+        "resource_limit",
+        "A frame size limit is in force.",
+        "an implementation that ignores it sends frames its peer must drop",
+    ),
+    # -- arithmetic --------------------------------------------------------------------
+    "overflow": Note(
+        "arithmetic",
+        "A number above its 64-bit range.",
+        "an implementation that wraps it computes another value than the others",
+    ),
+    "wrap": Note(
+        "arithmetic",
+        "The id sum wraps modulo 2^256.",
+        "an implementation that does not wrap computes other fingerprints",
+    ),
+    "amount": Note(
+        "arithmetic",
+        "An amount outside 0..MAX_MONEY, or outputs worth more than the inputs.",
+        "an implementation that skips it creates money",
+    ),
+    "runtime_error": Note(
+        "arithmetic",
+        "Evaluation fails: division by zero, an index out of range, a bad argument value.",
+        "an implementation that returns a value instead moves a contract the others refuse",
+    ),
+}
+
+#: Reason code -> flag of an invalid case that names no flag of its own.
+REASON_FLAGS: dict[str, str] = {
+    # encoding and crypto
+    "encoding.truncated": "truncated",
+    "encoding.trailing_bytes": "trailing",
+    "encoding.over_length": "over_length",
+    "encoding.non_minimal_compactsize": "non_minimal",
+    "encoding.bad_flag": "bad_flag",
+    "encoding.bad_utf8": "bad_utf8",
+    "encoding.unknown_version": "unknown_version",
+    "crypto.bad_signature": "bad_signature",
+    # chain
+    "chain.no_coinbase": "structure",
+    "chain.extra_coinbase": "structure",
+    "chain.duplicate_tx": "structure",
+    "chain.merkle_empty": "structure",
+    "chain.proof_empty": "structure",
+    "chain.bad_notary_set": "structure",
+    "chain.tx_no_outputs": "structure",
+    "chain.tx_no_inputs": "structure",
+    "chain.tx_duplicate_input": "duplicate",
+    "chain.wrong_bits": "pow",
+    "chain.headers_not_linked": "forged",
+    "chain.branch_bad_index": "forged",
+    "chain.branch_too_deep": "over_length",
+    "chain.notary_bad_mom": "tampered",
+    "chain.notary_wrong_set": "context",
+    "chain.bad_amount": "amount",
+    "chain.value_out_exceeds_in": "amount",
+    "chain.tx_64_bytes": "ambiguous_64",
+    "chain.missing_input": "ledger",
+    "chain.tx_locktime": "ledger",
+    # fsm definitions
+    "fsm.def_unknown_state": "unknown_name",
+    "fsm.def_unknown_event": "unknown_name",
+    "fsm.def_unknown_role": "unknown_name",
+    "fsm.def_unknown_variable": "unknown_name",
+    "fsm.def_unknown_library": "unknown_name",
+    "fsm.def_final_has_exit": "graph",
+    "fsm.def_unreachable_state": "graph",
+    "fsm.def_dead_end": "graph",
+    "fsm.def_nondeterministic": "graph",
+    "fsm.def_ill_typed": "ill_typed",
+    "fsm.def_bad_expression": "syntax",
+    "fsm.def_bad_timeout": "bad_timeout",
+    "fsm.def_duplicate_name": "bad_name",
+    "fsm.def_bad_name": "bad_name",
+    "fsm.def_malformed": "malformed",
+    # fsm events and evidence
+    "fsm.equivocation_not_canonical": "non_canonical",
+    "fsm.equivocation_same_event": "not_equivocation",
+    "fsm.equivocation_different_signer": "not_equivocation",
+    "fsm.equivocation_different_slot": "not_equivocation",
+    "fsm.bad_signature": "bad_signature",
+    "fsm.eval_failed": "runtime_error",
+    "fsm.unauthorized_signer": "unauthorized",
+    "fsm.wrong_seq": "replay",
+    "fsm.stale_state": "replay",
+    "fsm.time_regressed": "replay",
+    "fsm.wrong_instance": "context",
+    "fsm.wrong_definition": "context",
+    "fsm.timeout_not_due": "timing",
+    "fsm.deadline_passed": "timing",
+    "fsm.unknown_event": "no_transition",
+    "fsm.no_transition": "no_transition",
+    "fsm.instance_final": "no_transition",
+    "fsm.bad_arguments": "bad_arguments",
+    "fsm.bad_binding": "bad_arguments",
+    "fsm.bad_params": "bad_arguments",
+    "fsm.guard_false": "guard",
+    # fsm expressions
+    "fsm.expr_syntax": "syntax",
+    "fsm.expr_overflow": "overflow",
+    "fsm.expr_division_by_zero": "runtime_error",
+    "fsm.expr_index_out_of_range": "runtime_error",
+    "fsm.expr_bad_argument": "runtime_error",
+    "fsm.expr_bad_value": "malformed",
+    "fsm.expr_unknown_type": "malformed",
+    "fsm.expr_unknown_node": "malformed",
+    "fsm.expr_malformed": "malformed",
+    "fsm.expr_bad_name": "bad_name",
+    "fsm.expr_limit": "limit",
+    "fsm.expr_type_error": "ill_typed",
+    "fsm.expr_unknown_name": "unknown_name",
+    "fsm.expr_unknown_builtin": "unknown_name",
+    # fsm on chain
+    "fsm.onchain_unknown_definition": "unknown_name",
+    "fsm.onchain_unknown_instance": "unknown_name",
+    "fsm.onchain_duplicate_instance": "duplicate",
+    "fsm.onchain_bad_marker": "marker",
+    "fsm.onchain_marker_not_spent": "marker",
+    "fsm.onchain_not_fsm": "wrong_kind",
+    "fsm.onchain_bad_funcid": "wrong_kind",
+    "fsm.onchain_wrong_funcid": "wrong_kind",
+    # sync
+    "sync.tag_too_long": "over_length",
+    "sync.payload_too_large": "over_length",
+    "sync.bad_expiry": "timing",
+    "sync.future_timestamp": "timing",
+    "sync.expired": "timing",
+    "sync.low_priority": "low_priority",
+    "sync.unknown_message": "unknown_type",
+    "sync.wrong_network": "context",
+    "sync.unexpected_message": "protocol_order",
+}
