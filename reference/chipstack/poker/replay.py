@@ -209,7 +209,7 @@ def phh_files(paths: Iterable[Path]) -> list[Path]:
 
 def replay_files(paths: Iterable[Path], sign: bool = False) -> Iterator[ReplayResult]:
     """Replay every ``.phh`` file under ``paths``; an unreadable file is a failed result."""
-    from chipstack.poker.phh import load_phh  # type: ignore[import-not-found]
+    from chipstack.poker.phh import load_phh
 
     for path in phh_files(paths):
         try:
