@@ -98,12 +98,12 @@ def _arity(n: int, impl: Callable[[Args], Value]) -> Callable[[Args], Value]:
 
 
 def _next_to_act(args: Args) -> Value:
-    folded, stacks, acted, bets = _bools(args[0]), _ints(args[1]), _bools(args[2]), _ints(args[3])
-    n = _same_len(folded, stacks, acted, bets)
+    folded, stacks, faced, bets = _bools(args[0]), _ints(args[1]), _ints(args[2]), _ints(args[3])
+    n = _same_len(folded, stacks, faced, bets)
     after = _int(args[5])
     if n == 0 or not 0 <= after < n:
         raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"seat {after} of {n}")
-    return pots.next_to_act(folded, stacks, acted, bets, _int(args[4]), after)
+    return pots.next_to_act(folded, stacks, faced, bets, _int(args[4]), after)
 
 
 def _last_max_from(args: Args) -> Value:
@@ -219,9 +219,9 @@ POKER_BUILTINS: tuple[Builtin, ...] = (
     _B("zip_min", "zip_min(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
        _zip(min), "item-by-item minimum of two lists of one length", _LINEAR),
     _B("next_to_act",
-       "next_to_act(list[bool], list[int], list[bool], list[int], int, int) -> int",
-       _sig(_BOOLS, _INTS, _BOOLS, _INTS, INT, INT, INT), _arity(6, _next_to_act),
-       "next seat after the last argument that must act (folded, stacks, acted, bets, "
+       "next_to_act(list[bool], list[int], list[int], list[int], int, int) -> int",
+       _sig(_BOOLS, _INTS, _INTS, _INTS, INT, INT, INT), _arity(6, _next_to_act),
+       "next seat after the last argument that must act (folded, stacks, faced, bets, "
        "max_bet, after), or -1 when the betting round is closed", _LINEAR),
     _B("last_max_from", "last_max_from(list[int], int) -> int", _sig(_INTS, INT, INT),
        _arity(2, _last_max_from), "last seat with the largest value, clockwise from start",

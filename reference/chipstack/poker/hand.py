@@ -245,6 +245,11 @@ class Hand:
         return self._ints("board")
 
     @property
+    def street(self) -> int:
+        """0 pre-flop, 1 flop, 2 turn, 3 river (from the number of board cards)."""
+        return {0: 0, 3: 1, 4: 2, 5: 3}[len(self.board)]
+
+    @property
     def actor(self) -> int | None:
         """The seat to act, or ``None`` when the dealer moves next or the hand is over."""
         a = self.var("actor")
@@ -287,11 +292,8 @@ class Hand:
             return []
         v = self._vars()
         stacks, bets = self._ints("stacks"), self._ints("bets")
-        acted, faced = v["acted"], v["faced"]
-        folded = v["folded"]
         max_bet, min_raise = v["max_bet"], v["min_raise"]
         assert isinstance(max_bet, int) and isinstance(min_raise, int)
-        assert isinstance(acted, tuple) and isinstance(faced, tuple) and isinstance(folded, tuple)
         out: list[LegalAction] = []
         to_call = max_bet - bets[a]
         if to_call > 0:
@@ -305,12 +307,9 @@ class Hand:
         return out
 
     def _may_raise(self, a: int) -> bool:
-        v = self._vars()
         stacks, bets = self._ints("stacks"), self._ints("bets")
-        acted, faced, folded = v["acted"], v["faced"], v["folded"]
-        max_bet, min_raise = v["max_bet"], v["min_raise"]
-        assert isinstance(max_bet, int) and isinstance(min_raise, int)
-        assert isinstance(acted, tuple) and isinstance(faced, tuple) and isinstance(folded, tuple)
+        folded, max_bet = self.var("folded"), self.var("max_bet")
+        assert isinstance(max_bet, int) and isinstance(folded, tuple)
         above = sum(
             1 for f, b, s in zip(folded, bets, stacks, strict=True) if not f and b + s > max_bet
         )
@@ -318,13 +317,10 @@ class Hand:
 
     def _reopened(self, a: int) -> bool:
         """Whether betting is open to seat ``a`` (WSOP Rule 96/96a, [HOLDEM-9])."""
-        v = self._vars()
-        acted, faced, max_bet, min_raise = v["acted"], v["faced"], v["max_bet"], v["min_raise"]
-        assert isinstance(acted, tuple) and isinstance(faced, tuple)
+        face = self._ints("faced")[a]
+        max_bet, min_raise = self.var("max_bet"), self.var("min_raise")
         assert isinstance(max_bet, int) and isinstance(min_raise, int)
-        face = faced[a]
-        assert isinstance(face, int)
-        return not acted[a] or max_bet - face >= min_raise
+        return face < 0 or max_bet - face >= min_raise
 
     def act(self, kind: str, amount: int | None = None, seat: int | None = None) -> None:
         """Take action ``kind`` for the player to act (``raise`` needs the street total ``amount``).
@@ -471,11 +467,9 @@ class Hand:
                 SeatView(i, stacks[i], bets[i], contrib[i], bool(folded[i]),
                          stacks[i] == 0 and not folded[i] and not self.is_over, cards)
             )
-        street = v["street"]
-        assert isinstance(street, int)
         return HandView(
             state=self.machine.state.name,
-            street=street,
+            street=self.street,
             button=self.button,
             board=tuple(self.board),
             seats=tuple(seats),

@@ -92,7 +92,7 @@ def showdown_order(folded: Sequence[bool], aggressor: int, button: int) -> list[
 def next_to_act(
     folded: Sequence[bool],
     stacks: Sequence[int],
-    acted: Sequence[bool],
+    faced: Sequence[int],
     bets: Sequence[int],
     max_bet: int,
     after: int,
@@ -100,7 +100,8 @@ def next_to_act(
     """Return the next seat clockwise after ``after`` that must act, or ``-1`` ([HOLDEM-6]).
 
     A seat must act when it has not folded, has chips, and either faces a
-    bet (its bet is below ``max_bet``) or has not acted yet this round while
+    bet (its bet is below ``max_bet``) or has not acted yet this round (its
+    ``faced`` entry, the bet to call when it last acted, is negative) while
     some other player still in the hand has chips to bet against. Nobody
     acts once at most one player is left in the hand.
     """
@@ -112,6 +113,6 @@ def next_to_act(
     for i in clockwise_from(after + 1, n):
         if folded[i] or stacks[i] <= 0:
             continue
-        if bets[i] < max_bet or (not acted[i] and with_chips >= 2):
+        if bets[i] < max_bet or (faced[i] < 0 and with_chips >= 2):
             return i
     return -1
