@@ -348,3 +348,53 @@ def test_bad_inputs_are_rejections_not_crashes() -> None:
     rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, True)
     rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", None)
     rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", 2**70)
+
+
+# ---------------------------------------------------------------- stalls ([HOLDEM-17])
+
+
+def test_a_stalled_player_folds_or_checks() -> None:
+    h = Hand([100, 100, 100], blinds=[5, 10, 0], button=2, seed=11)
+    assert h.deadline() == h.machine.state.time + 120
+    h.time_out()  # seat 2 faces the big blind: it folds
+    assert h.var("folded") == (False, False, True)
+    h.call()  # small blind
+    h.time_out()  # the big blind may check: it checks
+    assert len(h.board) == 3 and h.steps[-2].by == "anyone"
+    before = h.machine.state
+    with pytest.raises(Rejected) as exc:  # early: only the players may act
+        h._apply("timeout", (), seat_key(0), before.time + 1)
+    assert exc.value.reason is Reason.FSM_TIMEOUT_NOT_DUE
+
+
+def test_after_the_deadline_only_the_timeout_is_accepted() -> None:
+    h = Hand([100, 100], blinds=[10, 5], button=1, seed=12, auto=False)
+    h.deal_hole([0, 1, 2, 3])
+    deadline = h.deadline()
+    assert deadline is not None
+    with pytest.raises(Rejected) as exc:
+        h._apply("call", (), seat_key(1), deadline)
+    assert exc.value.reason is Reason.FSM_DEADLINE_PASSED
+
+
+def test_a_stalled_dealer_is_replaced_or_the_hand_cancelled() -> None:
+    # Everyone folded but the dealer does not settle: the machine settles.
+    h = Hand([100, 100, 100], blinds=[5, 10, 0], button=2, auto=False)
+    h.deal_hole(list(range(6)))
+    h.fold()
+    h.fold()
+    h.time_out()
+    assert h.is_over and not h.cancelled and h.stacks == [95, 105, 100]
+    # The dealer does not deal the flop: the hand is cancelled, every stack restored.
+    h = Hand([100, 100, 100], blinds=[5, 10, 0], button=2, auto=False, antes=[0, 3, 0])
+    h.deal_hole(list(range(6)))
+    h.raise_to(40)
+    h.call()
+    h.call()
+    h.time_out()
+    assert h.cancelled and h.stacks == [100, 100, 100]
+    # The dealer never deals the hole cards: cancelled too.
+    h = Hand([100, 100], blinds=[10, 5], button=1, auto=False)
+    h.time_out()
+    assert h.cancelled and h.stacks == [100, 100]
+    rejected(Reason.POKER_HAND_OVER, h.time_out)

@@ -55,6 +55,12 @@ def dealer_key() -> PrivateKey:
     return PrivateKey.from_label("chipstack/poker/dealer")
 
 
+@cache
+def watcher_key() -> PrivateKey:
+    """A key holding no role, for the ``timeout`` events anyone may send ([HOLDEM-17])."""
+    return PrivateKey.from_label("chipstack/poker/anyone")
+
+
 @dataclass(frozen=True)
 class LegalAction:
     """One action the player to act may take.
@@ -258,8 +264,13 @@ class Hand:
 
     @property
     def is_over(self) -> bool:
-        """Whether the hand is settled (the machine is in its final state)."""
-        return self.machine.state.name == "settled"
+        """Whether the hand is over: settled, or cancelled by a dealer's stall ([HOLDEM-17])."""
+        return self.machine.state.name in self.machine.definition.finals
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the hand was cancelled (every stack back to its start, [HOLDEM-17])."""
+        return self.machine.state.name == "cancelled"
 
     @property
     def payouts(self) -> list[int]:
@@ -405,6 +416,23 @@ class Hand:
         require(self.dealer_next() == "settle", Reason.POKER_BAD_DEAL, "the hand is not over")
         self._dealer_event("settle", ())  # [HOLDEM-12]
 
+    def deadline(self) -> int | None:
+        """The time at which the current state's clock runs out ([HOLDEM-17]), or ``None``."""
+        timeout = self.machine.definition.timeout_in(self.machine.state.name)
+        return None if timeout is None else self.machine.state.time + timeout.after
+
+    def time_out(self, key: PrivateKey | None = None) -> None:
+        """Send ``timeout`` at the deadline: the stalled player folds or checks, a stalled
+        dealer is replaced (settlement) or the hand is cancelled ([HOLDEM-17]).
+
+        Anyone may sign it; ``key`` defaults to :func:`watcher_key`.
+        """
+        deadline = self.deadline()
+        require(deadline is not None, Reason.POKER_HAND_OVER, "the hand is over")
+        assert deadline is not None
+        self._apply("timeout", (), key or watcher_key(), deadline)
+        self._advance()
+
     def dealer_next(self) -> str | None:
         """What the dealer must do now: ``deal_board``, ``settle`` or ``None``."""
         if self.is_over or self.machine.state.name == "dealing" or self.actor is not None:
@@ -436,18 +464,21 @@ class Hand:
     def _dealer_event(self, name: str, args: tuple[Arg, ...]) -> None:
         self._apply(name, args, self._dealer)
 
-    def _apply(self, name: str, args: tuple[Arg, ...], key: PrivateKey) -> None:
+    def _apply(
+        self, name: str, args: tuple[Arg, ...], key: PrivateKey, time: int | None = None
+    ) -> None:
         m = self.machine
         st = m.state
         ev = Event(
             self._instance_id, st.seq + 1, m.state_hash, name, args,
-            key.public_key.raw, st.time + 1, b"",
+            key.public_key.raw, st.time + 1 if time is None else time, b"",
         )
         if self.sign:
             ev = sign_event(ev, key)
         m.apply(ev, check_signature=self.sign)
         self.steps.append(
-            Step(ev.seq, name, ev.arg_values(), self._role_of[ev.signer], ev.id, m.state_hash)
+            Step(ev.seq, name, ev.arg_values(), self._role_of.get(ev.signer, "anyone"), ev.id,
+                 m.state_hash)
         )
 
     # -------------------------------------------------------------- views

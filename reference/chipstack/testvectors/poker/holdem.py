@@ -2,7 +2,8 @@
 
 Each case is a table (stacks, antes, blinds, ``min_bet``, button) and a list of
 steps: dealer steps (``{"dealer": "hole" | "board", "cards": "AsKd..."}``,
-``{"dealer": "settle"}``) and player actions (``{"seat": i, "act": "fold" |
+``{"dealer": "settle"}``), ``{"timeout": true}`` (sent by a key with no role at
+the deadline of the current state, [HOLDEM-17]) and player actions (``{"seat": i, "act": "fold" |
 "check" | "call" | "raise", "to": n}``, ``to`` the street total of a raise).
 ``play_hand`` runs every step and returns the final stacks, the pots and
 winnings, the hand values, the showdown order and the last state hash; a
@@ -66,6 +67,8 @@ def _step(hand: Hand, step: Any) -> None:
         hand.settle()
     elif dealer is not None:
         raise Rejected(Reason.VECTORS_BAD_INPUT, f"dealer step {dealer!r}")
+    elif step.get("timeout") is True:
+        hand.time_out()
     else:
         seat, act, to = step.get("seat"), step.get("act"), step.get("to")
         if type(seat) is not int or not isinstance(act, str) or (to is not None
@@ -83,7 +86,7 @@ def op_play_hand(case_input: JSONObject) -> JSONObject:
         "pots": hand.settled_pots(),
         "values": hand.values(),
         "shown": hand.shown(),
-        "settled": hand.is_over,
+        "state": hand.machine.state.name,
         "state_hash": hand.machine.state_hash.hex(),
     }
 
@@ -287,6 +290,26 @@ def _cases() -> list[Case]:
     add("play_hand", {**start, "steps": [*start["steps"], _p(2, "call"), _p(0, "call"),
                                          _p(1, "check"), _d("settle")]},
         "settling before the river with three players in", ("HOLDEM-12",), "invalid")
+    # Stalls: timeouts at the deadline ([HOLDEM-17]).
+    tmo = {"timeout": True}
+    add("play_hand", {**start, "steps": [*start["steps"], tmo, _p(0, "call"), tmo,
+                                         _d("board", "QhJhTd"), _p(0, "check"), _p(1, "check"),
+                                         _d("board", "2d"), tmo, tmo, _d("board", "5c"),
+                                         _p(0, "check"), _p(1, "check"), _d("settle")]},
+        "stalled players: the button facing the blind folds, the big blind with its option "
+        "and both players on the turn check", ("HOLDEM-17",), "valid", ("timing",))
+    add("play_hand", {**start, "steps": [*start["steps"], _p(2, "fold"), _p(0, "fold"), tmo]},
+        "the dealer stalls instead of settling: the machine settles", ("HOLDEM-17",), "valid",
+        ("timing",))
+    add("play_hand", {**start, "steps": [*start["steps"], _p(2, "raise", 100), _p(0, "call"),
+                                         _p(1, "call"), tmo]},
+        "the dealer stalls instead of dealing the flop: the hand is cancelled, every stack "
+        "back to its start", ("HOLDEM-17",), "valid", ("timing",))
+    add("play_hand", {**_table([1000, 1000], [10, 5], 1), "steps": [tmo]},
+        "the dealer never deals: the hand is cancelled", ("HOLDEM-17",), "valid", ("timing",))
+    add("play_hand", {**start, "steps": [*start["steps"], _p(2, "fold"), _p(0, "fold"), tmo,
+                                         tmo]},
+        "a timeout after the hand is over", ("HOLDEM-17",), "invalid", ("timing",))
     add("play_hand", _hand(_table([1000], [10], 0)), "one seat", ("HOLDEM-1",), "invalid")
     add("play_hand", _hand(_table([1000, 0, 1000], [5, 10, 0], 2)), "a seat with no chips",
         ("HOLDEM-1",), "invalid")
