@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from chipstack.errors import Reason, Rejected
 from chipstack.testvectors import suite_by_name
 from chipstack.testvectors.encoding.compactsize import COMPACTSIZE_OPS
+from chipstack.testvectors.flags import FLAGS
 from chipstack.vectors.check import json_equal, judge
 from chipstack.vectors.coverage import parse_rules
 from chipstack.vectors.impl import parse_response
-from chipstack.vectors.model import Case, Suite, make_case
+from chipstack.vectors.model import Case, CaseTable, Suite, make_case
 
 
 def test_make_case_refuses_a_case_that_does_not_do_what_it_says() -> None:
@@ -29,6 +30,39 @@ def test_document_refuses_unexplained_flags() -> None:
              expected={"encoded": "01"})])
     with pytest.raises(ValueError, match="flags without a note"):
         suite.document()
+
+
+def test_case_table_states_intent_and_document_groups_and_flags() -> None:
+    t = CaseTable(COMPACTSIZE_OPS)
+    with pytest.raises(ValueError, match="expected valid"):
+        t.valid("compact_size_decode", {"encoded": "fd0100", "max": 9}, "non-minimal", ["ENC-3"])
+    t.valid("compact_size_encode", {"value": 1}, "one", ["ENC-3"])
+    t.invalid("compact_size_decode", {"encoded": "", "max": 9}, "empty", ["ENC-4"])
+    t.valid("compact_size_encode", {"value": 2}, "two", ["ENC-3"], ["boundary"])
+    notes = {f: FLAGS[f] for f in ("normal", "boundary", "truncated")}
+    suite = Suite("x/y", "d", notes, COMPACTSIZE_OPS, lambda: t.cases,
+                  shared={"compact_size_decode": ("max",)},
+                  reason_flags={"encoding.truncated": "truncated"})
+    doc = suite.document()
+    assert [(g["operation"], g["shared"]) for g in doc["groups"]] == [
+        ("compact_size_encode", {}), ("compact_size_decode", {"max": 9})]
+    encode, decode = doc["groups"]
+    assert [(c["id"], c["flags"]) for c in encode["cases"]] == [(1, ["normal"]), (2, ["boundary"])]
+    assert decode["cases"][0]["input"] == {"encoded": ""}  # "max" is stored once, in the group
+    assert decode["cases"][0]["flags"] == ["truncated"]  # from its reason
+    assert list(doc["notes"]) == ["boundary", "normal", "truncated"]
+    assert doc["number_of_cases"] == 3
+
+
+def test_document_refuses_omnibus_covers_and_unflaggable_cases() -> None:
+    t = CaseTable(COMPACTSIZE_OPS)
+    t.valid("compact_size_encode", {"value": 1}, "one", ["ENC-1", "ENC-2", "ENC-3", "ENC-4"])
+    with pytest.raises(ValueError, match="more than 3 rules"):
+        Suite("x/y", "d", FLAGS, COMPACTSIZE_OPS, lambda: t.cases).document()
+    t = CaseTable(COMPACTSIZE_OPS)
+    t.invalid("compact_size_decode", {"encoded": "", "max": 9}, "empty", ["ENC-4"])
+    with pytest.raises(ValueError, match=r"no flag for reason encoding\.truncated"):
+        Suite("x/y", "d", FLAGS, COMPACTSIZE_OPS, lambda: t.cases).document()
 
 
 def test_unknown_operation_and_missing_input_are_typed_rejections() -> None:

@@ -121,8 +121,9 @@ class PublicKey:
 
     def __post_init__(self) -> None:
         if len(self.raw) != PUBLIC_KEY_LEN:
-            raise Rejected(Reason.CRYPTO_BAD_KEY_LENGTH, f"{len(self.raw)} bytes")
+            raise Rejected(Reason.CRYPTO_BAD_KEY_LENGTH, f"{len(self.raw)} bytes")  # [SIG-1]
         if is_weak_public_key(self.raw):
+            # [SIG-6]
             raise Rejected(Reason.CRYPTO_WEAK_PUBLIC_KEY, "small-order or non-canonical point")
 
     def verify(self, signature: bytes, message: bytes) -> None:
@@ -132,7 +133,7 @@ class PublicKey:
         refused before it ([SIG-7]).
         """
         if len(signature) != SIGNATURE_LEN:
-            raise Rejected(Reason.CRYPTO_BAD_SIGNATURE_LENGTH, f"{len(signature)} bytes")
+            raise Rejected(Reason.CRYPTO_BAD_SIGNATURE_LENGTH, f"{len(signature)} bytes")  # [SIG-1]
         if bytes(signature[:32]) in SMALL_ORDER_KEYS:
             raise Rejected(Reason.CRYPTO_BAD_SIGNATURE, "R is a small-order point")
         try:

@@ -201,6 +201,11 @@ class Reason(StrEnum):
     PHH_BAD_ACTION = "phh.bad_action"
     PHH_UNKNOWN_CARD = "phh.unknown_card"
 
+    # --- issue 8 pins: refusals of malformed operation inputs (spec/02-chain.md, 05-vectors.md) ---
+    CHAIN_BAD_INPUT_INDEX = "chain.bad_input_index"
+    CHAIN_NOT_SIGNATURE_CONDITION = "chain.not_signature_condition"
+    VECTORS_BAD_LENGTH = "vectors.bad_length"
+
     # --- poker: hold'em machine, Hand/Table API, PHH replay (spec/06-poker.md) ---
     POKER_HAND_OVER = "poker.hand_over"
     POKER_NOT_YOUR_TURN = "poker.not_your_turn"

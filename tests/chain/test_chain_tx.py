@@ -202,6 +202,52 @@ def test_multisig_needs_exactly_m_signatures_in_their_slots() -> None:
         assert reason(lambda t=t: check_signature_witness(t, 0, [spent], CHAIN)) is why
 
 
+def test_witness_check_order_is_the_specs() -> None:
+    """Spec 02 section 4: shape before signatures; a short signature is a bad witness."""
+    key_spent = TxOut(6 * COIN, KeyCondition(ALICE.public_key))
+    signed = sign_input(simple_tx(), 0, [key_spent], CHAIN, [ALICE])
+    short = signed.with_witness(0, (signed.inputs[0].witness[0][:63],))
+    # SIGHASH-2 wins over SIG-1: a 63-byte item is chain.bad_witness, not a length error
+    assert reason(lambda: check_signature_witness(short, 0, [key_spent], CHAIN)) is (
+        Reason.CHAIN_BAD_WITNESS
+    )
+    cond = MultisigCondition(2, (ALICE.public_key, BOB.public_key, CAROL.public_key))
+    spent = TxOut(6 * COIN, cond)
+    w = sign_input(simple_tx(), 0, [spent], CHAIN, [ALICE, CAROL]).inputs[0].witness
+    forged = bytes(64)
+    faults = [
+        # three non-empty items (shape) and a forged signature: the shape is reported
+        ((w[0], forged, w[2]), Reason.CHAIN_BAD_WITNESS),
+        # a forged item 0 before a short item 2: key order, so the signature is reported
+        ((forged, b"", w[2][:63]), Reason.CRYPTO_BAD_SIGNATURE),
+        # a short item 0 before a forged item 2: the length is reported
+        ((w[0][:63], b"", forged), Reason.CHAIN_BAD_WITNESS),
+    ]
+    for witness, why in faults:
+        t = simple_tx().with_witness(0, witness)
+        assert reason(lambda t=t: check_signature_witness(t, 0, [spent], CHAIN)) is why
+
+
+def test_input_index_and_unsigned_conditions_have_their_own_reasons() -> None:
+    spent = [TxOut(6 * COIN, KeyCondition(ALICE.public_key))]
+    tx = simple_tx()
+    for index in (1, -1):
+        assert reason(lambda i=index: sighash(tx, i, spent, CHAIN)) is (
+            Reason.CHAIN_BAD_INPUT_INDEX
+        )
+    # the index is checked before the spent-output count
+    assert reason(lambda: sighash(tx, 3, [], CHAIN)) is Reason.CHAIN_BAD_INPUT_INDEX
+    for cond in (CCCondition(EVAL_FSM, b"m"), OpReturn(b"data")):
+        amount = 0 if isinstance(cond, OpReturn) else COIN
+        out = [TxOut(amount, cond)]
+        assert reason(lambda o=out: check_signature_witness(tx, 0, o, CHAIN)) is (
+            Reason.CHAIN_NOT_SIGNATURE_CONDITION
+        )
+        assert reason(lambda o=out: sign_input(tx, 0, o, CHAIN, [ALICE])) is (
+            Reason.CHAIN_NOT_SIGNATURE_CONDITION
+        )
+
+
 @pytest.mark.parametrize(
     ("make", "why"),
     [

@@ -143,3 +143,22 @@ def test_tag_arguments_of_make_item() -> None:
     assert make_item(KEY, ["chat"], b"x", T0, min_priority=0) == one
     with pytest.raises(ValueError):
         make_item(KEY, ["a", "b", "c"], b"x", T0, min_priority=0)
+
+
+def test_bad_expiry_is_reported_where_expiry_is_read() -> None:
+    """SYNC-2 is checked front to back (REJ-1): before a later bad tag, truncation or tail."""
+    body = (
+        b"\x01" + T0.to_bytes(8, "little") + T0.to_bytes(8, "little")  # expiry == timestamp
+        + b"\x21" + b"a" * 33  # tag1 of 33 bytes: SYNC-3 would refuse it
+    )
+    assert _reason(lambda: decode_item(body)) is Reason.SYNC_BAD_EXPIRY
+    good = make_item(KEY, ("table", "t1"), b"hello", T0, 1000, min_priority=0).encoding
+    late = good[:9] + (T0 + 7 * 86_400_000 + 1).to_bytes(8, "little") + good[17:]
+    assert _reason(lambda: decode_item(late + b"\x00")) is Reason.SYNC_BAD_EXPIRY
+    assert _reason(lambda: decode_item(good + b"\x00")) is Reason.ENCODING_TRAILING_BYTES
+
+
+def _reason(fn: object) -> Reason:
+    with pytest.raises(Rejected) as e:
+        fn()  # type: ignore[operator]
+    return e.value.reason

@@ -49,6 +49,7 @@ class Block:
     @staticmethod
     def decode(data: bytes) -> Block:
         """Decode a block of at most :data:`MAX_BLOCK_SIZE` bytes spanning all of ``data``."""
+        # [BLOCK-1]: the size is checked before anything is read
         require(len(data) <= MAX_BLOCK_SIZE, Reason.ENCODING_OVER_LENGTH, f"{len(data)} bytes")
         return decode_exact(data, Block.read)
 
@@ -69,20 +70,20 @@ def check_block(block: Block, bits: int) -> bytes:
     only first; each tx's syntax; the Merkle root (mutation first, then
     equality); no txid twice.
     """
-    block_hash = check_pow(block.header, bits)
-    require(
+    block_hash = check_pow(block.header, bits)  # [BLOCK-3] 1: [CHAIN-5], [CHAIN-3]
+    require(  # [BLOCK-2]
         len(block.txs) > 0 and block.txs[0].is_coinbase, Reason.CHAIN_NO_COINBASE, "no coinbase"
     )
     for tx in block.txs[1:]:
         require(not tx.is_coinbase, Reason.CHAIN_EXTRA_COINBASE, "a second tx without inputs")
     for tx in block.txs:
-        check_tx_syntax(tx)
+        check_tx_syntax(tx)  # [BLOCK-3] 3: section 3.3, transaction by transaction
     txids = block.txids()
     root, mutated = compute_root(txids)
     require(not mutated, Reason.CHAIN_MERKLE_MUTATED, "duplicated subtree (CVE-2012-2459)")
     require(root == block.header.merkle_root, Reason.CHAIN_MERKLE_MISMATCH, "merkle root differs")
     require(len(set(txids)) == len(txids), Reason.CHAIN_DUPLICATE_TX, "a txid appears twice")
-    size = len(block.encode())
+    size = len(block.encode())  # [BLOCK-3] last: only a block built in memory can fail here
     require(size <= MAX_BLOCK_SIZE, Reason.ENCODING_OVER_LENGTH, f"block of {size} bytes")
     return block_hash
 

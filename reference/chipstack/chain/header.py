@@ -99,13 +99,14 @@ def bits_to_target(bits: int) -> int:
     is a base-256 exponent, the low 23 bits a mantissa, bit 23 a sign. A
     negative, overflowing or zero target is refused with ``chain.bad_bits``.
     """
-    require(0 <= bits <= 0xFFFF_FFFF, Reason.CHAIN_BAD_BITS, f"bits {bits} not a u32")
+    require(0 <= bits <= 0xFFFF_FFFF, Reason.CHAIN_BAD_BITS, f"bits {bits} not a u32")  # [CHAIN-3]
     size = bits >> 24
     word = bits & 0x007F_FFFF
     if size <= 3:
         target = word >> (8 * (3 - size))
     else:
         target = word << (8 * (size - 3))
+    # [CHAIN-3]: negative, then overflow, then zero
     require(not (word != 0 and bits & 0x0080_0000), Reason.CHAIN_BAD_BITS, f"negative 0x{bits:08x}")
     overflow = word != 0 and (
         size > 34 or (word > 0xFF and size > 33) or (word > 0xFFFF and size > 32)
@@ -143,16 +144,17 @@ def check_pow(header: BlockHeader, expected_bits: int | None = None) -> bytes:
     """Check a header's proof of work; return its hash ([CHAIN-3], [CHAIN-5]).
 
     With ``expected_bits`` the header must also carry exactly those bits
-    (chipstack chains have a fixed difficulty).
+    (chipstack chains have a fixed difficulty). Order ([CHAIN-5]): wrong bits,
+    then bad bits, then proof of work.
     """
     if expected_bits is not None:
-        require(
+        require(  # [CHAIN-5]
             header.bits == expected_bits,
             Reason.CHAIN_WRONG_BITS,
             f"bits 0x{header.bits:08x}, chain uses 0x{expected_bits:08x}",
         )
     h = header.hash()
-    if not hash_meets_target(h, header.bits):
+    if not hash_meets_target(h, header.bits):  # [CHAIN-3]: bad bits, then the target
         raise Rejected(Reason.CHAIN_POW_FAILED, f"hash {display_hex(h)} above target")
     return h
 
@@ -173,7 +175,7 @@ def check_linked(headers: list[BlockHeader]) -> list[bytes]:
     """Check that each header names the hash of the one before it; return all hashes ([CHAIN-6])."""
     hashes = [h.hash() for h in headers]
     for i in range(1, len(headers)):
-        require(
+        require(  # [CHAIN-6]
             headers[i].prev_hash == hashes[i - 1],
             Reason.CHAIN_HEADERS_NOT_LINKED,
             f"header {i} does not follow header {i - 1}",
@@ -182,6 +184,11 @@ def check_linked(headers: list[BlockHeader]) -> list[bytes]:
 
 
 def median_time_past(times: list[int]) -> int:
-    """Return the median of the last (up to 11) block times (``GetMedianTimePast``) ([CHAIN-7])."""
+    """Return the median of the last (up to 11) block times (``GetMedianTimePast``) ([CHAIN-7]).
+
+    The times are sorted and the one at 0-based position ``n // 2`` is taken: for
+    an even count (fewer than 11 ancestors) that is the higher of the two middle
+    times, as in Bitcoin.
+    """
     window = sorted(times[-11:])
     return window[len(window) // 2]

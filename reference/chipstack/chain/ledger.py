@@ -71,6 +71,7 @@ class Ledger:
     ) -> None:
         self.params = params
         self.cc_validators: dict[int, CCValidator] = dict(cc_validators or {})
+        # [BLOCK-9]: parent first, then BLOCK-1 .. BLOCK-4, then the coinbase value (BLOCK-5)
         require(
             genesis.header.prev_hash == ZERO_HASH, Reason.CHAIN_BAD_GENESIS, "genesis has a parent"
         )
@@ -84,7 +85,7 @@ class Ledger:
         self._check_coinbase_height(genesis, 0)
         entry = BlockEntry(genesis, gh, 0, block_work(genesis.header.bits))
         self._entries[gh] = entry
-        self._connect(entry)
+        self._connect(entry)  # [BLOCK-9]: the genesis outputs are spendable
 
     # ----------------------------------------------------------------- queries
 
@@ -158,12 +159,13 @@ class Ledger:
         block_hash = block.hash
         require(block_hash not in self._entries, Reason.CHAIN_DUPLICATE_BLOCK, "already have it")
         parent = self._entries.get(block.header.prev_hash)
-        if parent is None:
+        if parent is None:  # [BLOCK-6]: duplicate first, then parent
             raise Rejected(Reason.CHAIN_UNKNOWN_PARENT, block.header.prev_hash[::-1].hex())
-        check_block(block, self.params.bits)
+        check_block(block, self.params.bits)  # [BLOCK-1] .. [BLOCK-3]
         height = parent.height + 1
         self._check_coinbase_height(block, height)
         mtp = median_time_past(self._ancestor_times(parent))
+        # [CHAIN-7]: too old, then too new
         require(block.header.time > mtp, Reason.CHAIN_TIME_TOO_OLD, f"time <= median {mtp}")
         if now is not None:
             limit = now + self.params.max_future_seconds
@@ -173,7 +175,7 @@ class Ledger:
             block, block_hash, height, parent.chain_work + block_work(block.header.bits)
         )
         self._entries[block_hash] = entry
-        if entry.chain_work <= self.tip.chain_work:
+        if entry.chain_work <= self.tip.chain_work:  # [BLOCK-7]: equal work, first seen stays
             return BlockStatus.SIDE_CHAIN
         if parent.hash == self._best[-1]:
             try:
@@ -187,6 +189,7 @@ class Ledger:
 
     def _check_coinbase_height(self, block: Block, height: int) -> None:
         coinbase = block.txs[0]
+        # [BLOCK-4]
         require(coinbase.locktime == height, Reason.CHAIN_COINBASE_HEIGHT, f"want {height}")
 
     def _ancestor_times(self, entry: BlockEntry) -> list[int]:
@@ -209,7 +212,7 @@ class Ledger:
         if n is None:
             return
         ok = parent.height >= n.height and self._ancestor_at(parent, n.height).hash == n.block_hash
-        require(
+        require(  # [NOTARY-9]
             ok, Reason.CHAIN_REORG_BELOW_NOTARIZATION, f"forks below notarized height {n.height}"
         )
 
@@ -227,8 +230,9 @@ class Ledger:
                 undos.append(self._utxo.apply(tx, height))
             minted = sum(o.amount for o in block.txs[0].outputs)
             allowed = self.params.subsidy + fees
+            # [BLOCK-5]
             require(minted <= allowed, Reason.CHAIN_COINBASE_TOO_LARGE, f"{minted} > {allowed}")
-        except Rejected:
+        except Rejected:  # [REJ-2]: a refused block leaves the UTXO set as it was
             for u in reversed(undos):
                 self._utxo.undo(u)
             raise
@@ -308,9 +312,10 @@ class Ledger:
 
     def apply_notarization(self, n: Notarization) -> None:
         """Accept a notarization of a best-chain block; that block becomes final ([NOTARY-8])."""
-        facts = verify_notarization(n, self.params.notaries, self.params.chain_id)
+        facts = verify_notarization(n, self.params.notaries, self.params.chain_id)  # [NOTARY-8]
         require(facts.height > self.notarized_height, Reason.CHAIN_NOTARY_STALE, "not above last")
         entry = self._entries.get(facts.block_hash)
+        # [NOTARY-8]: unknown block, then known at another height, then not on the best chain
         if entry is None or entry.height != facts.height:
             reason = (
                 Reason.CHAIN_NOTARY_WRONG_BLOCK
@@ -324,6 +329,7 @@ class Ledger:
             "block is not on the best chain",
         )
         mom, depth = self.mom_window(facts.height)
+        # [NOTARY-8], [NOTARY-3]
         require((facts.mom, facts.mom_depth) == (mom, depth), Reason.CHAIN_NOTARY_BAD_MOM, "MoM")
         self._notarizations.append(n)
 

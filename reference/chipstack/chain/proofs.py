@@ -154,20 +154,25 @@ def verify_tx_proof(proof: TxProof, bits: int) -> TxFacts:
     choose its own target ([CHAIN-5]). The transaction rules include
     [TX-14], so a 64-byte Merkle inner node can never pass as a transaction.
     """
-    check_tx_syntax(proof.tx)
-    block_hash = check_pow(proof.header, bits)
+    check_tx_syntax(proof.tx)  # [PROOF-2]: section 3.3 first; a coinbase is provable
+    block_hash = check_pow(proof.header, bits)  # [PROOF-2]: then bits and PoW
     txid = proof.tx.txid
-    proof.branch.verify(txid, proof.header.merkle_root)
+    proof.branch.verify(txid, proof.header.merkle_root)  # [PROOF-2]: then the branch
     return TxFacts(txid, proof.tx, block_hash, proof.branch.index)
 
 
 def verify_header_chain(proof: HeaderChainProof, bits: int) -> HeaderChainFacts:
-    """Check a header chain: non-empty, each header at ``bits`` with PoW, linked ([PROOF-4])."""
+    """Check a header chain: non-empty, each header at ``bits`` with PoW, linked ([PROOF-4]).
+
+    Every header's bits and proof of work are checked, oldest first, before
+    any link: a chain with an unlinked header and a later header without
+    work is refused for the work.
+    """
     headers = list(proof.headers)
-    require(len(headers) > 0, Reason.CHAIN_PROOF_EMPTY, "no headers")
+    require(len(headers) > 0, Reason.CHAIN_PROOF_EMPTY, "no headers")  # [PROOF-4]
     for h in headers:
-        check_pow(h, bits)
-    hashes = check_linked(headers)
+        check_pow(h, bits)  # [PROOF-4]: all headers' work first
+    hashes = check_linked(headers)  # [PROOF-4]: then the links
     return HeaderChainFacts(hashes[0], hashes[-1], len(headers), len(headers) * block_work(bits))
 
 
@@ -179,11 +184,11 @@ def verify_spv_proof(proof: SpvProof, chain_id: bytes, notaries: NotarySet, bits
     (``chain.notary_wrong_height``); the tx proof's header is the chain's
     first (``chain.proof_header_mismatch``); the tx proof itself.
     """
-    nf = verify_notarization(proof.notarization, notaries, chain_id)
-    hc = verify_header_chain(proof.header_chain, bits)
+    nf = verify_notarization(proof.notarization, notaries, chain_id)  # [PROOF-6] 1
+    hc = verify_header_chain(proof.header_chain, bits)  # [PROOF-6] 2
     require(hc.last_hash == nf.block_hash, Reason.CHAIN_NOTARY_WRONG_BLOCK, "chain ends elsewhere")
     require(hc.count - 1 <= nf.height, Reason.CHAIN_NOTARY_WRONG_HEIGHT, "chain longer than height")
-    require(
+    require(  # [PROOF-6] 5
         proof.tx_proof.header == proof.header_chain.headers[0],
         Reason.CHAIN_PROOF_HEADER_MISMATCH,
         "tx proof header is not the first header of the chain",

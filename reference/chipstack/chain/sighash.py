@@ -37,8 +37,10 @@ def sighash_message(
     input order (one per input); the signed input's own is
     ``spent_outputs[input_index]``.
     """
-    require(0 <= input_index < len(tx.inputs), Reason.CHAIN_BAD_WITNESS, f"no input {input_index}")
-    require(
+    require(  # [SIGHASH-1]: the signed input exists
+        0 <= input_index < len(tx.inputs), Reason.CHAIN_BAD_INPUT_INDEX, f"no input {input_index}"
+    )
+    require(  # [SIGHASH-1]: one spent output per input
         len(spent_outputs) == len(tx.inputs),
         Reason.CHAIN_BAD_WITNESS,
         f"{len(spent_outputs)} spent outputs for {len(tx.inputs)} inputs",
@@ -90,7 +92,9 @@ def sign_input(
             sum(1 for i in items if i) == cond.threshold, Reason.CHAIN_BAD_WITNESS, "foreign key"
         )
         return tx.with_witness(input_index, tuple(items))
-    raise Rejected(Reason.CHAIN_BAD_WITNESS, "only key and multisig outputs are signed here")
+    raise Rejected(  # [SIGHASH-1]: CC and OP_RETURN outputs take no signature witness
+        Reason.CHAIN_NOT_SIGNATURE_CONDITION, "only key and multisig outputs are signed here"
+    )
 
 
 def check_signature_witness(
@@ -104,17 +108,24 @@ def check_signature_witness(
     Key: exactly one item, a valid 64-byte signature. M-of-N: exactly N
     items, item ``i`` empty or a valid signature by key ``i``, exactly M
     of them non-empty (so nobody but the signers can change the txid).
+    Order: input index and spent-output count ([SIGHASH-1]), condition kind,
+    witness shape (item count, then non-empty count), then each item in key
+    order: length, then signature. Both counts are checked before any
+    signature, and a wrong-length item is ``chain.bad_witness``, never
+    ``crypto.bad_signature_length``.
     """
     digest = sighash(tx, input_index, spent_outputs, chain_id)
     witness = tx.inputs[input_index].witness
     cond = spent_outputs[input_index].condition
     if isinstance(cond, KeyCondition):
         require(len(witness) == 1, Reason.CHAIN_BAD_WITNESS, f"{len(witness)} items, need 1")
+        # [SIGHASH-2]: a wrong length is a bad witness, checked before the signature (SIG-1)
         require(len(witness[0]) == SIGNATURE_LEN, Reason.CHAIN_BAD_WITNESS, "signature length")
-        cond.key.verify(witness[0], digest)
+        cond.key.verify(witness[0], digest)  # [SIGHASH-2]
         return
     if isinstance(cond, MultisigCondition):
         n = len(cond.keys)
+        # [SIGHASH-3]: the shape (N items, exactly M non-empty) before any signature
         require(len(witness) == n, Reason.CHAIN_BAD_WITNESS, f"{len(witness)} items, need {n}")
         present = [item for item in witness if item]
         require(
@@ -125,6 +136,8 @@ def check_signature_witness(
         for key, item in zip(cond.keys, witness, strict=True):
             if item:
                 require(len(item) == SIGNATURE_LEN, Reason.CHAIN_BAD_WITNESS, "signature length")
-                key.verify(item, digest)
+                key.verify(item, digest)  # [SIGHASH-3]
         return
-    raise Rejected(Reason.CHAIN_BAD_WITNESS, "not a signature condition")
+    raise Rejected(  # [SIGHASH-1]: CC (UTXO-5) and OP_RETURN (TX-8) outputs are not signed
+        Reason.CHAIN_NOT_SIGNATURE_CONDITION, "not a key or M-of-N condition"
+    )

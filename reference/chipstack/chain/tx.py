@@ -83,8 +83,10 @@ class TxOut:
     condition: Condition
 
     def __post_init__(self) -> None:
+        # [TX-10]: checked once the whole output (amount and condition) is read
         require(0 <= self.amount <= MAX_MONEY, Reason.CHAIN_BAD_AMOUNT, f"amount {self.amount}")
         if isinstance(self.condition, OpReturn):
+            # [TX-8]
             require(self.amount == 0, Reason.CHAIN_BAD_AMOUNT, "OP_RETURN output with value")
 
     def encode(self) -> bytes:
@@ -149,10 +151,10 @@ class Tx:
         inputs = tuple(reader.items(MAX_TX_INPUTS, TxIn.read))
         outputs = tuple(reader.items(MAX_TX_OUTPUTS, TxOut.read))
         locktime = reader.u32()
-        size = reader.position - start
+        size = reader.position - start  # [TX-1]
         require(size <= MAX_TX_SIZE, Reason.ENCODING_OVER_LENGTH, f"tx of {size} bytes")
         tx = Tx(inputs, outputs, locktime, version)
-        check_tx_syntax(tx)
+        check_tx_syntax(tx)  # [TX-1]: a decoded tx also meets TX-10, TX-11, TX-13, TX-14
         return tx
 
     @staticmethod
@@ -165,13 +167,17 @@ class Tx:
 def check_tx_syntax(tx: Tx) -> None:
     """Check the rules that need no UTXO set ([TX-1], [TX-10], [TX-11], [TX-13], [TX-14])."""
     require(tx.version == TX_VERSION, Reason.ENCODING_UNKNOWN_VERSION, f"tx version {tx.version}")
+    # [TX-11]
     require(len(tx.outputs) > 0, Reason.CHAIN_TX_NO_OUTPUTS, "a transaction needs an output")
     total = 0
     for o in tx.outputs:
         total += o.amount
+        # [TX-10]: the running sum
         require(total <= MAX_MONEY, Reason.CHAIN_BAD_AMOUNT, "outputs sum above MAX_MONEY")
     prevouts = [i.prevout for i in tx.inputs]
+    # [TX-13]
     require(len(set(prevouts)) == len(prevouts), Reason.CHAIN_TX_DUPLICATE_INPUT, "outpoint twice")
     size = len(tx.encode())
-    require(size <= MAX_TX_SIZE, Reason.ENCODING_OVER_LENGTH, f"tx of {size} bytes")
+    require(size <= MAX_TX_SIZE, Reason.ENCODING_OVER_LENGTH, f"tx of {size} bytes")  # [TX-1]
+    # [TX-14]
     require(size != 64, Reason.CHAIN_TX_64_BYTES, "a 64-byte tx could pose as a Merkle node")

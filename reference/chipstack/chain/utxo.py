@@ -64,17 +64,21 @@ def check_tx_inputs(
 ) -> int:
     """Check a non-coinbase transaction against ``view`` for a block at ``height``; return its fee.
 
-    Rules [TX-12], [UTXO-1] .. [UTXO-3], [UTXO-5]: at least one input; ``locktime <= height``;
-    every input unspent in ``view``; each witness unlocks its output; the
-    inputs cover the outputs (the difference is the fee).
+    Rules [TX-12], [UTXO-1], [UTXO-2], [UTXO-3], [UTXO-5], in the order stated
+    in spec/02-chain.md section 5: at least one input; ``locktime <= height``; every input unspent
+    in ``view`` (all inputs looked up before any witness is checked); each
+    input's witness or CC validator, in input order; the sum of the inputs;
+    the inputs cover the outputs (the difference is the fee).
     """
+    # [TX-12]
     require(not tx.is_coinbase, Reason.CHAIN_TX_NO_INPUTS, "only a block's first tx has no inputs")
+    # [UTXO-3]
     require(tx.locktime <= height, Reason.CHAIN_TX_LOCKTIME, f"locked until {tx.locktime}")
     validators = cc_validators or {}
     spent: list[Utxo] = []
     for index, txin in enumerate(tx.inputs):
         found = view.lookup(txin.prevout)
-        if found is None:
+        if found is None:  # [UTXO-1]
             raise Rejected(
                 Reason.CHAIN_MISSING_INPUT,
                 f"input {index} spends {txin.prevout.txid[::-1].hex()}:{txin.prevout.index}",
@@ -86,17 +90,18 @@ def check_tx_inputs(
         total_in += utxo.output.amount
         cond = utxo.output.condition
         if isinstance(cond, KeyCondition | MultisigCondition):
-            check_signature_witness(tx, index, spent_outputs, chain_id)
+            check_signature_witness(tx, index, spent_outputs, chain_id)  # [SIGHASH-2], [SIGHASH-3]
         elif isinstance(cond, CCCondition):
             validator = validators.get(cond.eval_code)
-            if validator is None:
+            if validator is None:  # [UTXO-5]
                 raise Rejected(Reason.CHAIN_UNKNOWN_EVAL_CODE, f"eval code 0x{cond.eval_code:02x}")
             validator(CCSpend(tx, index, utxo, cond, height, chain_id, view))
-        else:  # an OP_RETURN output never enters the set; refuse it if a view holds one
+        else:  # [TX-8]: an OP_RETURN output never enters the set; refuse it if a view holds one
             raise Rejected(Reason.CHAIN_MISSING_INPUT, "OP_RETURN outputs are unspendable")
+    # [TX-10]: the inputs' sum
     require(total_in <= MAX_MONEY, Reason.CHAIN_BAD_AMOUNT, "inputs sum above MAX_MONEY")
     total_out = sum(o.amount for o in tx.outputs)
-    require(
+    require(  # [UTXO-2]
         total_out <= total_in,
         Reason.CHAIN_VALUE_OUT_EXCEEDS_IN,
         f"outputs {total_out} > inputs {total_in}",

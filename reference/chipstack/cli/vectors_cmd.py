@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+import chipstack
 from chipstack.testvectors import all_suites
-from chipstack.vectors import files
+from chipstack.vectors import files, rules
 from chipstack.vectors.check import format_table
 from chipstack.vectors.model import Suite
 from chipstack.vectors.runs import coverage_lines, run_checks
@@ -29,10 +31,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     v = sub.add_parser("coverage", help="list MUST rules that lack valid or invalid cases")
     v.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
     v.set_defaults(func=cmd_coverage)
+    r = sub.add_parser("rule", help="show a rule: its spec text, the code citing it, its cases")
+    r.add_argument("rule_id", metavar="ID", help="a rule id, as in the spec's **[AREA-N]** bullets")
+    r.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
+    r.set_defaults(func=cmd_rule)
 
 
 def _root(args: argparse.Namespace) -> Path:
-    return Path(args.dir) if args.dir else files.default_vectors_dir()
+    if args.dir:
+        return Path(args.dir)
+    try:
+        return files.default_vectors_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+
+
+def _spec(args: argparse.Namespace) -> Path:
+    if getattr(args, "spec", None):
+        return Path(args.spec)
+    try:
+        return files.default_spec_dir()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _selected(args: argparse.Namespace) -> list[Suite]:
@@ -48,28 +68,50 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate files; print which changed."""
     root = _root(args)
-    for suite in _selected(args):
-        path, changed = files.write(root, suite)
+    if files.is_packaged(root) and not args.dir:
+        raise SystemExit(
+            f"{root} is the installed copy of the vectors: generate into a checkout "
+            "(run from it) or pass --dir"
+        )
+    for path, changed in files.write_all(root, _selected(args)):
         print(f"{'wrote    ' if changed else 'unchanged'} {path}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check and print the per-suite table; exit 1 if any case failed."""
-    reports = run_checks(_root(args), _selected(args), args.impl, args.timeout)
-    print(format_table(reports))
-    failures = [f for r in reports for f in r.failures]
+    """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
+    root = _root(args)
+    print(f"vectors: {root}", file=sys.stderr)
+    run = run_checks(root, _selected(args), args.impl, args.timeout)
+    print(format_table(run.reports))
+    if run.problem is not None:
+        print(f"implementation stopped: {run.problem}")
+    failures = [f for r in run.reports for f in r.failures]
     for line in failures if args.verbose else failures[:20]:
         print("  " + line)
     if len(failures) > 20 and not args.verbose:
         print(f"  ... {len(failures) - 20} more (use --verbose)")
-    return 0 if all(r.ok for r in reports) else 1
+    if not any(r.passed for r in run.reports):
+        print("no case was checked: every selected suite was skipped")
+    return 0 if run.ok else 1
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print coverage; exit 1 if a MUST rule has no case at all."""
-    root = _root(args)
-    spec_dir = Path(args.spec) if args.spec else root.parent / "spec"
-    lines, uncovered = coverage_lines(root, spec_dir)
+    lines, uncovered = coverage_lines(_root(args), _spec(args))
     print("\n".join(lines))
     return 1 if uncovered else 0
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    """Print everything about one rule; a one-line error for an id no spec file defines."""
+    rule_id = rules.normalize_id(args.rule_id)
+    if rule_id is None:
+        raise SystemExit(f"not a rule id: {args.rule_id!r} (rule ids look like AREA-N)")
+    package = Path(chipstack.__file__).resolve().parent
+    try:
+        report = rules.rule_report(rule_id, _spec(args), _root(args), all_suites(), package)
+    except KeyError:
+        raise SystemExit(f"unknown rule id {rule_id}: no spec file defines it") from None
+    print("\n".join(rules.format_report(report)))
+    return 0

@@ -88,20 +88,26 @@ def apply_event(
     ``check_signature=False`` skips only the Ed25519 check (for benchmarks and
     for callers that verified the signature already).
     """
+    # [FSM-24]
     require(event.instance_id == state.instance_id, Reason.FSM_WRONG_INSTANCE, "instance id")
+    # [FSM-25]
     require(not state.is_final(defn), Reason.FSM_INSTANCE_FINAL, f"state {state.name} is final")
+    # [FSM-26]
     require(event.seq == state.seq + 1, Reason.FSM_WRONG_SEQ, f"{event.seq} != {state.seq + 1}")
+    # [FSM-27]
     require(event.prev_hash == state.hash(defn), Reason.FSM_STALE_STATE, "previous state hash")
+    # [FSM-28]
     require(event.time >= state.time, Reason.FSM_TIME_REGRESSED, f"{event.time} < {state.time}")
     decl = defn.event(event.name)
-    require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)
+    require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)  # [FSM-29]
     assert decl is not None
-    _check_args(decl, event)
+    _check_args(decl, event)  # [FSM-29]
     candidates = defn.transitions_from(state.name, event.name)
+    # [FSM-30]
     require(bool(candidates), Reason.FSM_NO_TRANSITION, f"{event.name} in {state.name}")
-    via_timeout = _authorise(defn, inst, state, event)
+    via_timeout = _authorise(defn, inst, state, event)  # [FSM-31]
     if check_signature:
-        verify_event_signature(event)
+        verify_event_signature(event)  # [FSM-31] last, [FSM-23]
 
     env: dict[str, Value] = base_env(
         inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created
@@ -117,11 +123,11 @@ def apply_event(
         if t.guard is None or _eval(t.guard, env, library, "guard") is True:
             chosen = t
             break
-    if chosen is None:
+    if chosen is None:  # [FSM-32]
         raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
 
     types = {v.name: v.type for v in defn.variables}
-    for eff in chosen.effects:
+    for eff in chosen.effects:  # [FSM-33]
         value = _eval(eff.expr, env, library, f"set {eff.var}")
         try:
             env[f"vars.{eff.var}"] = check_value(value, types[eff.var])

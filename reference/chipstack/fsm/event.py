@@ -124,6 +124,7 @@ def sign_event(e: Event, key: PrivateKey) -> Event:
 def verify_event_signature(e: Event) -> None:
     """Check the signature against ``signer`` ([FSM-23]); reject as ``fsm.bad_signature``."""
     try:
+        # [FSM-23]: a weak signer key (SIG-6) or a small-order R (SIG-7) is fsm.bad_signature too
         PublicKey(e.signer).verify_tagged(e.signature, Tag.FSM_EVENT, e.body())
     except Rejected as exc:
         raise Rejected(Reason.FSM_BAD_SIGNATURE, exc.detail or exc.reason.value) from None

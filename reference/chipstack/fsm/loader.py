@@ -412,7 +412,7 @@ def _check_determinism(defn: d.Definition) -> None:
 def check_definition(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> None:
     """Run every definition check in the spec's order ([FSM-1]); the first failure rejects."""
     _check_structure(defn)
-    require(
+    require(  # [FSM-10]
         defn.library == library.ident,
         Reason.FSM_DEF_UNKNOWN_LIBRARY,
         f"definition needs {defn.library!r}, have {library.ident!r}",

@@ -253,11 +253,12 @@ class FsmIndex:
         )
         defn = live.definition
         prev = decode_state(payload.fields[0], defn)
+        # [FSM-45]
         require(prev.hash(defn) == state_hash, Reason.FSM_STALE_STATE, "state is not the marker's")
         event = decode_event(payload.fields[1])
-        out = apply_event(defn, live.instance, prev, event, self.library)
+        out = apply_event(defn, live.instance, prev, event, self.library)  # [FSM-45]
         want = FUNC_TIMEOUT if out.via_timeout else FUNC_EVENT
-        require(
+        require(  # [FSM-46]
             payload.funcid == want,
             Reason.FSM_ONCHAIN_WRONG_FUNCID,
             f"event accepted via {'timeout' if out.via_timeout else 'signer'}: funcid {chr(want)}",

@@ -98,16 +98,23 @@ def _body_prefix(item: Item) -> bytes:
     return w.getvalue()
 
 
+def _check_expiry(timestamp: int, expiry: int) -> None:
+    """``[SYNC-2]``: a decoder checks this as soon as it has read ``expiry``."""
+    require(
+        timestamp < expiry <= timestamp + MAX_TTL_MS,
+        Reason.SYNC_BAD_EXPIRY,
+        f"timestamp {timestamp}, expiry {expiry}",
+    )
+
+
 def check_structure(item: Item) -> None:
     """Apply the context-free rules ``[SYNC-1]`` .. ``[SYNC-4]``; raise :class:`Rejected`."""
+    # [SYNC-1]
     require(item.version == ITEM_VERSION, Reason.ENCODING_UNKNOWN_VERSION, str(item.version))
-    require(
-        item.timestamp < item.expiry <= item.timestamp + MAX_TTL_MS,
-        Reason.SYNC_BAD_EXPIRY,
-        f"timestamp {item.timestamp}, expiry {item.expiry}",
-    )
-    for tag in (item.tag1, item.tag2):
+    _check_expiry(item.timestamp, item.expiry)
+    for tag in (item.tag1, item.tag2):  # [SYNC-3]
         require(len(tag.encode("utf-8")) <= MAX_TAG_LEN, Reason.SYNC_TAG_TOO_LONG, repr(tag))
+    # [SYNC-4]
     require(len(item.payload) <= MAX_PAYLOAD, Reason.SYNC_PAYLOAD_TOO_LARGE, f"{len(item.payload)}")
 
 
@@ -133,6 +140,7 @@ def read_item(r: Reader) -> Item:
     version = r.version(_VERSIONS)
     timestamp = r.u64()
     expiry = r.u64()
+    _check_expiry(timestamp, expiry)  # [SYNC-2]: front to back (REJ-1), before the tags
     tag1 = _read_tag(r)
     tag2 = _read_tag(r)
     destination = r.fixed(PUBLIC_KEY_LEN) if r.flag() else None
@@ -168,6 +176,7 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
         f"timestamp {item.timestamp} > now {now} + {max_clock_skew_ms}",
     )
     require(now < item.expiry, Reason.SYNC_EXPIRED, f"expiry {item.expiry} <= now {now}")
+    # [SYNC-6]: the author key (weak: SIG-6) and a small-order R (SIG-7) are checked here, last
     PublicKey(item.author).verify(item.signature, item.id)
 
 

@@ -354,7 +354,7 @@ class Node:
             self.disconnected(now, p.pid)
             out.append(Close(p.pid, "bye"))
         elif not p.ready:
-            raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "message before handshake")
+            raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "message before handshake")  # [SYNC-26]
         elif isinstance(msg, Items):
             self._on_items(now, p, msg.items, out)
         elif isinstance(msg, Have):

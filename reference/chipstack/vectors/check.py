@@ -15,7 +15,8 @@ from pathlib import Path
 from chipstack.vectors import files
 from chipstack.vectors.model import JSONObject, Suite, outcome
 
-#: What one case produced: ("valid", outputs), ("invalid", reason) or ("unsupported", "").
+#: What one case produced: ("valid", outputs), ("invalid", reason), ("unsupported", ""), or
+#: ("stopped", why) when the implementation stopped answering before this case.
 Produced = tuple[str, JSONObject | str]
 #: Runs one stored case and says what it produced.
 CaseRunner = Callable[[Suite, JSONObject], Produced]
@@ -35,6 +36,13 @@ class SuiteReport:
     def ok(self) -> bool:
         """True when no case failed (unsupported cases do not fail a check)."""
         return self.failed == 0
+
+    @property
+    def status(self) -> str:
+        """``FAIL`` if a case failed, ``skipped`` if every case was unsupported, else ``ok``."""
+        if self.failed:
+            return "FAIL"
+        return "skipped" if self.passed == 0 else "ok"
 
 
 def json_equal(a: object, b: object) -> bool:
@@ -86,6 +94,9 @@ def check_suite(root: Path, suite: Suite, run: CaseRunner = reference_runner) ->
         if produced[0] == "unsupported":
             report.unsupported += 1
             continue
+        if produced[0] == "stopped":  # the runner reports why, once, for the whole run
+            report.failed += 1
+            continue
         problem = judge(case, produced)
         if problem is None:
             report.passed += 1
@@ -108,18 +119,15 @@ def format_table(reports: list[SuiteReport]) -> str:
     """Render reports as a fixed-width table with a total line."""
     rows = [("suite", "passed", "failed", "unsupported", "status")]
     for r in reports:
-        rows.append(
-            (r.suite, str(r.passed), str(r.failed), str(r.unsupported), "ok" if r.ok else "FAIL")
-        )
-    total_ok = all(r.ok for r in reports)
+        rows.append((r.suite, str(r.passed), str(r.failed), str(r.unsupported), r.status))
+    total = SuiteReport(
+        "total",
+        passed=sum(r.passed for r in reports),
+        failed=sum(r.failed for r in reports),
+        unsupported=sum(r.unsupported for r in reports),
+    )
     rows.append(
-        (
-            "total",
-            str(sum(r.passed for r in reports)),
-            str(sum(r.failed for r in reports)),
-            str(sum(r.unsupported for r in reports)),
-            "ok" if total_ok else "FAIL",
-        )
+        (total.suite, str(total.passed), str(total.failed), str(total.unsupported), total.status)
     )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = [

@@ -32,3 +32,16 @@ def hex_field(obj: dict[str, Any], key: str) -> bytes:
     if not isinstance(value, str):
         raise Rejected(Reason.VECTORS_BAD_INPUT, f"{key} must be a hex string")
     return from_hex(value)
+
+
+def fixed_hex_field(obj: dict[str, Any], key: str, length: int = 32) -> bytes:
+    """Return ``obj[key]`` as hex of exactly ``length`` bytes (a hash, id or chain id).
+
+    Another length is ``vectors.bad_length`` ([VEC-9]): a fixed-width field
+    has no length of its own in any encoding, so only a JSON input can get
+    it wrong, and it is refused before the operation runs.
+    """
+    value = hex_field(obj, key)
+    if len(value) != length:
+        raise Rejected(Reason.VECTORS_BAD_LENGTH, f"{key} must be {length} bytes, not {len(value)}")
+    return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -264,3 +264,51 @@ def make_case(
     return Case(
         operation, case_input, "invalid", comment, tuple(covers), tuple(flags), reason=payload
     )
+
+
+class CaseTable:
+    """A suite's case table: one ``valid(...)`` or ``invalid(...)`` line per case, in file order.
+
+    Each line runs the reference (:func:`make_case`) and states the intended
+    result, so a reference that silently flips a case fails generation.
+    """
+
+    def __init__(self, ops: Mapping[str, Operation]) -> None:
+        self.ops = ops
+        self.cases: list[Case] = []
+
+    def valid(
+        self,
+        operation: str,
+        case_input: JSONObject,
+        comment: str,
+        covers: Sequence[str],
+        flags: Sequence[str] = (),
+    ) -> None:
+        """Add a case the reference must accept; its outputs become ``expected``."""
+        self.add_case("valid", operation, case_input, comment, covers, flags)
+
+    def invalid(
+        self,
+        operation: str,
+        case_input: JSONObject,
+        comment: str,
+        covers: Sequence[str],
+        flags: Sequence[str] = (),
+    ) -> None:
+        """Add a case the reference must refuse; its reason becomes ``reason``."""
+        self.add_case("invalid", operation, case_input, comment, covers, flags)
+
+    def add_case(
+        self,
+        expect: Result,
+        operation: str,
+        case_input: JSONObject,
+        comment: str,
+        covers: Sequence[str],
+        flags: Sequence[str],
+    ) -> None:
+        """Add a case whose intended result is ``expect``."""
+        self.cases.append(
+            make_case(self.ops, operation, case_input, comment, list(covers), list(flags), expect)
+        )

@@ -6,6 +6,7 @@ Spec: ``spec/05-vectors.md`` sections 3-4.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,20 +19,39 @@ from chipstack.vectors.impl import ExternalImpl
 from chipstack.vectors.model import Suite
 
 
+@dataclass
+class CheckRun:
+    """The outcome of a whole check: one report per suite, and why the implementation
+    stopped answering if it did (said once for the run, not once per case)."""
+
+    reports: list[SuiteReport]
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no case failed, the implementation never stopped, and some case passed."""
+        return (
+            self.problem is None
+            and all(r.ok for r in self.reports)
+            and any(r.passed for r in self.reports)
+        )
+
+
 def run_checks(
     root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
-) -> list[SuiteReport]:
+) -> CheckRun:
     """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
     bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False)
     if impl is None:
-        return [check_suite(root, s, reference_runner) for s in bar]
+        return CheckRun([check_suite(root, s, reference_runner) for s in bar])
     try:
         runner = ExternalImpl(impl, timeout)
     except OSError as exc:
         bar.close()
         raise SystemExit(f"cannot start {impl!r}: {exc}") from None
     with runner:
-        return [check_suite(root, s, runner) for s in bar]
+        reports = [check_suite(root, s, runner) for s in bar]
+    return CheckRun(reports, runner.problem)
 
 
 def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:

@@ -139,7 +139,7 @@ class _Budget:
     def take(self) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise Rejected(Reason.FSM_EXPR_LIMIT, f"more than {MAX_NODES} nodes")
+            raise Rejected(Reason.FSM_EXPR_LIMIT, f"more than {MAX_NODES} nodes")  # [EXPR-14]
 
 
 def read_expr(r: Reader) -> Expr:
@@ -149,7 +149,7 @@ def read_expr(r: Reader) -> Expr:
 
 def _read(r: Reader, level: int, budget: _Budget) -> Expr:
     if level > MAX_DEPTH:
-        raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression deeper than {MAX_DEPTH}")
+        raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression deeper than {MAX_DEPTH}")  # [EXPR-14]
     budget.take()
     tag = r.u8()
     nxt = level + 1
@@ -160,6 +160,7 @@ def _read(r: Reader, level: int, budget: _Budget) -> Expr:
     if tag == TAG_BYTES:
         return BytesLit(r.var_bytes(MAX_BYTES_LEN))
     if tag == TAG_NAME:
+        # [EXPR-13]: a length over 64 is encoding.over_length (ENC-4) before the bytes are read
         return Name(check_name(r.string(MAX_NAME_LEN)))
     if tag == TAG_LIST:
         n = r.count(MAX_LIST_LEN)
@@ -167,8 +168,8 @@ def _read(r: Reader, level: int, budget: _Budget) -> Expr:
             raise Rejected(Reason.FSM_EXPR_MALFORMED, "list literal without items")
         return ListLit(tuple(_read(r, nxt, budget) for _ in range(n)))
     if tag == TAG_EMPTY_LIST:
-        elem = read_type(r)
-        check_type(ListType(elem))
+        elem = read_type(r)  # [EXPR-15]: the element type by EXPR-4 first,
+        check_type(ListType(elem))  # [EXPR-15]: then list[element] against EXPR-1
         return EmptyList(elem)
     if tag == TAG_UNARY:
         code = r.u8()

@@ -88,9 +88,9 @@ def _limit_seq(v: tuple[Value, ...] | bytes) -> tuple[Value, ...] | bytes:
 def _count_arg(v: Value) -> int:
     n = _int(v)
     if n < 0:
-        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"negative count {n}")
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"negative count {n}")  # [EXPR-33]
     if n > MAX_LIST_LEN:
-        raise Rejected(Reason.FSM_EXPR_LIMIT, f"count {n} > {MAX_LIST_LEN}")
+        raise Rejected(Reason.FSM_EXPR_LIMIT, f"count {n} > {MAX_LIST_LEN}")  # [EXPR-33]
     return n
 
 
@@ -210,6 +210,7 @@ def _minmax(pick: Callable[[list[int]], int]) -> Callable[[Args], Value]:
         if len(args) == 1:
             items = [_int(v) for v in _list(args[0])]
             if not items:
+                # [EXPR-32]
                 raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, "min/max of an empty list")
         else:
             if len(args) < 2:

@@ -146,7 +146,7 @@ def _unary(e: Expr, cx: _Ctx, d: int) -> Value:
 def divide(a: int, b: int) -> tuple[int, int]:
     """Return ``(a / b, a % b)``: quotient truncated toward zero, remainder with a's sign."""
     if b == 0:
-        raise Rejected(Reason.FSM_EXPR_DIVISION_BY_ZERO, f"{a} / 0")
+        raise Rejected(Reason.FSM_EXPR_DIVISION_BY_ZERO, f"{a} / 0")  # [EXPR-44]
     q = abs(a) // abs(b)
     if (a < 0) != (b < 0):
         q = -q
@@ -204,6 +204,7 @@ def _index(e: Expr, cx: _Ctx, d: int) -> Value:
     if not isinstance(target, tuple | bytes):
         raise type_error(f"cannot index {type(target).__name__}")
     if not 0 <= i < len(target):
+        # [EXPR-45]
         raise Rejected(Reason.FSM_EXPR_INDEX_OUT_OF_RANGE, f"index {i}, length {len(target)}")
     return target[i]
 

@@ -169,7 +169,7 @@ class _Parser:
             left = Binary(_COMPARISONS[t.text], left, self.additive())
             t2 = self.peek()
             if t2.kind == "op" and t2.text in _COMPARISONS:
-                raise _syntax(f"chained comparison at {t2.pos}: use 'and'")
+                raise _syntax(f"chained comparison at {t2.pos}: use 'and'")  # [EXPR-20]
         return left
 
     def additive(self) -> Expr:
@@ -249,6 +249,7 @@ class _Parser:
             check_type(ListType(elem))
             return EmptyList(elem)
         if self.at("]"):
+            # [EXPR-23]
             raise _syntax(f"empty list at {self.peek().pos} needs an element type, e.g. [:int]")
         items = [self.conditional()]
         while self.at(","):
@@ -270,17 +271,19 @@ class _Parser:
             self.level -= 1
             self.expect("]")
             return ListType(elem)
+        # [EXPR-23]
         raise Rejected(Reason.FSM_EXPR_UNKNOWN_TYPE, f"unknown type {t.text!r} at {t.pos}")
 
 
 def _int_value(t: _Tok, negative: bool) -> int:
     if len(t.text) > 1 and t.text.startswith("0"):
-        raise _syntax(f"leading zero in {t.text!r} at {t.pos}")
+        raise _syntax(f"leading zero in {t.text!r} at {t.pos}")  # [EXPR-22]
     if len(t.text) > 20:
+        # [EXPR-22]
         raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal at {t.pos} outside i64")
     v = -int(t.text) if negative else int(t.text)
     if not I64_MIN <= v <= I64_MAX:
-        raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal {v} outside i64")
+        raise Rejected(Reason.FSM_EXPR_OVERFLOW, f"integer literal {v} outside i64")  # [EXPR-22]
     return v
 
 

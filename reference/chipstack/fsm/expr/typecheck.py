@@ -73,15 +73,15 @@ def _check(e: Expr, env: Mapping[str, Type], lib: Library) -> Type:
             raise Rejected(Reason.FSM_EXPR_MALFORMED, "list literal without items")
         for t in types[1:]:
             if t != types[0]:
-                raise type_error(f"list mixes {types[0]} and {t}")
+                raise type_error(f"list mixes {types[0]} and {t}")  # [EXPR-28]
         return check_type(ListType(types[0]))
     if isinstance(e, EmptyList):
-        return check_type(ListType(e.elem))
+        return check_type(ListType(e.elem))  # [EXPR-28]
     if isinstance(e, Unary):
         t = _check(e.operand, env, lib)
         want = INT if e.op is UnaryOp.NEG else BOOL
         if t != want:
-            raise type_error(f"{e.op.value} needs {want}, got {t}")
+            raise type_error(f"{e.op.value} needs {want}, got {t}")  # [EXPR-27]
         return want
     if isinstance(e, Binary):
         return _binary(e, _check(e.left, env, lib), _check(e.right, env, lib))
@@ -89,20 +89,20 @@ def _check(e: Expr, env: Mapping[str, Type], lib: Library) -> Type:
         target = _check(e.target, env, lib)
         index = _check(e.index, env, lib)
         if index != INT:
-            raise type_error(f"index must be int, got {index}")
+            raise type_error(f"index must be int, got {index}")  # [EXPR-27]
         if isinstance(target, ListType):
             return target.elem
         if target == BYTES:
             return INT
-        raise type_error(f"cannot index {target}")
+        raise type_error(f"cannot index {target}")  # [EXPR-27]
     if isinstance(e, Cond):
         cond = _check(e.cond, env, lib)
         then = _check(e.then, env, lib)
         other = _check(e.other, env, lib)
         if cond != BOOL:
-            raise type_error(f"condition must be bool, got {cond}")
+            raise type_error(f"condition must be bool, got {cond}")  # [EXPR-27]
         if then != other:
-            raise type_error(f"branches differ: {then} and {other}")
+            raise type_error(f"branches differ: {then} and {other}")  # [EXPR-27]
         return then
     args = tuple(_check(a, env, lib) for a in e.args)
     return check_type(lib.lookup(e.func).type_rule(args))
@@ -112,17 +112,18 @@ def _binary(e: Binary, left: Type, right: Type) -> Type:
     op = e.op
     if op in _ARITHMETIC:
         if left != INT or right != INT:
-            raise type_error(f"{op.value} needs int operands, got {left} and {right}")
+            raise type_error(f"{op.value} needs int operands, got {left} and {right}")  # [EXPR-27]
         return INT
     if op in _EQUALITY:
         if left != right:
-            raise type_error(f"{op.value} compares {left} with {right}")
+            raise type_error(f"{op.value} compares {left} with {right}")  # [EXPR-27]
         return BOOL
     if op in _ORDERING:
         if left != right or left not in (INT, BYTES):
+            # [EXPR-27]
             raise type_error(f"{op.value} needs two ints or two bytes, got {left} and {right}")
         return BOOL
     if left != BOOL or right != BOOL:
-        raise type_error(f"{op.value} needs bool operands, got {left} and {right}")
+        raise type_error(f"{op.value} needs bool operands, got {left} and {right}")  # [EXPR-27]
     return BOOL
 

@@ -100,7 +100,7 @@ def parse_ranges(cur: Cursor) -> list[Range]:
 
 
 def parse_message(msg: bytes) -> tuple[int, list[Range]]:
-    """Parse a whole message: its version byte and, if it is v1, its ranges ([NEG-8]).
+    """Parse a whole message: its version byte and, if it is v1, its ranges ([NEG-8], [NEG-26]).
 
     A version byte outside ``0x60 .. 0x6f`` is ``sync.negentropy_bad_version``;
     for another version in that span the ranges are not parsed (an empty list

@@ -13,7 +13,6 @@ from chipstack.chain.tx import COIN, Tx, TxOut
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
-    Cases,
     JSONDict,
     Ops,
     failing_nonce,
@@ -27,7 +26,7 @@ from chipstack.testvectors.chain.ops import (
     op_ledger_replay,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------- block
 
@@ -39,7 +38,7 @@ def _remine(block: Block, txs: list[Tx]) -> Block:
 
 def block_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/block``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     bits = s.ledger.params.bits
     b3 = s.blocks[3]
@@ -147,7 +146,7 @@ def alice_to_bob_again(s: Scenario) -> Tx:
     return s.payments[0]
 
 
-def _replay_cases(c: Cases, s: Scenario) -> None:
+def _replay_cases(c: CaseTable, s: Scenario) -> None:
     blocks = s.blocks
     params = _params_json(s)
     genesis = blocks[0].encode().hex()

@@ -15,30 +15,10 @@ from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.realdata import (
     RealBlock,
 )
-from chipstack.vectors.model import Case, Operation, make_case
+from chipstack.vectors.model import Operation
 
 Ops = Mapping[str, Operation]
 JSONDict = dict[str, Any]
-
-
-class Cases:
-    """Collects cases for one suite."""
-
-    def __init__(self, ops: Ops) -> None:
-        self.ops = ops
-        self.cases: list[Case] = []
-
-    def valid(
-        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
-    ) -> None:
-        """Add a case the reference must accept."""
-        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="valid"))
-
-    def invalid(
-        self, op: str, inp: JSONDict, comment: str, covers: list[str], flags: list[str]
-    ) -> None:
-        """Add a case the reference must reject."""
-        self.cases.append(make_case(self.ops, op, inp, comment, covers, flags, expect="invalid"))
 
 
 @cache

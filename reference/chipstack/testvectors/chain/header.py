@@ -6,7 +6,6 @@ from chipstack.chain.header import (
     REGTEST_BITS,
 )
 from chipstack.testvectors.chain.common import (
-    Cases,
     Ops,
     failing_nonce,
     hexes,
@@ -29,14 +28,14 @@ from chipstack.testvectors.chain.realdata import (
     HEADER_BLOCKS,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ header
 
 
 def header_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/header``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     for b in HEADER_BLOCKS:
         h = real_header(b)
         c.valid(

@@ -8,7 +8,6 @@ from chipstack.chain.header import (
 from chipstack.chain.merkle import compute_root, merkle_branch, parent
 from chipstack.encoding import Writer
 from chipstack.testvectors.chain.common import (
-    Cases,
     Ops,
     hexes,
     synthetic_leaves,
@@ -26,14 +25,14 @@ from chipstack.testvectors.chain.realdata import (
     MERKLE_BLOCKS,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ merkle
 
 
 def merkle_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/merkle``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     for b in MERKLE_BLOCKS:
         leaves = [from_display_hex(t) for t in b.txids_display]
         c.valid(

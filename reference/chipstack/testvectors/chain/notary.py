@@ -10,7 +10,6 @@ from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.crypto import sha256d
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
-    Cases,
     JSONDict,
     Ops,
     hexes,
@@ -25,7 +24,7 @@ from chipstack.testvectors.chain.ops import (
     op_notary_set,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ------------------------------------------------------------------ notary
 
@@ -36,7 +35,7 @@ def _set_json(s: NotarySet) -> JSONDict:
 
 def notary_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/notary``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     ns = s.ledger.params.notaries
     cid = s.ledger.params.chain_id

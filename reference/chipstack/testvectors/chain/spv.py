@@ -13,7 +13,6 @@ from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.chain.tx import Tx, TxOut
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
-    Cases,
     Ops,
     failing_nonce,
     scenario,
@@ -27,14 +26,14 @@ from chipstack.testvectors.chain.ops import (
     op_tx_proof_verify,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # -------------------------------------------------------------------- spv
 
 
 def spv_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/spv``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     led = s.ledger
     bits = led.params.bits

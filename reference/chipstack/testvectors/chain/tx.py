@@ -13,7 +13,6 @@ from chipstack.crypto import sha256d
 from chipstack.encoding import Writer
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
-    Cases,
     JSONDict,
     Ops,
     scenario,
@@ -31,7 +30,7 @@ from chipstack.testvectors.chain.ops import (
     op_tx_encode,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, Suite
+from chipstack.vectors.model import Case, CaseTable, Suite
 
 # ---------------------------------------------------------------------- tx
 
@@ -82,7 +81,7 @@ def find_output(s: Scenario, op: OutPoint) -> TxOut:
 
 def tx_cases(ops: Ops) -> list[Case]:
     """Cases of ``chain/tx``."""
-    c = Cases(ops)
+    c = CaseTable(ops)
     s = scenario()
     cid = s.ledger.params.chain_id
     alice_to_bob, multisig_to_bob, _, erin_two = s.payments
@@ -362,7 +361,7 @@ def tx_cases(ops: Ops) -> list[Case]:
     return c.cases
 
 
-def _other_input_cases(c: Cases, s: Scenario, erin_two: Tx) -> None:
+def _other_input_cases(c: CaseTable, s: Scenario, erin_two: Tx) -> None:
     """A signature commits to every input's spent output, not only its own ([SIGHASH-1])."""
     base = _spend_case_input(s, erin_two, 0)
     own, other = spent_outputs(s, erin_two)
@@ -397,7 +396,7 @@ def _utxo_entries(s: Scenario, tx: Tx, height: int = 2) -> list[JSONDict]:
     ]
 
 
-def _apply_tx_cases(c: Cases, s: Scenario) -> None:
+def _apply_tx_cases(c: CaseTable, s: Scenario) -> None:
     cid = s.ledger.params.chain_id.hex()
     alice_to_bob, _, _, erin_two = s.payments
     c.valid(

@@ -7,7 +7,7 @@ from chipstack.crypto import Tag, sha256, sha256d, tagged_hash
 from chipstack.encoding import from_hex
 from chipstack.testvectors.crypto.common import tag_field
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
+from chipstack.vectors.model import Case, CaseTable, JSONObject, Operation, Suite
 
 
 def op_sha256(case_input: JSONObject) -> JSONObject:
@@ -25,7 +25,6 @@ def op_tagged_hash(case_input: JSONObject) -> JSONObject:
     return {"digest": tagged_hash(tag_field(case_input), from_hex(case_input["data"])).hex()}
 
 
-
 HASH_OPS: dict[str, Operation] = {
     "sha256": op_sha256,
     "sha256d": op_sha256d,
@@ -34,86 +33,29 @@ HASH_OPS: dict[str, Operation] = {
 
 
 def _hash_cases() -> list[Case]:
-    ops = HASH_OPS
-    cases = [
-        make_case(
-            ops,
-            "sha256",
-            {"data": ""},
-            "SHA-256 of the empty string (FIPS 180-4)",
-            ["HASH-1"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256",
-            {"data": b"abc".hex()},
-            "SHA-256 of 'abc' (FIPS 180-4 example)",
-            ["HASH-1"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256d",
-            {"data": ""},
-            "double SHA-256 of the empty string",
-            ["HASH-4"],
-            expect="valid",
-        ),
-        make_case(
-            ops,
-            "sha256d",
-            {"data": b"hello".hex()},
-            "double SHA-256 of 'hello'",
-            ["HASH-4"],
-            expect="valid",
-        ),
-    ]
+    t = CaseTable(HASH_OPS)
+    t.valid("sha256", {"data": ""}, "SHA-256 of the empty string (FIPS 180-4)", ["HASH-1"])
+    t.valid("sha256", {"data": b"abc".hex()}, "SHA-256 of 'abc' (FIPS 180-4 example)", ["HASH-1"])
+    t.valid("sha256d", {"data": ""}, "double SHA-256 of the empty string", ["HASH-4"])
+    t.valid("sha256d", {"data": b"hello".hex()}, "double SHA-256 of 'hello'", ["HASH-4"])
     for tag in Tag:
-        cases.append(
-            make_case(
-                ops,
-                "tagged_hash",
-                {"tag": tag.value, "data": "00"},
-                f"tag {tag.value}",
-                ["HASH-2", "HASH-3"],
-                ["registry"],
-                expect="valid",
-            )
-        )
-    cases.append(
-        make_case(
-            ops,
+        t.valid(
             "tagged_hash",
-            {"tag": "chipstack/sync/item", "data": ""},
-            "empty message",
-            ["HASH-3"],
-            expect="valid",
+            {"tag": tag.value, "data": "00"},
+            f"tag {tag.value}",
+            ["HASH-2", "HASH-3"],
+            ["registry"],
         )
+    t.valid("tagged_hash", {"tag": "chipstack/sync/item", "data": ""}, "empty message", ["HASH-3"])
+    t.invalid(
+        "tagged_hash",
+        {"tag": "BIP0340/challenge", "data": "00"},
+        "a tag outside the registry",
+        ["HASH-2"],
+        ["unknown_tag"],
     )
-    cases.append(
-        make_case(
-            ops,
-            "tagged_hash",
-            {"tag": "BIP0340/challenge", "data": "00"},
-            "a tag outside the registry",
-            ["HASH-2"],
-            ["unknown_tag"],
-            expect="invalid",
-        )
-    )
-    cases.append(
-        make_case(
-            ops,
-            "sha256",
-            {"data": "abc"},
-            "odd-length hex input",
-            ["ENC-13"],
-            ["bad_hex"],
-            expect="invalid",
-        )
-    )
-    return cases
+    t.invalid("sha256", {"data": "abc"}, "odd-length hex input", ["ENC-13"], ["bad_hex"])
+    return t.cases
 
 
 #: The ``crypto/hashes`` suite.

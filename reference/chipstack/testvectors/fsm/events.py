@@ -20,7 +20,7 @@ from chipstack.fsm.scenario import Script, key, make_instance
 from chipstack.fsm.state import State
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.fsm.common import KEYS_NOTE, edit, turnstile_script
-from chipstack.vectors.model import Case, JSONObject, Suite, make_case
+from chipstack.vectors.model import Case, CaseTable, JSONObject, Suite, make_case
 
 
 def _state_json(defn: d.Definition, s: State) -> JSONObject:
@@ -92,30 +92,26 @@ def _run_input(s: Script, events: list[Event]) -> JSONObject:
     }
 
 
-def _event_cases() -> list[Case]:
-    ops = OPS
-    cases: list[Case] = []
+class _Cases(CaseTable):
+    """The case table of ``fsm/events``, with lines for whole ``run_events`` scripts."""
 
-    def valid(s: Script, comment: str, covers: tuple[str, ...]) -> None:
-        cases.append(
-            make_case(ops, "run_events", _run_input(s, s.events), comment, covers, expect="valid")
-        )
+    def __init__(self) -> None:
+        super().__init__(OPS)
 
-    def invalid(s: Script, bad: Event, comment: str, covers: tuple[str, ...]) -> None:
-        cases.append(
-            make_case(
-                ops,
-                "run_events",
-                _run_input(s, [*s.events, bad]),
-                comment,
-                covers,
-                expect="invalid",
-            )
-        )
+    def run_valid(self, s: Script, comment: str, covers: tuple[str, ...]) -> None:
+        """Add a case running every event of ``s``, which the reference must accept."""
+        self.valid("run_events", _run_input(s, s.events), comment, covers)
 
+    def run_invalid(self, s: Script, bad: Event, comment: str, covers: tuple[str, ...]) -> None:
+        """Add a case running the events of ``s`` then ``bad``, which must be refused."""
+        self.invalid("run_events", _run_input(s, [*s.events, bad]), comment, covers)
+
+
+def _turnstile_cases(c: _Cases) -> None:
+    """The turnstile: a full run, truncations, and every way one event is refused."""
     # turnstile: a full valid run, including a timeout fired by a stranger
     s = turnstile_script()
-    valid(
+    c.run_valid(
         s,
         "turnstile: instance creation and its initial state",
         ("FSM-16", "FSM-17", "FSM-19"),
@@ -128,15 +124,15 @@ def _event_cases() -> list[Case]:
     s.step("coin", {"amount": 25}, "rider1", 100)
     s.step("push", {}, "rider1", 1)
     s.step("close", {}, "operator", 1)
-    valid(
+    c.run_valid(
         s,
         "turnstile: coins, pushes, a timeout fired by anyone exactly at the deadline, close",
         ("FSM-20", "FSM-31", "FSM-32"),
     )
     run = _run_input(s, s.events)
-    cases.append(
+    c.cases.append(
         make_case(
-            ops,
+            OPS,
             "run_events",
             {**run, "instance": run["instance"][:-2]},
             "truncated instance encoding",
@@ -144,9 +140,9 @@ def _event_cases() -> list[Case]:
             expect="invalid",
         )
     )
-    cases.append(
+    c.cases.append(
         make_case(
-            ops,
+            OPS,
             "run_events",
             {**run, "events": [*run["events"][:2], run["events"][2][:-2]]},
             "truncated event encoding (its signature is cut)",
@@ -158,9 +154,9 @@ def _event_cases() -> list[Case]:
         edit("passes: {type: int, init: 0}", "passes: {type: int, init: 100 / params.fare}")
     )
     zinst = make_instance(zero, {"fare": 0}, {"operator": ["operator"], "riders": ["rider0"]}, 5)
-    cases.append(
+    c.cases.append(
         make_case(
-            ops,
+            OPS,
             "run_events",
             {
                 "definition": encode_definition(zero).hex(),
@@ -175,47 +171,51 @@ def _event_cases() -> list[Case]:
 
     s = turnstile_script()
     s.step("coin", {"amount": 25}, "rider0", 3)
-    invalid(
+    c.run_invalid(
         s, s.draft("push", {}, "operator"), "wrong signer: the operator may not push", ("FSM-31",)
     )
-    invalid(s, s.draft("push", {}, "rider0", seq=3), "wrong seq (skips one)", ("FSM-26",))
-    invalid(s, s.draft("push", {}, "rider0", seq=1), "wrong seq (replays the last)", ("FSM-26",))
-    invalid(
+    c.run_invalid(s, s.draft("push", {}, "rider0", seq=3), "wrong seq (skips one)", ("FSM-26",))
+    c.run_invalid(
+        s, s.draft("push", {}, "rider0", seq=1), "wrong seq (replays the last)", ("FSM-26",)
+    )
+    c.run_invalid(
         s,
         s.draft("push", {}, "rider0", prev_hash=s.machine.hashes[0]),
         "stale previous state hash",
         ("FSM-27",),
     )
-    invalid(
+    c.run_invalid(
         s, s.draft("push", {}, "rider0", dt=-1), "event time before the last event", ("FSM-28",)
     )
-    invalid(
+    c.run_invalid(
         s,
         s.draft("push", {}, "rider0", instance_id=bytes(32)),
         "event for another instance",
         ("FSM-17", "FSM-24"),
     )
-    invalid(
+    c.run_invalid(
         s,
         s.draft("relock", {}, "stranger", dt=29),
         "timeout event one second before the deadline",
         ("FSM-31",),
     )
-    invalid(
+    c.run_invalid(
         s,
         s.draft("push", {}, "rider0", dt=30),
         "ordinary event at the deadline: the state has expired",
         ("FSM-31",),
     )
-    invalid(s, s.draft("kick", {}, "rider0"), "undeclared event", ("FSM-29",))
-    invalid(s, s.draft("coin", {}, "rider0"), "missing argument", ("FSM-29",))
+    c.run_invalid(s, s.draft("kick", {}, "rider0"), "undeclared event", ("FSM-29",))
+    c.run_invalid(s, s.draft("coin", {}, "rider0"), "missing argument", ("FSM-29",))
     wrong_type = s.draft("coin", {"amount": 1}, "rider0")
     wrong_type = replace(wrong_type, args=(Arg("amount", BYTES, b"\x01"),))
-    invalid(s, wrong_type, "argument of the wrong type (and so a bad signature too)", ("FSM-29",))
+    c.run_invalid(
+        s, wrong_type, "argument of the wrong type (and so a bad signature too)", ("FSM-29",)
+    )
     good = s.draft("push", {}, "rider0")
     tampered = replace(good, time=good.time + 1)
-    invalid(s, tampered, "event changed after signing", ("FSM-22", "FSM-23"))
-    invalid(
+    c.run_invalid(s, tampered, "event changed after signing", ("FSM-22", "FSM-23"))
+    c.run_invalid(
         s,
         replace(good, signer=s.draft("push", {}, "rider1").signer),
         "signer field swapped for another rider: signature no longer verifies",
@@ -223,17 +223,17 @@ def _event_cases() -> list[Case]:
     )
 
     s = turnstile_script()
-    invalid(
+    c.run_invalid(
         s,
         s.draft("coin", {"amount": 24}, "rider0"),
         "guard false: coin below the fare",
         ("FSM-32",),
     )
-    invalid(
+    c.run_invalid(
         s, s.draft("relock", {}, "stranger"), "no transition on relock from locked", ("FSM-30",)
     )
     s.step("coin", {"amount": 25}, "rider0")
-    invalid(
+    c.run_invalid(
         s,
         s.draft("coin", {"amount": 2**63 - 1}, "rider0"),
         "effect overflows int: evaluation failure rejects the event",
@@ -241,8 +241,13 @@ def _event_cases() -> list[Case]:
     )
     s = turnstile_script()
     s.step("close", {}, "operator")
-    invalid(s, s.draft("coin", {"amount": 25}, "rider0"), "event after a final state", ("FSM-25",))
+    c.run_invalid(
+        s, s.draft("coin", {"amount": 25}, "rider0"), "event after a final state", ("FSM-25",)
+    )
 
+
+def _instance_cases(c: _Cases) -> None:
+    """Instances that do not fit their definition."""
     # instances that do not fit their definition
     defn = load_machine("turnstile")
     base = make_instance(defn, {"fare": 25}, {"operator": ["operator"], "riders": ["rider0"]}, 7)
@@ -277,9 +282,9 @@ def _event_cases() -> list[Case]:
         ),
     ]
     for inst, comment, covers in bad_instances:
-        cases.append(
+        c.cases.append(
             make_case(
-                ops,
+                OPS,
                 "run_events",
                 {
                     "definition": encode_definition(defn).hex(),
@@ -292,6 +297,9 @@ def _event_cases() -> list[Case]:
             )
         )
 
+
+def _escrow_cases(c: _Cases) -> None:
+    """The escrow machine: release, refund, and the refund timeout."""
     # escrow: release, refund, and the refund timeout
     edefn = load_machine("escrow")
 
@@ -304,33 +312,36 @@ def _event_cases() -> list[Case]:
     s = escrow()
     s.step("deposit", {"amount": 500}, "buyer", 60)
     s.step("release", {}, "buyer", 3600)
-    valid(s, "escrow: deposit then release to the seller", ("FSM-24", "FSM-33"))
+    c.run_valid(s, "escrow: deposit then release to the seller", ("FSM-24", "FSM-33"))
     s = escrow()
     s.step("deposit", {"amount": 500}, "buyer", 60)
     s.step("expire", {}, "seller", 7 * 86400)
-    valid(s, "escrow: nobody acts for 7 days, the refund timeout fires", ("FSM-31",))
+    c.run_valid(s, "escrow: nobody acts for 7 days, the refund timeout fires", ("FSM-31",))
     s = escrow()
     s.step("deposit", {"amount": 500}, "buyer", 60)
-    invalid(
+    c.run_invalid(
         s,
         s.draft("expire", {}, "buyer", dt=7 * 86400 - 1),
         "refund timeout not yet due",
         ("FSM-31",),
     )
-    invalid(
+    c.run_invalid(
         s, s.draft("release", {}, "buyer", dt=7 * 86400), "release after the deadline", ("FSM-31",)
     )
-    invalid(s, s.draft("release", {}, "seller"), "the seller may not release", ("FSM-31",))
+    c.run_invalid(s, s.draft("release", {}, "seller"), "the seller may not release", ("FSM-31",))
     s = escrow()
-    invalid(
+    c.run_invalid(
         s,
         s.draft("deposit", {"amount": 499}, "buyer"),
         "deposit differs from the price",
         ("FSM-32",),
     )
     s.step("cancel", {}, "seller", 5)
-    valid(s, "escrow: the seller cancels before any deposit", ("FSM-31",))
+    c.run_valid(s, "escrow: the seller cancels before any deposit", ("FSM-31",))
 
+
+def _tictactoe_cases(c: _Cases) -> None:
+    """Tic-tac-toe: a whole game won by X, plus illegal moves."""
     # tic-tac-toe: a whole game won by X, plus illegal moves
     tdefn = load_machine("tictactoe")
 
@@ -349,26 +360,32 @@ def _event_cases() -> list[Case]:
         ("bob", 7),
     ):
         s.step("move", {"cell": cell}, player, 20)
-    invalid(
+    c.run_invalid(
         s,
         s.draft("move", {"cell": 4}, "alice"),
         "tic-tac-toe: move on an occupied cell",
         ("FSM-32",),
     )
-    invalid(s, s.draft("move", {"cell": 8}, "bob"), "tic-tac-toe: O moves out of turn", ("FSM-32",))
-    invalid(
+    c.run_invalid(
+        s, s.draft("move", {"cell": 8}, "bob"), "tic-tac-toe: O moves out of turn", ("FSM-32",)
+    )
+    c.run_invalid(
         s, s.draft("move", {"cell": 9}, "alice"), "tic-tac-toe: cell out of the board", ("FSM-32",)
     )
     s.step("move", {"cell": 8}, "alice", 20)
-    valid(s, "tic-tac-toe: nine moves ending in a draw", ("FSM-13", "FSM-32", "FSM-33"))
+    c.run_valid(s, "tic-tac-toe: nine moves ending in a draw", ("FSM-13", "FSM-32", "FSM-33"))
     s = ttt()
     for player, cell in (("alice", 0), ("bob", 3), ("alice", 1), ("bob", 4), ("alice", 2)):
         s.step("move", {"cell": cell}, player, 20)
-    valid(s, "tic-tac-toe: X wins on the top row", ("FSM-32", "FSM-33"))
+    c.run_valid(s, "tic-tac-toe: X wins on the top row", ("FSM-32", "FSM-33"))
     s = ttt()
     s.step("move", {"cell": 4}, "alice", 20)
     s.step("forfeit", {}, "alice", 3600)
-    valid(s, "tic-tac-toe: O lets the move clock run out", ("FSM-31",))
+    c.run_valid(s, "tic-tac-toe: O lets the move clock run out", ("FSM-31",))
+
+
+def _apply_each_cases(c: _Cases) -> None:
+    """``apply_each``: rejected events between valid ones leave the state as it was ([REJ-2])."""
     # REJ-2: rejected events interleaved with valid ones; each rejection leaves the state as it was
     s = turnstile_script()
     s.step("coin", {"amount": 25}, "rider0", 3)
@@ -381,9 +398,9 @@ def _event_cases() -> list[Case]:
     s.step("coin", {"amount": 25}, "rider1", 4)
     mixed.append(s.events[-1])
     apply_input = {**_run_input(s, []), "events": [e.encode().hex() for e in mixed]}
-    cases.append(
+    c.cases.append(
         make_case(
-            ops,
+            OPS,
             "apply_each",
             apply_input,
             "three rejected events between valid ones leave the state unchanged each time",
@@ -391,9 +408,9 @@ def _event_cases() -> list[Case]:
             expect="valid",
         )
     )
-    cases.append(
+    c.cases.append(
         make_case(
-            ops,
+            OPS,
             "apply_each",
             {**apply_input, "instance": apply_input["instance"][:-2]},
             "a truncated instance is refused before any event is tried",
@@ -401,7 +418,19 @@ def _event_cases() -> list[Case]:
             expect="invalid",
         )
     )
-    return cases
+
+
+def _event_cases() -> list[Case]:
+    c = _Cases()
+    for section in (
+        _turnstile_cases,
+        _instance_cases,
+        _escrow_cases,
+        _tictactoe_cases,
+        _apply_each_cases,
+    ):
+        section(c)
+    return c.cases
 
 
 # ------------------------------------------------------------------ equivocation

@@ -27,7 +27,7 @@ from chipstack.fsm.expr.values import (
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import hex_field
-from chipstack.vectors.model import Case, JSONObject, Operation, Result, Suite, make_case
+from chipstack.vectors.model import Case, CaseTable, JSONObject, Operation, Result, Suite
 
 
 def op_parse(case_input: JSONObject) -> JSONObject:
@@ -85,11 +85,11 @@ OPERATIONS: dict[str, Operation] = {
 _Env = dict[str, tuple[str, object]]
 
 
-class _Builder:
-    """Collects cases; helpers turn surface text into tree hex for readability."""
+class _Builder(CaseTable):
+    """The case table of ``fsm/expr``; its lines turn surface text into tree hex."""
 
     def __init__(self) -> None:
-        self.cases: list[Case] = []
+        super().__init__(OPERATIONS)
 
     def add(
         self,
@@ -101,8 +101,7 @@ class _Builder:
         flags: tuple[str, ...] = (),
     ) -> None:
         assert expect in ("valid", "invalid")
-        result = cast(Result, expect)
-        self.cases.append(make_case(OPERATIONS, op, case_input, comment, covers, flags, result))
+        self.add_case(cast(Result, expect), op, case_input, comment, covers, flags)
 
     def parse(self, text: str, comment: str, covers: tuple[str, ...], expect: str) -> None:
         self.add("parse", {"text": text}, comment, covers, expect)
