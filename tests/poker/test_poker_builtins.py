@@ -185,3 +185,35 @@ def test_machine_guards_agree_with_legal_actions() -> None:
                 assert sum(hand.stacks) + sum(hand._ints("contrib")) + dead == sum(stacks)
         assert sum(hand.stacks) == sum(stacks)
     assert checked > 1000
+
+
+_ACTIONS = st.tuples(
+    st.sampled_from(["fold", "check", "call", "raise", "bet", "dance", "timeout", "board"]),
+    st.one_of(st.none(), st.integers(-5, 3000), st.just(2**70)),
+    st.one_of(st.none(), st.integers(-1, 11)),
+)
+
+
+@given(st.integers(2, 6), st.lists(_ACTIONS, max_size=40), st.integers(0, 2**16))
+def test_hostile_action_streams_never_crash(n: int, actions: list[tuple[str, int | None,
+                                                                          int | None]],
+                                            seed: int) -> None:
+    """Any stream of actions, amounts and seats: each is taken or refused with a reason, and a
+    refusal changes nothing; chips are conserved throughout."""
+    hand = Hand([200] * n, blinds=forced_bets(n, n - 1, 1, 2)[1], button=n - 1, seed=seed,
+                sign=False)
+    for kind, amount, seat in actions:
+        before = hand.machine.state_hash
+        try:
+            if kind == "timeout":
+                hand.time_out()
+            elif kind == "board":
+                hand.deal_board([0, 1, 2])
+            else:
+                hand.act(kind, amount, seat)
+        except Rejected:
+            assert hand.machine.state_hash == before
+        dead = hand.var("dead")
+        assert isinstance(dead, int)
+        in_pot = 0 if hand.is_over else sum(hand._ints("contrib")) + dead
+        assert sum(hand.stacks) + in_pot == 200 * n
