@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
 from chipstack.poker.cards import parse_cards
 from chipstack.poker.hand import Hand
@@ -144,3 +145,17 @@ def test_hand_view_for_a_widget() -> None:
     # At the showdown the hands left are shown to everyone; the folded one is not.
     assert [s.hole for s in final.seats] == [(), parse_cards("KsKd"), parse_cards("2c3d")]
     assert final.payouts == (0, 65, 0) and final.board == parse_cards("Qh9c4h7s2s")
+
+
+def test_hands_signed_with_the_players_own_keys() -> None:
+    from chipstack.crypto import PrivateKey
+    from chipstack.errors import Reason, Rejected
+
+    keys = [PrivateKey.from_label(f"test/player/{i}") for i in range(3)]
+    hand = Hand([100, 100, 100], blinds=[1, 2, 0], button=2, seed=5, keys=keys)
+    hand.fold()
+    assert hand.machine.history[-1].signer == keys[2].public_key.raw
+    assert hand.machine.instance.roles[1].keys == tuple(k.public_key.raw for k in keys)
+    with pytest.raises(Rejected) as exc:
+        Hand([100, 100], blinds=[1, 2], keys=[keys[0], keys[0]])
+    assert exc.value.reason is Reason.POKER_BAD_TABLE

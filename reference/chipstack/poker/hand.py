@@ -144,7 +144,9 @@ class Hand:
     button, heads-up rule included). ``min_bet`` defaults to the largest
     blind. ``deck`` fixes the cards (hole cards two per seat from the top,
     then the board); otherwise ``seed`` shuffles one. ``sign=False`` builds
-    unsigned events and skips signature checks (replay benchmarks).
+    unsigned events and skips signature checks (replay benchmarks). ``keys``
+    (one per seat) and ``dealer`` sign the events; they default to the test
+    keys :func:`seat_key` and :func:`dealer_key`.
     """
 
     def __init__(
@@ -160,6 +162,8 @@ class Hand:
         auto: bool = True,
         sign: bool = True,
         created: int = 0,
+        keys: Sequence[PrivateKey] | None = None,
+        dealer: PrivateKey | None = None,
     ) -> None:
         n = len(stacks)
         antes = list(antes) if antes is not None else [0] * n
@@ -188,8 +192,14 @@ class Hand:
             random.Random(seed).shuffle(cards)
             deck = cards
         self._deck = list(deck)
-        self._keys = [seat_key(i) for i in range(n)]
-        self._dealer = dealer_key()
+        require(keys is None or len(keys) == n, Reason.POKER_BAD_TABLE, "one key per seat")
+        self._keys = list(keys) if keys is not None else [seat_key(i) for i in range(n)]
+        self._dealer = dealer or dealer_key()
+        require(
+            len({k.public_key.raw for k in (*self._keys, self._dealer)}) == n + 1,
+            Reason.POKER_BAD_TABLE,
+            "every seat and the dealer need their own key",
+        )
         self._pub = [k.public_key.raw for k in self._keys]
         self._role_of = {k: f"seat {i}" for i, k in enumerate(self._pub)}
         self._role_of[self._dealer.public_key.raw] = "dealer"
@@ -201,8 +211,10 @@ class Hand:
             ParamValue("min_bet", INT, self.min_bet),
             ParamValue("button", INT, button),
         )
-        dealer = Binding("dealer", (self._dealer.public_key.raw,))
-        roles = (dealer, Binding("seats", tuple(self._pub)))
+        roles = (
+            Binding("dealer", (self._dealer.public_key.raw,)),
+            Binding("seats", tuple(self._pub)),
+        )
         self.instance = Instance(holdem_id(), params, roles, created)
         self.machine = Machine(defn, self.instance, POKER_LIBRARY)
         self._instance_id = self.instance.id
