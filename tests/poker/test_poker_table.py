@@ -148,8 +148,6 @@ def test_hand_view_for_a_widget() -> None:
 
 
 def test_hands_signed_with_the_players_own_keys() -> None:
-    from chipstack.crypto import PrivateKey
-    from chipstack.errors import Reason, Rejected
 
     keys = [PrivateKey.from_label(f"test/player/{i}") for i in range(3)]
     hand = Hand([100, 100, 100], blinds=[1, 2, 0], button=2, seed=5, keys=keys)
