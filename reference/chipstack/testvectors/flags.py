@@ -416,6 +416,25 @@ FLAGS: dict[str, Note] = {
         "Evaluation fails: division by zero, an index out of range, a bad argument value.",
         "an implementation that returns a value instead moves a contract the others refuse",
     ),
+    # -- issue 8 pins: the order of checks, malformed operation inputs ------------------
+    "hash_length": Note(
+        "malformed",
+        "A 32-byte hash, id or chain id given with another length (VEC-9).",
+        "an implementation that pads, truncates or hashes it anyway computes on a value "
+        "nobody sent",
+    ),
+    "no_such_input": Note(
+        "malformed",
+        "An input index that names no input of the transaction.",
+        "an implementation that reads past the inputs signs or checks a message for an "
+        "input that does not exist",
+    ),
+    "unsigned_output": Note(
+        "wrong_context",
+        "A signature check asked of a CC or OP_RETURN output, which no signature unlocks.",
+        "an implementation that checks a signature anyway lets a key holder release an "
+        "output that only its contract may release",
+    ),
     # -- poker: cards, evaluation, PHH (spec/06-poker.md) ----------------------------------
     "bad_card": Note(
         "malformed",
@@ -650,6 +669,10 @@ REASON_FLAGS: dict[str, str] = {
     "sync.unknown_message": "unknown_type",
     "sync.wrong_network": "context",
     "sync.unexpected_message": "protocol_order",
+    # issue 8 pins
+    "vectors.bad_length": "hash_length",
+    "chain.bad_input_index": "no_such_input",
+    "chain.not_signature_condition": "unsigned_output",
     # poker (spec/06-poker.md)
     "poker.bad_card": "bad_card",
     "poker.duplicate_card": "duplicate",

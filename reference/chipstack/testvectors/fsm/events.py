@@ -19,6 +19,7 @@ from chipstack.fsm.machines import load_machine
 from chipstack.fsm.scenario import Script, key, make_instance
 from chipstack.fsm.state import State
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.fsm import pins
 from chipstack.testvectors.fsm.common import KEYS_NOTE, edit, turnstile_script
 from chipstack.vectors.model import Case, CaseTable, JSONObject, Suite, make_case
 
@@ -448,5 +449,5 @@ SUITE = Suite(
     shared={"run_events": ("definition",), "apply_each": ("definition",)},
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: _event_cases(),
+    build_cases=lambda: _event_cases() + pins.event_pins(OPS),
 )
