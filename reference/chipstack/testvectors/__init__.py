@@ -9,6 +9,8 @@ suite: ``testvectors/README.md``.
 
 from __future__ import annotations
 
+from chipstack.testvectors.cashier import book as cashier_book
+from chipstack.testvectors.cashier import proofs as cashier_proofs
 from chipstack.testvectors.chain import block as chain_block
 from chipstack.testvectors.chain import header as chain_header
 from chipstack.testvectors.chain import merkle as chain_merkle
@@ -19,6 +21,7 @@ from chipstack.testvectors.crypto import ed25519 as crypto_ed25519
 from chipstack.testvectors.crypto import hashes as crypto_hashes
 from chipstack.testvectors.encoding import compactsize as encoding_compactsize
 from chipstack.testvectors.encoding import primitives as encoding_primitives
+from chipstack.testvectors.fsm import costs as fsm_costs
 from chipstack.testvectors.fsm import definitions as fsm_definitions
 from chipstack.testvectors.fsm import equivocation as fsm_equivocation
 from chipstack.testvectors.fsm import events as fsm_events
@@ -61,10 +64,13 @@ SUITES: tuple[Suite, ...] = (
     fsm_equivocation.SUITE,
     fsm_onchain.SUITE,
     fsm_expr.SUITE,
+    fsm_costs.SUITE,
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,
     poker_holdem.SUITE,
+    cashier_proofs.SUITE,
+    cashier_book.SUITE,
 )
 
 
