@@ -245,6 +245,15 @@ class Reason(StrEnum):
     CHAIN_NOT_SIGNATURE_CONDITION = "chain.not_signature_condition"
     VECTORS_BAD_LENGTH = "vectors.bad_length"
 
+    # --- poker: hold'em machine, Hand/Table API, PHH replay (spec/06-poker.md) ---
+    POKER_HAND_OVER = "poker.hand_over"
+    POKER_NOT_YOUR_TURN = "poker.not_your_turn"
+    POKER_ILLEGAL_ACTION = "poker.illegal_action"
+    POKER_NOT_REOPENED = "poker.not_reopened"
+    POKER_BAD_AMOUNT = "poker.bad_amount"
+    POKER_BAD_DEAL = "poker.bad_deal"
+    POKER_BAD_TABLE = "poker.bad_table"
+
 
 class Rejected(Exception):
     """Raised when an input is refused; carries the :class:`Reason` and a human detail.

@@ -29,6 +29,7 @@ from chipstack.testvectors.fsm import expr as fsm_expr
 from chipstack.testvectors.fsm import onchain as fsm_onchain
 from chipstack.testvectors.poker import cards as poker_cards
 from chipstack.testvectors.poker import evaluator as poker_evaluator
+from chipstack.testvectors.poker import holdem as poker_holdem
 from chipstack.testvectors.poker import phh as poker_phh
 from chipstack.testvectors.sync import addr as sync_addr
 from chipstack.testvectors.sync import channel as sync_channel
@@ -73,6 +74,7 @@ SUITES: tuple[Suite, ...] = (
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,
+    poker_holdem.SUITE,
     cashier_proofs.SUITE,
     cashier_book.SUITE,
 )
