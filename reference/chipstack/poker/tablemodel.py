@@ -28,7 +28,7 @@ from pathlib import Path
 
 from chipstack.errors import Rejected
 from chipstack.poker.cards import format_card
-from chipstack.poker.hand import Hand, HandView, LegalAction, Step
+from chipstack.poker.hand import HandView, LegalAction, Step
 from chipstack.poker.replay import ReplayResult
 from chipstack.poker.table import Table
 from chipstack.poker.timeline import Frame, HandTimeline
@@ -45,7 +45,7 @@ HIDDEN = "??"
 
 
 def chip_text(amount: int, unit: Decimal) -> str:
-    """``amount`` units of ``unit`` chips as a person writes it (``103875``, ``0.1`` -> ``10387.5``)."""
+    """``amount`` units of ``unit`` chips as a person writes it (``103875`` at 0.1: ``10387.5``)."""
     value = unit * amount
     if value == value.to_integral_value():
         return str(int(value))

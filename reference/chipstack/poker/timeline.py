@@ -77,20 +77,23 @@ class Frame:
         return out
 
 
+def _ints(value: Value) -> list[int]:
+    assert isinstance(value, tuple)
+    return [x for x in value if isinstance(x, int)]
+
+
 class HandTimeline:
     """The frames of one hand, rebuilt event by event from the live hand's steps."""
 
     def __init__(self, hand: Hand) -> None:
         self.hand = hand
         p = hand.instance.param_values()
-        stacks, blinds, antes = p["stacks"], p["blinds"], p["antes"]
         min_bet, button = p["min_bet"], p["button"]
-        assert isinstance(stacks, tuple) and isinstance(blinds, tuple)
-        assert isinstance(antes, tuple) and isinstance(min_bet, int) and isinstance(button, int)
+        assert isinstance(min_bet, int) and isinstance(button, int)
         self._shadow = Hand(
-            [int(x) for x in stacks],  # type: ignore[call-overload]
-            blinds=[int(x) for x in blinds],  # type: ignore[call-overload]
-            antes=[int(x) for x in antes],  # type: ignore[call-overload]
+            _ints(p["stacks"]),
+            blinds=_ints(p["blinds"]),
+            antes=_ints(p["antes"]),
             min_bet=min_bet,
             button=button,
             deck=list(range(DECK_SIZE)),

@@ -44,7 +44,9 @@ from chipstack.poker.tablemodel import (
 )
 from chipstack.poker.timeline import HOLE_VARIABLE
 
-_SUITS = {"c": ("♣", "#1b5e20"), "d": ("♦", "#1565c0"), "h": ("♥", "#c62828"), "s": ("♠", "#212121")}
+_SUITS = {
+    "c": ("♣", "#1b5e20"), "d": ("♦", "#1565c0"), "h": ("♥", "#c62828"), "s": ("♠", "#212121"),
+}
 
 _CSS = """<style>
 .cs-table{position:relative;width:760px;height:430px;margin:6px auto;font-family:sans-serif}
@@ -217,7 +219,7 @@ class PokerWidget:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        display(self.box)
+        display(self.box)  # type: ignore[no-untyped-call]
 
     def _button(self, label: str, css: str, action: Any) -> w.Button:
         b = w.Button(description=label, layout=w.Layout(width="auto"))
