@@ -238,7 +238,7 @@ class TableModel:
         """Board, pots (main first; the current round's bets are in front of the seats), street."""
         v = self.view()
         pots = []
-        for k, (amount, _eligible) in enumerate(v.pots):
+        for k, (amount, _eligible) in enumerate(p for p in v.pots if p[0]):
             pots.append(f"{'main pot' if k == 0 else f'side pot {k}'} {self.chips(amount)}")
         if v.payouts:
             street = "settled"

@@ -57,6 +57,7 @@ _CSS = """<style>
  background:#fafafa;border:2px solid #9e9e9e;border-radius:8px;text-align:center;font-size:13px}
 .cs-seat.cs-to-act{border:3px solid #ffb300;box-shadow:0 0 10px #ffb300}
 .cs-seat.cs-folded{opacity:.45}
+.cs-pots,.cs-status{min-height:17px}
 .cs-name{font-weight:bold}.cs-bet{color:#e65100;font-weight:bold;min-height:16px}
 .cs-card{display:inline-block;width:30px;height:40px;line-height:40px;margin:1px;border-radius:4px;
  background:#fff;border:1px solid #616161;font-weight:bold;font-size:15px;text-align:center}
@@ -108,7 +109,7 @@ def table_html(seats: Sequence[SeatDisplay], centre: Centre, actor: str) -> str:
     """The whole table: the oval with board, pots and street, and every seat round it."""
     board = "".join(card_html(c) for c in centre.board)
     board += '<span class="cs-card cs-slot"></span>' * (5 - len(centre.board))
-    pots = " · ".join(centre.pots) or "&nbsp;"
+    pots = " · ".join(centre.pots)
     middle = (
         f'<div class="cs-centre"><div class="cs-street">{html.escape(centre.street)}</div>'
         f'<div class="cs-board">{board}</div>'
@@ -172,10 +173,10 @@ class PokerWidget:
         self.slider.observe(self._on_slider, names="value")
         self.size_box = w.HBox()
         self.next_hand = self._button("next hand", "cs-next-hand", lambda: model.next_hand())
-        self.first = self._button("⏮", "cs-first", lambda: model.go(0))
+        self.first = self._button("◀◀", "cs-first", lambda: model.go(0))
         self.back = self._button("◀", "cs-back", lambda: model.step(-1))
         self.forward = self._button("▶", "cs-forward", lambda: model.step(1))
-        self.last = self._button("⏭", "cs-last", lambda: model.go(len(model.timeline)))
+        self.last = self._button("▶▶", "cs-last", lambda: model.go(len(model.timeline)))
         self.position = w.IntSlider(description="event", min=0, max=0, continuous_update=True,
                                     layout=w.Layout(width="420px"))
         self.position.add_class("cs-position")
