@@ -5,7 +5,8 @@ Chromium (``/usr/bin/chromium``), driven by Playwright, clicks through a hand
 on the first table of the page. After every click the page must show what the
 rules say: a headless :class:`TableModel` with the notebook's seating and seed
 takes the same actions, and each seat's stack, bet, status and cards, the
-board, the pots and who is to act are compared with the page. Screenshots go
+board, the pots and who is to act are compared with the page. Then the page
+replays a recorded PHH hand and must end on the recorded finishing stacks. Screenshots go
 to ``build/browser/`` (gitignored). The server and its kernels are stopped at
 the end, pass or fail.
 """
@@ -25,6 +26,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from chipstack.poker.tablemodel import EVERYONE, HIDDEN, TableModel
+from chipstack.poker.widgets import shared_phh_dir
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "05-poker-hand.ipynb"
@@ -194,5 +196,19 @@ def test_a_hand_clicked_through_in_chromium(server: str, browser: Browser) -> No
     assert model.next_hand(), model.message
     _check_page(page, model)
     assert [s.button for s in model.seats()] == [False, True, False]
+
+    # Replay a recorded hand on the same table: type its path, press replay, go to the end.
+    phh = shared_phh_dir(REPO)
+    assert phh is not None, "the shared PHH data is missing (../shared/data/phh)"
+    record = phh / "data" / "pluribus" / "30" / "27.phh"
+    page.locator(".cs-main .cs-path input").fill(str(record))
+    _click(page, ".cs-load")
+    assert model.load(record), model.message
+    expect(page.locator(".cs-main .cs-message-text")).to_have_text(model.message)
+    _check_page(page, model)
+    _click(page, ".cs-last")
+    model.go(len(model.timeline))
+    _check_page(page, model)
+    assert model.recorded_stacks() == [s.stack for s in model.seats()]
     page.screenshot(path=str(SHOTS / "poker-page.png"), full_page=True)
     page.close()

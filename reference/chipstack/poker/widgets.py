@@ -49,11 +49,11 @@ _SUITS = {
 }
 
 _CSS = """<style>
-.cs-table{position:relative;width:760px;height:430px;margin:6px auto;font-family:sans-serif}
-.cs-felt{position:absolute;left:90px;top:70px;width:580px;height:290px;border-radius:145px;
+.cs-table{position:relative;width:920px;height:580px;margin:6px auto;font-family:sans-serif}
+.cs-felt{position:absolute;left:160px;top:140px;width:600px;height:300px;border-radius:150px;
  background:radial-gradient(#2e7d32,#1b5e20);border:12px solid #5d4037;box-sizing:border-box}
-.cs-centre{position:absolute;left:0;right:0;top:95px;text-align:center;color:#fff}
-.cs-seat{position:absolute;width:130px;margin-left:-65px;margin-top:-40px;padding:4px;
+.cs-centre{position:absolute;left:0;right:0;top:85px;text-align:center;color:#fff}
+.cs-seat{position:absolute;width:124px;margin-left:-62px;margin-top:-62px;padding:4px;
  background:#fafafa;border:2px solid #9e9e9e;border-radius:8px;text-align:center;font-size:13px}
 .cs-seat.cs-to-act{border:3px solid #ffb300;box-shadow:0 0 10px #ffb300}
 .cs-seat.cs-folded{opacity:.45}
@@ -84,7 +84,7 @@ def _seat_xy(k: int, n: int) -> tuple[float, float]:
     import math
 
     angle = math.pi / 2 + 2 * math.pi * k / n
-    return 380 + 330 * math.cos(angle), 215 + 175 * math.sin(angle)
+    return 460 + 390 * math.cos(angle), 290 + 225 * math.sin(angle)
 
 
 def seat_html(s: SeatDisplay, n: int) -> str:
