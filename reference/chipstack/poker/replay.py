@@ -15,7 +15,7 @@ so seat ``i`` is player ``p{i+1}`` and the button is the last seat.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
@@ -74,7 +74,8 @@ class ReplayResult:
     ``final`` is the machine's final stacks (``None`` if the replay stopped),
     ``expected`` the recorded finishing stacks, both in units of ``unit``
     chips; ``reason`` is empty when they match and otherwise says why not.
-    ``states`` counts the states the engine hashed.
+    ``states`` counts the states the engine hashed. ``hand`` is the hand as
+    far as it got (``None`` if none was built), for stepping through it.
     """
 
     source: str
@@ -85,12 +86,13 @@ class ReplayResult:
     states: int
     reason: str = ""
     implied: int = 0
+    hand: Hand | None = field(default=None, compare=False, repr=False)
 
 
 def _fail(source: str, phh: PhhHandLike, hand: Hand | None, reason: str) -> ReplayResult:
     expected = tuple(phh.finishing_stacks or ())
     states = len(hand.steps) + 1 if hand is not None else 0
-    return ReplayResult(source, False, expected, None, phh.unit, states, reason)
+    return ReplayResult(source, False, expected, None, phh.unit, states, reason, hand=hand)
 
 
 def replay_hand(phh: PhhHandLike, source: str = "", sign: bool = False) -> ReplayResult:
@@ -135,7 +137,7 @@ def replay_hand(phh: PhhHandLike, source: str = "", sign: bool = False) -> Repla
     matched = final == expected
     reason = "" if matched else f"finishing stacks {list(final)} != recorded {list(expected)}"
     return ReplayResult(
-        source, matched, expected, final, phh.unit, len(hand.steps) + 1, reason, implied
+        source, matched, expected, final, phh.unit, len(hand.steps) + 1, reason, implied, hand
     )
 
 
