@@ -37,7 +37,7 @@ BROWSER_STAMP := $(VENV)/.chipstack-browser
 SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ''.[dev,notebooks,docs,browser]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,docs,browser]'
 	touch $(BROWSER_STAMP)
 
 $(CHROMIUM):
