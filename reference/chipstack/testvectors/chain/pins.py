@@ -483,6 +483,57 @@ def _replay_pins(p: Pins, s: Scenario) -> None:
             ["timing"],
             why,
         )
+    _notary_order_pins(p, s, base)
+
+
+def _notary_order_pins(p: Pins, s: Scenario, base: JSONDict) -> None:
+    """NOTARY-8's order, after the scenario's notarization of height 4 and a side block 5."""
+    params = s.ledger.params
+    blocks = s.blocks
+    side = _child(blocks[4], 5, blocks[5].txs[0].outputs[0].condition, blocks[4].header.time + 61)
+    assert side.hash != blocks[5].hash
+    before = [{"block": b.encode().hex()} for b in blocks[1:5]]
+    before.append({"notarization": s.notarization.encode().hex()})
+    before += [{"block": blocks[5].encode().hex()}, {"block": side.encode().hex()}]
+    signers = [(i, s.notary_keys[i]) for i in (0, 1, 2)]
+
+    def notarize(height: int, block_hash: bytes, mom: bytes) -> str:
+        n = sign_notarization(params.chain_id, height, block_hash, mom, 1, params.notaries, signers)
+        return n.encode().hex()
+
+    forged = replace(
+        s.notarization,
+        signatures=((s.notarization.signatures[0][0], FORGED), *s.notarization.signatures[1:]),
+    ).encode().hex()
+    for notarization, comment, why, flag in [
+        (
+            forged,
+            "height 4 again with its first signature forged: NOTARY-6 before stale",
+            "crypto.bad_signature",
+            "signature",
+        ),
+        (
+            notarize(3, sha256d(b"no such block"), sha256d(b"any mom")),
+            "height 3 (stale) of a block the ledger does not have: stale first",
+            "chain.notary_stale",
+            "context",
+        ),
+        (
+            notarize(5, side.hash, sha256d(b"not the MoM")),
+            "height 5 of the side block with a MoM that is not the chain's: the best chain "
+            "before the MoM",
+            "chain.notary_wrong_block",
+            "context",
+        ),
+    ]:
+        p.add(
+            "ledger_replay",
+            {**base, "steps": [*before, {"notarization": notarization}]},
+            comment,
+            ["NOTARY-8", "NOTARY-6"] if flag == "signature" else ["NOTARY-8"],
+            [TWO_FAULTS, flag],
+            why,
+        )
 
 
 def spv_pins(ops: Ops) -> list[Case]:
