@@ -16,7 +16,7 @@ from chipstack.crypto import Tag, tagged_hash
 from chipstack.fsm.codec import encode_definition
 from chipstack.fsm.event import Event
 from chipstack.fsm.scenario import key
-from chipstack.testvectors.fsm.common import edit, turnstile_script
+from chipstack.testvectors.fsm.common import TURNSTILE, edit, turnstile_script
 from chipstack.testvectors.pins import IDENTITY_POINT, TWO_FAULTS, Pins, identity_r_signature
 from chipstack.vectors.model import Case, Operation
 
@@ -88,7 +88,87 @@ def definition_pins(ops: Ops) -> list[Case]:
         [TWO_FAULTS, "graph"],
         "fsm.def_unreachable_state",
     )
+    _phase_pins(p)
     return p.cases
+
+
+def _phase_pins(p: Pins) -> None:
+    """FSM-1: the order of the phases, and more of the order inside structure and references."""
+    library = ("version: 1\n", "version: 1\nlibrary: poker/1\n")
+    to_nowhere = (
+        "  - {from: locked, on: push, to: locked}",
+        "  - {from: locked, on: push, to: nowhere}",
+    )
+    lost = ("states: [locked, unlocked, closed]", "states: [locked, unlocked, closed, lost]")
+    for edits, comment, covers, flag, why in [
+        (
+            [library, ('roles: [operator, "riders[0..3]"]', 'roles: [Operator, "riders[0..3]"]')],
+            "another library and a role named Operator: structure before library",
+            ["FSM-1", "FSM-10"],
+            "bad_name",
+            "fsm.def_bad_name",
+        ),
+        (
+            [library, to_nowhere],
+            "another library and a transition to an undeclared state: library before references",
+            ["FSM-1", "FSM-10"],
+            "unknown_name",
+            "fsm.def_unknown_library",
+        ),
+        (
+            [to_nowhere, ("  passes: {type: int, init: 0}", "  passes: {type: int, init: true}")],
+            "a transition to an undeclared state and an ill-typed initial value: references "
+            "before types",
+            ["FSM-1", "FSM-4"],
+            "unknown_name",
+            "fsm.def_unknown_state",
+        ),
+        (
+            [lost, ("    guard: args.amount >= params.fare", "    guard: args.amount")],
+            "an unreachable state and a guard of type int: types before graph",
+            ["FSM-1", "FSM-11"],
+            "ill_typed",
+            "fsm.def_ill_typed",
+        ),
+        (
+            [lost, ("  - {from: locked, on: close, to: closed}",
+                    "  - {from: locked, on: close, to: closed}\n"
+                    "  - {from: locked, on: close, to: unlocked}")],
+            "an unreachable state and two unguarded transitions on one event: graph before "
+            "determinism",
+            ["FSM-1", "FSM-13"],
+            "graph",
+            "fsm.def_unreachable_state",
+        ),
+        (
+            [("  push:\n    signers: [riders]", "  push:\n    signers: [drivers]"), to_nowhere],
+            "push signed by an undeclared role and a transition to an undeclared state: "
+            "signers before transitions",
+            ["FSM-1", "FSM-5"],
+            "unknown_name",
+            "fsm.def_unknown_role",
+        ),
+        (
+            [to_nowhere, ("fire: relock}", "fire: vanish}")],
+            "a transition to an undeclared state and a timeout firing an undeclared event: "
+            "transitions before timeouts",
+            ["FSM-1", "FSM-6"],
+            "unknown_name",
+            "fsm.def_unknown_state",
+        ),
+        (
+            [('roles: [operator, "riders[0..3]"]', 'roles: [operator, "riders[0..99]"]'),
+             ("  passes: {type: int, init: 0}", "  Passes: {type: int, init: 0}")],
+            "a role of 100 members and a variable named Passes: every name before role sizes",
+            ["FSM-1", "FSM-3"],
+            "bad_name",
+            "fsm.def_bad_name",
+        ),
+    ]:
+        text = TURNSTILE
+        for old, new in edits:
+            text = edit(old, new, text)
+        p.add("load_definition", {"yaml": text}, comment, covers, [TWO_FAULTS, flag], why)
 
 
 def event_pins(ops: Ops) -> list[Case]:
