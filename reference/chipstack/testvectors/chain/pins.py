@@ -14,7 +14,7 @@ from typing import Any
 
 from chipstack.chain.block import Block, assemble_block, make_coinbase
 from chipstack.chain.conditions import Condition, KeyCondition, OpReturn
-from chipstack.chain.header import BlockHeader
+from chipstack.chain.header import BlockHeader, mine
 from chipstack.chain.merkle import MerkleBranch, merkle_branch
 from chipstack.chain.notary import sign_notarization
 from chipstack.chain.proofs import HeaderChainProof, TxProof
@@ -380,6 +380,20 @@ def block_pins(ops: Ops) -> list[Case]:
             ["BLOCK-3"],
             "chain.merkle_mismatch",
         ),
+           (
+            Block(b3.header, (t1, b3.txs[0], *b3.txs[2:])),
+            "a payment first and the coinbase second: the first tx not a coinbase, before "
+            "the later one that is",
+            ["BLOCK-3", "BLOCK-2"],
+            "chain.no_coinbase",
+        ),
+        (
+            Block(mine(replace(b3.header, merkle_root=sha256d(b"another root"))),
+                  (*b3.txs, b3.txs[-1])),
+            "last tx repeated (mutated) under a header whose root differs: mutation before root",
+            ["BLOCK-3", "MERKLE-3"],
+            "chain.merkle_mutated",
+        ),
     ]:
         p.add(
             "block_check", {"block": block.encode().hex(), "bits": bits}, comment, covers,
@@ -484,6 +498,22 @@ def _replay_pins(p: Pins, s: Scenario) -> None:
             why,
         )
     _notary_order_pins(p, s, base)
+    late_clock = t0 - 10_000
+    p.add(
+        "ledger_replay",
+        {
+            **base,
+            "steps": [
+                *steps(blocks[1]),
+                {"block": _child(blocks[1], 2, miner, t0 + 45).encode().hex(), "now": late_clock},
+            ],
+        },
+        "block 2 at t+45, at most the median t+60 and over 7200 s ahead of a clock at "
+        "t-10000: too old before too new",
+        ["CHAIN-7"],
+        [TWO_FAULTS, "timing"],
+        "chain.time_too_old",
+    )
 
 
 def _notary_order_pins(p: Pins, s: Scenario, base: JSONDict) -> None:
