@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from chipstack.crypto import Tag, tagged_hash
+from chipstack.encoding import Writer
 from chipstack.fsm.codec import encode_definition
 from chipstack.fsm.event import Event
 from chipstack.fsm.scenario import key
@@ -287,4 +288,53 @@ def expr_pins(ops: Ops) -> list[Case]:
         ("[1,2 , 3]", "one space after each comma, none before"),
     ]:
         p.add("parse", {"text": text}, f"canonical text: {why}", ["EXPR-24"], ["normal"], "valid")
+    return p.cases
+
+
+def equivocation_pins(ops: Ops) -> list[Case]:
+    """FSM-36's order: slot, signer, id order, and only then the signatures."""
+    p = Pins(ops)
+    s = turnstile_script()
+    s.step("coin", {"amount": 25}, "rider0", 3)
+    a = s.draft("push", {}, "rider0", 2)
+    b = s.draft("coin", {"amount": 40}, "rider0", 2)
+    rider1 = s.draft("push", {}, "rider1", 2, seq=3)
+    other = s.draft("push", {}, "rider1", 2)
+
+    def raw(x: Event, y: Event, ordered: bool = True) -> dict[str, object]:
+        if ordered:
+            x, y = sorted((x, y), key=lambda e: e.id)
+        w = Writer().u8(1).var_bytes(x.encode()).var_bytes(y.encode())
+        return {"evidence": w.getvalue().hex()}
+
+    def forge(e: Event) -> Event:
+        return replace(e, signature=bytes(64))
+
+    low, high = sorted((a, b), key=lambda e: e.id)
+    for evidence, comment, why in [
+        (
+            raw(a, rider1),
+            "another seq and another signer: the slot first",
+            "fsm.equivocation_different_slot",
+        ),
+        (
+            raw(forge(a), forge(other)),
+            "two signers, both signatures forged: the signer before any signature",
+            "fsm.equivocation_different_signer",
+        ),
+        (
+            raw(high, forge(low), ordered=False),
+            "a true pair in the wrong order, the second event's signature forged: the id "
+            "order before the signatures",
+            "fsm.equivocation_not_canonical",
+        ),
+    ]:
+        p.add(
+            "verify_evidence",
+            evidence,
+            comment,
+            ["FSM-36", "FSM-35"] if why.endswith("canonical") else ["FSM-36"],
+            [TWO_FAULTS, "non_canonical" if why.endswith("canonical") else "not_equivocation"],
+            why,
+        )
     return p.cases
