@@ -65,6 +65,7 @@ def test_a_silent_implementation_is_reported_once_as_no_response(tmp_path: Path)
     assert "Empty" not in out and "Traceback" not in run.stderr
     assert _status(out, "encoding/compactsize") == "FAIL"
     assert _status(out, "crypto/hashes") == "FAIL"  # never run: counted as failed
+    assert "skipped" not in out  # the suites failed; they were not skipped
 
 
 def test_a_crashed_implementation_is_reported_once_with_code_and_stderr(tmp_path: Path) -> None:
@@ -85,3 +86,16 @@ def test_a_crashed_implementation_is_reported_once_with_code_and_stderr(tmp_path
     assert "boom: no such field" in run.stderr  # still passed through for debugging
     assert _status(out, "crypto/hashes") == "FAIL"
     assert "<implementation" not in out  # no per-case noise after the crash
+
+
+def test_malformed_responses_fail_every_case_and_are_not_called_skipped(tmp_path: Path) -> None:
+    impl = _fake(
+        tmp_path,
+        "for line in sys.stdin:\n"
+        "    print('not json {', flush=True)\n",
+    )
+    run = _check(impl, "--suite", "crypto/hashes")
+    assert run.returncode == 1
+    assert _status(run.stdout, "crypto/hashes") == "FAIL"
+    assert "malformed response: not json {" in run.stdout  # VEC-6: a malformed answer fails
+    assert "skipped" not in run.stdout and "no case was checked" not in run.stdout
