@@ -219,6 +219,17 @@ def event_pins(ops: Ops) -> list[Case]:
         [TWO_FAULTS, "unauthorized"],
         "fsm.unauthorized_signer",
     )
+    non_canonical = bytes([0xED]) + bytes([0xFF] * 30) + bytes([0x7F])  # y = p
+    for weak_key, what in [(IDENTITY_POINT, "the identity point"), (non_canonical, "y = p")]:
+        riders = replace(inst.roles[1], keys=(*inst.roles[1].keys[:1], weak_key))
+        p.add(
+            "run_events",
+            {**run([]), "instance": replace(inst, roles=(inst.roles[0], riders)).encode().hex()},
+            f"an instance binding a weak key ({what}) to the riders role",
+            ["FSM-18", "SIG-6"],
+            ["weak_key"],
+            "fsm.bad_binding",
+        )
     return p.cases
 
 
