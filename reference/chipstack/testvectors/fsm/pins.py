@@ -9,14 +9,14 @@ canonical text). Each suite's ``build_cases`` appends these after its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from chipstack.crypto import Tag, tagged_hash
 from chipstack.encoding import Writer
 from chipstack.fsm.codec import encode_definition
 from chipstack.fsm.event import Event
-from chipstack.fsm.scenario import key
+from chipstack.fsm.scenario import Script, key
 from chipstack.testvectors.fsm.common import TURNSTILE, edit, turnstile_script
 from chipstack.testvectors.pins import IDENTITY_POINT, TWO_FAULTS, Pins, identity_r_signature
 from chipstack.vectors.model import Case, Operation
@@ -230,7 +230,46 @@ def event_pins(ops: Ops) -> list[Case]:
             ["weak_key"],
             "fsm.bad_binding",
         )
+    _apply_order_pins(p, s, run)
     return p.cases
+
+
+def _apply_order_pins(
+    p: Pins, s: Script, run: Callable[[list[Event]], dict[str, object]]
+) -> None:
+    """The order of apply_event's checks (FSM-24 .. FSM-30), one pair of faults each."""
+    for event, comment, covers, flag, why in [
+        (
+            s.draft("push", {}, "rider0", 1, instance_id=bytes(32), seq=5),
+            "another instance and seq 5 for 2: the instance first",
+            ["FSM-24", "FSM-26"],
+            "context",
+            "fsm.wrong_instance",
+        ),
+        (
+            s.draft("push", {}, "rider0", 1, seq=5, prev_hash=bytes(32)),
+            "seq 5 for 2 and a stale previous state: the seq first",
+            ["FSM-26", "FSM-27"],
+            "replay",
+            "fsm.wrong_seq",
+        ),
+        (
+            s.draft("push", {}, "rider0", -1, prev_hash=bytes(32)),
+            "a stale previous state and a time before the state's: the state hash first",
+            ["FSM-27", "FSM-28"],
+            "replay",
+            "fsm.stale_state",
+        ),
+        (
+            s.draft("close", {"amount": 1}, "operator", 1),
+            "close with an argument it does not take, in a state without a close "
+            "transition: the arguments first",
+            ["FSM-29", "FSM-30"],
+            "bad_arguments",
+            "fsm.bad_arguments",
+        ),
+    ]:
+        p.add("run_events", run([*s.events, event]), comment, covers, [TWO_FAULTS, flag], why)
 
 
 def expr_pins(ops: Ops) -> list[Case]:
