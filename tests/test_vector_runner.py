@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from chipstack.vectors.check import judge
+
 ROOT = Path(__file__).resolve().parents[1]
 ADAPTER = ROOT / "tests" / "adapters" / "example_adapter.py"
 
@@ -99,3 +101,29 @@ def test_malformed_responses_fail_every_case_and_are_not_called_skipped(tmp_path
     assert _status(run.stdout, "crypto/hashes") == "FAIL"
     assert "malformed response: not json {" in run.stdout  # VEC-6: a malformed answer fails
     assert "skipped" not in run.stdout and "no case was checked" not in run.stdout
+
+
+def test_an_oversized_response_stops_the_run_with_bounded_memory(tmp_path: Path) -> None:
+    impl = _fake(
+        tmp_path,
+        "for line in sys.stdin:\n"
+        "    sys.stdout.write('{\"result\": \"valid\", \"output\": {\"a\": \"' + 'x' * 9_000_000"
+        " + '\"}}\\n')\n"
+        "    sys.stdout.flush()\n",
+    )
+    run = _check(impl, "--suite", "crypto/hashes")
+    assert run.returncode == 1
+    stop = "a response longer than 8,000,000 characters (at crypto/hashes #1)"
+    assert run.stdout.count(stop) == 1
+    assert _status(run.stdout, "crypto/hashes") == "FAIL"
+    assert "xxxx" not in run.stdout
+
+
+def test_a_failure_line_quotes_a_long_answer_cut_short() -> None:
+    case: dict[str, object] = {"result": "valid", "expected": {"digest": "ab"}}
+    text = judge(case, ("valid", {"digest": "c" * 10_000}))
+    assert text is not None and len(text) < 400
+    assert text.endswith("... (10014 characters)")  # {'digest': '...'} is 14 + 10,000
+    assert judge({"result": "invalid", "reason": "x.y"}, ("invalid", "z" * 5000)) == (
+        "reason differs: expected x.y, got " + "z" * 300 + "... (5000 characters)"
+    )

@@ -25,6 +25,10 @@ from chipstack.vectors.model import JSONObject, Suite
 DEFAULT_TIMEOUT = 10.0
 #: Lines of the implementation's standard error quoted when it crashes.
 STDERR_TAIL_LINES = 10
+#: The longest response line read (characters); a longer one stops the run (VEC-6).
+MAX_RESPONSE_CHARS = 8_000_000
+#: Put on the line queue when a response line is longer than :data:`MAX_RESPONSE_CHARS`.
+_TOO_LONG = "\x00too long"
 
 
 class ExternalImpl:
@@ -58,7 +62,10 @@ class ExternalImpl:
 
     def _pump(self) -> None:
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
+        while line := self._proc.stdout.readline(MAX_RESPONSE_CHARS + 1):
+            if len(line) > MAX_RESPONSE_CHARS:
+                self._lines.put(_TOO_LONG)  # read no further: memory stays bounded
+                return
             self._lines.put(line)
         self._lines.put(None)
 
@@ -93,6 +100,10 @@ class ExternalImpl:
             line = None
         if line is None:
             self.problem = self._exit_report(where)
+            return "stopped", self.problem
+        if line == _TOO_LONG:
+            self._proc.kill()
+            self.problem = f"a response longer than {MAX_RESPONSE_CHARS:,} characters (at {where})"
             return "stopped", self.problem
         return parse_response(line)
 
