@@ -25,6 +25,8 @@ from chipstack.vectors.model import JSONObject, Suite
 DEFAULT_TIMEOUT = 10.0
 #: Lines of the implementation's standard error quoted when it crashes.
 STDERR_TAIL_LINES = 10
+#: Standard error is read in pieces of at most this many characters (memory stays bounded).
+STDERR_CHUNK_CHARS = 4096
 #: The longest response line read (characters); a longer one stops the run (VEC-6).
 MAX_RESPONSE_CHARS = 8_000_000
 #: Put on the line queue when a response line is longer than :data:`MAX_RESPONSE_CHARS`.
@@ -71,9 +73,9 @@ class ExternalImpl:
 
     def _pump_stderr(self) -> None:
         assert self._proc.stderr is not None
-        for line in self._proc.stderr:
+        while line := self._proc.stderr.readline(STDERR_CHUNK_CHARS):  # a long line in pieces
             sys.stderr.write(line)
-            self._stderr_tail.append(line.rstrip("\n"))
+            self._stderr_tail.append(line.rstrip("\n")[:200])
         sys.stderr.flush()
 
     def __call__(self, suite: Suite, case: JSONObject) -> Produced:
