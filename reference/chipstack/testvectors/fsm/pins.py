@@ -336,6 +336,10 @@ def expr_pins(ops: Ops) -> list[Case]:
         ("-x[0]", "index binds tighter than negation"),
         ("f( )", "a call without arguments"),
         ("[1,2 , 3]", "one space after each comma, none before"),
+        ("a if (b if c else d) else e", "a conditional as the condition is wrapped"),
+        ("(a or b) if c else d", "an or as the then branch is not wrapped (level 2)"),
+        ("not (not a)", "not of not is not wrapped"),
+        ("(-5) * 2", "a negative literal binds tighter than *"),
     ]:
         p.add("parse", {"text": text}, f"canonical text: {why}", ["EXPR-24"], ["normal"], "valid")
     return p.cases
