@@ -6,6 +6,7 @@ temporary file (spec/05-vectors.md section 4, [VEC-5], [VEC-6]).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,28 @@ def test_a_failure_line_quotes_a_long_answer_cut_short() -> None:
     assert judge({"result": "invalid", "reason": "x.y"}, ("invalid", "z" * 5000)) == (
         "reason differs: expected x.y, got " + "z" * 300 + "... (5000 characters)"
     )
+
+
+def test_a_missing_or_corrupt_vector_file_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    root = tmp_path / "vectors"
+    shutil.copytree(ROOT / "vectors", root)
+    target = root / "crypto" / "hashes.json"
+    for damage, said in [
+        ('{"groups": [', "not a vector file (JSONDecodeError"),
+        (target.read_text(encoding="utf-8").replace('"result": "valid"', '"result": "maybe"', 1),
+         "lacks a known result"),
+        (None, "cannot read it"),
+    ]:
+        if damage is None:
+            target.unlink()
+        else:
+            target.write_text(damage, encoding="utf-8")
+        run = subprocess.run(
+            [sys.executable, "-m", "chipstack.cli", "vectors", "--dir", str(root), "check",
+             "--suite", "crypto/hashes"],
+            capture_output=True, text=True, check=False, timeout=120,
+        )
+        assert run.returncode != 0
+        assert "Traceback" not in run.stderr
+        last = run.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"{target}: ") and said in last, run.stderr
