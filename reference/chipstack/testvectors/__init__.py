@@ -21,6 +21,7 @@ from chipstack.testvectors.crypto import ed25519 as crypto_ed25519
 from chipstack.testvectors.crypto import hashes as crypto_hashes
 from chipstack.testvectors.encoding import compactsize as encoding_compactsize
 from chipstack.testvectors.encoding import primitives as encoding_primitives
+from chipstack.testvectors.fsm import costs as fsm_costs
 from chipstack.testvectors.fsm import definitions as fsm_definitions
 from chipstack.testvectors.fsm import equivocation as fsm_equivocation
 from chipstack.testvectors.fsm import events as fsm_events
@@ -62,6 +63,7 @@ SUITES: tuple[Suite, ...] = (
     fsm_equivocation.SUITE,
     fsm_onchain.SUITE,
     fsm_expr.SUITE,
+    fsm_costs.SUITE,
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,

@@ -390,6 +390,13 @@ FLAGS: dict[str, Note] = {
         "An expression or value over a size, depth or length limit.",
         _DOS,
     ),
+    "budget": Note(
+        "resource_limit",
+        "A cost in units counted to the unit (spec/03-fsm.md EXPR-50 .. EXPR-57, FSM-50 .. "
+        "FSM-53): an expression's or event's cost, a static bound, a budget met or passed.",
+        "an implementation that counts otherwise accepts events others refuse, or the reverse: "
+        + _SPLIT,
+    ),
     "frame_limit": Note(
         "resource_limit",
         "A frame size limit is in force.",
@@ -621,6 +628,9 @@ REASON_FLAGS: dict[str, str] = {
     "fsm.onchain_not_fsm": "wrong_kind",
     "fsm.onchain_bad_funcid": "wrong_kind",
     "fsm.onchain_wrong_funcid": "wrong_kind",
+    # fsm cost model
+    "fsm.over_budget": "budget",
+    "fsm.def_over_budget": "budget",
     # sync
     "sync.tag_too_long": "over_length",
     "sync.payload_too_large": "over_length",
