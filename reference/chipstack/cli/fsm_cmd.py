@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from chipstack.cli.args import fail
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``fsm`` command and its ``list`` and ``check`` sub-commands."""
@@ -20,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ls = sub.add_parser("list", help="list the shipped example machines")
     ls.set_defaults(func=cmd_list)
     check = sub.add_parser("check", help="load and check a YAML machine definition")
-    check.add_argument("path", type=Path, help="the YAML file")
+    check.add_argument("path", type=Path, metavar="FILE.yaml", help="the YAML file")
     check.set_defaults(func=cmd_check)
 
 
@@ -45,8 +47,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         text = Path(args.path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{args.path}:1:1: error: cannot read: {exc}")
-        return 1
+        return fail(f"cannot read {args.path}: {getattr(exc, 'strerror', None) or exc}")
     report = check_yaml(text, str(args.path))
     for finding in (*report.errors, *report.warnings):
         print(finding)

@@ -199,10 +199,10 @@ class _Live:
 class FsmIndex:
     """The FSM validator's view of a chain: known definitions, instances and their markers.
 
-        :meth:`check` validates one transaction against this index and a UTXO
-        view without changing anything; :meth:`accept` validates it and then
-        records it (call it for each FSM transaction of each connected block, in
-        order; or :meth:`check` before and :meth:`record` after the block is
+    :meth:`check` validates one transaction against this index and a UTXO
+    view without changing anything; :meth:`accept` validates it and then
+    records it (call it for each FSM transaction of each connected block, in
+    order; or :meth:`check` before and :meth:`record` after the block is
     applied). Reorganisations are not handled: follow the notarized chain.
     """
 
