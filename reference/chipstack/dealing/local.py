@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 
 from chipstack.crypto import sha256
-from chipstack.dealing.hand import STAGES, Fault, Hand
+from chipstack.dealing.group import G, add
+from chipstack.dealing.hand import STAGES, Fault, Hand, hole_positions
+from chipstack.dealing.messages import EVERYONE, SharesMessage, ShuffleMessage, decode_message
 from chipstack.dealing.randomness import Randomness
+from chipstack.errors import Reason, Rejected
 
 Tamper = Callable[[int, str, bytes], bytes]
 """``(author, step, raw) -> raw``: a hook a test uses to make a seat cheat."""
@@ -43,6 +47,8 @@ class LocalHand:
         self.bytes_sent = 0
         self.messages = 0
         self.faults: list[tuple[int, Fault]] = []
+        self.refused: list[tuple[int, Reason]] = []
+        self.inbox: list[list[tuple[int, bytes]]] = [[] for _ in range(seats)]
         self.silent: set[int] = set()
         self._tamper = tamper
         self._held: list[tuple[int, bytes]] = []
@@ -54,18 +60,33 @@ class LocalHand:
         finally:
             self.cpu[seat] += time.process_time() - start
 
-    def send(self, author: int, step: str, raw: bytes, to: Iterable[int] | None = None) -> None:
-        """Deliver one message from ``author`` to ``to`` (every seat by default)."""
-        if author in self.silent:
+    def send(
+        self,
+        author: int,
+        step: str,
+        raw: bytes,
+        to: Iterable[int] | None = None,
+        relayed: bool = False,
+    ) -> None:
+        """Deliver one message from ``author`` to ``to`` (every seat by default).
+
+        A ``relayed`` message (one forwarded by another seat) is delivered even when
+        its author has gone silent, and is never tampered with again.
+        """
+        if author in self.silent and not relayed:
             return
-        if self._tamper is not None:
+        if self._tamper is not None and not relayed:
             raw = self._tamper(author, step, raw)
         self.bytes_sent += len(raw)
         self.messages += 1
         self._held.append((author, raw))
         for seat in range(self.seats) if to is None else to:
             node = self.nodes[seat]
-            fault = self._timed(seat, partial(node.receive, raw, author, self.now))
+            try:
+                fault = self._timed(seat, partial(node.receive, raw, author, self.now))
+            except Rejected as exc:
+                self.refused.append((seat, exc.reason))
+                continue
             if isinstance(fault, Fault):
                 self.faults.append((seat, fault))
 
@@ -93,7 +114,29 @@ class LocalHand:
             messages = self._timed(s, node.hole_messages)
             assert isinstance(messages, dict)
             for owner, raw in messages.items():
+                self.inbox[owner].append((s, raw))
                 self.send(s, "hole", raw, to=[owner])
+
+    def showdown(self, folded: Iterable[int] = ()) -> None:
+        """Seats in ``folded`` fold; every other seat shows its cards ([DEAL-52]).
+
+        Showing is the seat's own hole shares to everyone plus the hole shares it got,
+        forwarded as they were signed. Silent seats show nothing.
+        """
+        folded = set(folded)
+        for node in self.nodes:
+            for seat in folded:
+                node.fold(seat)
+            node.start_showdown(self.now)
+        for s, node in enumerate(self.nodes):
+            if s in folded or s in self.silent:
+                continue
+            raw = self._timed(s, node.showdown_message)
+            assert isinstance(raw, bytes)
+            others = [o for o in range(self.seats) if o != s]
+            for author, forwarded in self.inbox[s]:
+                self.send(author, "forward", forwarded, to=others, relayed=True)
+            self.send(s, "show", raw)
 
     def stage(self, stage: str) -> None:
         """Open one street: every node is told, every seat publishes its shares."""
@@ -125,3 +168,88 @@ class LocalHand:
         for stage in STAGES:
             if self.running():
                 self.stage(stage)
+
+
+#: The cheats :func:`run_scenario` can stage (spec/07-dealing.md section 10, ``deal_hand``).
+CHEATS = (
+    "none",
+    "silent_shuffle",
+    "bad_shuffle",
+    "duplicate_card",
+    "bad_share",
+    "equivocate",
+    "replay",
+    "stall_hole",
+    "showdown",
+    "no_show",
+)
+
+
+def _tamper_for(cheat: str, culprit: int) -> Tamper:
+    def tamper(author: int, step: str, raw: bytes) -> bytes:
+        if author != culprit:
+            return raw
+        if cheat == "bad_shuffle" and step == "shuffle":
+            return raw[:-1] + bytes([raw[-1] ^ 1])
+        if cheat == "duplicate_card" and step == "shuffle":
+            message = decode_message(raw)
+            assert isinstance(message, ShuffleMessage)
+            deck = (message.deck[0], message.deck[0], *message.deck[2:])
+            return replace(message, deck=deck).encode()
+        if cheat == "bad_share" and step == "flop":
+            message = decode_message(raw)
+            assert isinstance(message, SharesMessage)
+            wrong = add(message.shares[0], G)
+            assert wrong is not None
+            return replace(message, shares=(wrong, *message.shares[1:])).encode()
+        return raw
+
+    return tamper
+
+
+def run_scenario(seats: int, seed: bytes, cheat: str = "none", culprit: int = 0) -> LocalHand:
+    """Deal one hand with ``culprit`` staging ``cheat`` (one of :data:`CHEATS`); return it.
+
+    Silent seats are given up on by moving every node's clock past the timeout.
+    """
+    if cheat not in CHEATS:
+        raise ValueError(f"unknown cheat {cheat!r}")
+    table = LocalHand(seats, seed, timeout=30, tamper=_tamper_for(cheat, culprit))
+    if cheat == "replay":
+        other = LocalHand(seats, seed + b"/another hand")
+        table.send(culprit, "replay", other.nodes[culprit].key_message())
+    table.keys()
+    if cheat == "replay":
+        table.send(culprit, "replay", table._held[-seats + culprit][1])
+    if cheat == "equivocate":
+        table.send(culprit, "key", table.nodes[culprit].key_message())
+    if cheat == "silent_shuffle":
+        table.silent.add(culprit)
+    table.shuffles()
+    if cheat == "silent_shuffle":
+        table.tick(table.now + 30)
+    table.silent.discard(culprit)
+    if table.running():
+        if cheat == "stall_hole":
+            table.silent.add(culprit)
+        table.hole()
+        table.silent.discard(culprit)
+    for stage in STAGES:
+        if table.running():
+            table.stage(stage)
+    if table.running() and cheat == "stall_hole":
+        table.tick(table.now + 30)
+    if table.running() and cheat in ("showdown", "no_show"):
+        # showdown: ``culprit`` folded, then also tries to show (refused: DEAL-52)
+        # no_show: ``culprit`` stays live but never shows, and is mucked
+        if cheat == "no_show":
+            table.silent.add(culprit)
+        table.showdown(folded=[culprit] if cheat == "showdown" else [])
+        if cheat == "showdown":
+            show = table.nodes[culprit]._shares_message(hole_positions(culprit, seats), EVERYONE)
+            table.send(culprit, "show", show)
+            for node in table.nodes:
+                node.finish()
+        else:
+            table.tick(table.now + 30)
+    return table
