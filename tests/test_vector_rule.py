@@ -51,10 +51,10 @@ def test_rule_prints_spec_text_code_sites_and_cases(capsys: pytest.CaptureFixtur
 
 
 def test_rule_lists_range_citations_apart(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["vectors", "rule", "[UTXO-2]"]) == 0
+    assert main(["vectors", "rule", "[BLOCK-2]"]) == 0
     out = capsys.readouterr().out
     ranged = out.split("cited only inside a range:", 1)[1].split("\n\n", 1)[0]
-    assert "chipstack/chain/utxo.py" in ranged and "[UTXO-1] .. [UTXO-3]" in ranged
+    assert "chipstack/chain/block.py" in ranged and "[BLOCK-1] .. [BLOCK-3]" in ranged
 
 
 def test_unknown_or_malformed_rule_id_is_a_one_line_error() -> None:

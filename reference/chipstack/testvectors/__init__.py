@@ -26,6 +26,9 @@ from chipstack.testvectors.fsm import equivocation as fsm_equivocation
 from chipstack.testvectors.fsm import events as fsm_events
 from chipstack.testvectors.fsm import expr as fsm_expr
 from chipstack.testvectors.fsm import onchain as fsm_onchain
+from chipstack.testvectors.poker import cards as poker_cards
+from chipstack.testvectors.poker import evaluator as poker_evaluator
+from chipstack.testvectors.poker import phh as poker_phh
 from chipstack.testvectors.sync import items as sync_items
 from chipstack.testvectors.sync import negentropy_bound as sync_negentropy_bound
 from chipstack.testvectors.sync import negentropy_fingerprint as sync_negentropy_fingerprint
@@ -59,6 +62,9 @@ SUITES: tuple[Suite, ...] = (
     fsm_equivocation.SUITE,
     fsm_onchain.SUITE,
     fsm_expr.SUITE,
+    poker_cards.SUITE,
+    poker_evaluator.SUITE,
+    poker_phh.SUITE,
     dealing_primitives.SUITE,
     dealing_protocol.SUITE,
 )

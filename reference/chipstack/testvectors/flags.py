@@ -416,6 +416,96 @@ FLAGS: dict[str, Note] = {
         "Evaluation fails: division by zero, an index out of range, a bad argument value.",
         "an implementation that returns a value instead moves a contract the others refuse",
     ),
+    # -- poker: cards, evaluation, PHH (spec/06-poker.md) ----------------------------------
+    "bad_card": Note(
+        "malformed",
+        "Text or a value that is not a card (CARD-1, CARD-2).",
+        "an implementation that guesses at it deals or ranks a card nobody holds",
+    ),
+    "hand_category": Note(
+        "known_answer",
+        "One hand of a category; its value places it among the 7,462 classes.",
+        "an implementation that ranks it elsewhere pays pots to the wrong player",
+    ),
+    "kicker": Note(
+        "edge_case",
+        "Hands of one category told apart by a lower rank (kicker, second pair, trips "
+        "before pair in a full house).",
+        "an implementation that compares them wrongly splits pots it should award, or the "
+        "reverse",
+    ),
+    "tie": Note(
+        "edge_case",
+        "Hands that must tie: equal values, whatever the suits or the unused cards.",
+        "an implementation that breaks the tie awards a pot that must be split",
+    ),
+    "wheel": Note(
+        "edge_case",
+        "A-2-3-4-5 is the lowest straight (and straight flush); runs never wrap past the ace.",
+        "an implementation that ranks the ace high there (or wraps) misranks straights",
+    ),
+    "best_five": Note(
+        "basic",
+        "Six or seven cards: the value is that of the best five.",
+        "an implementation that picks another five misranks hold'em hands",
+    ),
+    "bad_hand_size": Note(
+        "malformed",
+        "Not 5, 6 or 7 cards to evaluate.",
+        "an implementation that ranks it anyway compares hands of different sizes",
+    ),
+    "check_order": Note(
+        "edge_case",
+        "Two faults at once: the rule's stated order of checks picks the reason.",
+        "an implementation that checks in another order reports another reason",
+    ),
+    "real_record": Note(
+        "known_answer",
+        "A hand really played and recorded, copied exactly from the PHH dataset.",
+        "an implementation that fails it cannot read the published hand histories",
+    ),
+    "decimal": Note(
+        "arithmetic",
+        "Amounts with a fraction: exact decimals in the coarsest unit 10^-k that fits.",
+        "an implementation that uses binary floats or rounds loses or invents chips",
+    ),
+    "commentary": Note(
+        "basic",
+        "Commentary ('# ...') and blank no-op actions, which carry no action.",
+        "an implementation that reads them as actions replays another hand",
+    ),
+    "heads_up": Note(
+        "edge_case",
+        "Two players: the record's order is kept; the replay posts the blinds reversed.",
+        "an implementation that reorders the arrays posts the blinds twice reversed",
+    ),
+    "bad_record": Note(
+        "malformed",
+        "A PHH record that is not TOML, lacks a required field or has a field of the wrong "
+        "type or length.",
+        "an implementation that fills in or guesses replays a hand nobody recorded",
+    ),
+    "unknown_variant": Note(
+        "wrong_context",
+        "A PHH record of another poker variant than NT.",
+        "an implementation that reads it applies no-limit hold'em rules to another game",
+    ),
+    "bad_amount": Note(
+        "arithmetic",
+        "An amount that is negative, zero where it must be positive, not finite, finer than "
+        "10^-6 or too large.",
+        "an implementation that accepts it creates chips or overflows",
+    ),
+    "unknown_card": Note(
+        "missing_check",
+        "A '??' card: a hand with unknown cards cannot be replayed exactly.",
+        "an implementation that invents the card replays another hand",
+    ),
+    "bad_action": Note(
+        "malformed",
+        "An action string outside the NT grammar (unknown verb, player, amount form).",
+        "an implementation with a laxer parser replays actions the others refuse",
+    ),
 }
 
 #: Reason code -> flag of an invalid case that names no flag of its own.
@@ -522,4 +612,17 @@ REASON_FLAGS: dict[str, str] = {
     "sync.unknown_message": "unknown_type",
     "sync.wrong_network": "context",
     "sync.unexpected_message": "protocol_order",
+    # poker (spec/06-poker.md)
+    "poker.bad_card": "bad_card",
+    "poker.duplicate_card": "duplicate",
+    "poker.bad_hand_size": "bad_hand_size",
+    "poker.bad_hand_value": "out_of_range",
+    "phh.too_large": "over_length",
+    "phh.bad_toml": "bad_record",
+    "phh.missing_field": "bad_record",
+    "phh.bad_field": "bad_record",
+    "phh.unknown_variant": "unknown_variant",
+    "phh.bad_amount": "bad_amount",
+    "phh.bad_action": "bad_action",
+    "phh.unknown_card": "unknown_card",
 }
