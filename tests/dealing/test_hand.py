@@ -204,3 +204,24 @@ def test_fuzz_mutated_messages(raw: bytes, where: int, value: int, cut: bool) ->
         assert exc.reason.value.split(".")[0] in ("dealing", "encoding")
     else:
         assert message.encode() == mutated
+
+
+def test_every_message_rides_an_fsm_list_of_bytes_argument() -> None:
+    from chipstack.dealing.messages import from_event_argument, to_event_argument
+    from chipstack.encoding import Reader, Writer
+    from chipstack.fsm.expr.types import BYTES, ListType
+    from chipstack.fsm.expr.values import check_size, check_value, read_value, write_value
+
+    t = ListType(BYTES)
+    for raw in VALID:
+        chunks = to_event_argument(raw)
+        value = check_size(check_value(chunks, t))  # the FSM's own limits accept it
+        w = Writer()
+        write_value(w, value, t)
+        back = read_value(Reader(w.getvalue()), t)
+        assert isinstance(back, tuple)
+        assert from_event_argument([bytes(c) for c in back if isinstance(c, bytes)]) == raw
+    assert len(to_event_argument(VALID[2])) == 3  # a shuffle message is three chunks
+    with pytest.raises(Rejected) as exc:
+        from_event_argument([VALID[2][:100], VALID[2][100:]])
+    assert exc.value.reason is Reason.DEALING_BAD_MESSAGE

@@ -8,6 +8,7 @@ names its author; the dealing layer checks that ``sender`` is that author.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coincurve import PublicKey
@@ -148,3 +149,33 @@ def _read_shares(reader: Reader, hand_id: bytes, sender: int) -> SharesMessage:
     shares = tuple(read_point(reader) for _ in range(count))
     proof = ShareProof(read_scalar(reader), read_scalar(reader))
     return SharesMessage(hand_id, sender, recipient, positions, shares, proof)
+
+
+#: The largest FSM ``bytes`` value (spec/03-fsm.md), hence the size of a chunk ([DEAL-57]).
+CHUNK_LEN = 4096
+#: Chunks of one message: a shuffle message (10,423 bytes) needs three.
+MAX_CHUNKS = 4
+
+
+def to_event_argument(raw: bytes) -> tuple[bytes, ...]:
+    """Split a message into the FSM event argument ``list<bytes>`` that carries it ([DEAL-57]).
+
+    Every chunk but the last holds exactly ``CHUNK_LEN`` bytes; the last holds 1 to
+    ``CHUNK_LEN`` bytes; so each message has exactly one carrying argument.
+    """
+    if not raw or len(raw) > CHUNK_LEN * MAX_CHUNKS:
+        raise Rejected(Reason.DEALING_BAD_MESSAGE, f"{len(raw)} bytes cannot be carried")
+    return tuple(raw[i : i + CHUNK_LEN] for i in range(0, len(raw), CHUNK_LEN))
+
+
+def from_event_argument(chunks: Sequence[bytes]) -> bytes:
+    """Join a ``list<bytes>`` event argument back into message bytes, refusing any other split.
+
+    ``dealing.bad_message`` for no chunk, more than ``MAX_CHUNKS``, an empty chunk, or a
+    chunk before the last that is not exactly ``CHUNK_LEN`` bytes ([DEAL-57]).
+    """
+    if not 1 <= len(chunks) <= MAX_CHUNKS:
+        raise Rejected(Reason.DEALING_BAD_MESSAGE, f"{len(chunks)} chunks")  # [DEAL-57]
+    if any(len(c) != CHUNK_LEN for c in chunks[:-1]) or not 1 <= len(chunks[-1]) <= CHUNK_LEN:
+        raise Rejected(Reason.DEALING_BAD_MESSAGE, "chunks not split canonically")  # [DEAL-57]
+    return b"".join(chunks)

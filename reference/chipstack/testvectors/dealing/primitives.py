@@ -13,8 +13,9 @@ from chipstack.dealing.group import (
     hash_to_point,
     hash_to_scalar,
 )
-from chipstack.dealing.messages import decode_message
+from chipstack.dealing.messages import decode_message, from_event_argument
 from chipstack.dealing.randomness import Randomness
+from chipstack.errors import Reason, Rejected
 from chipstack.testvectors.dealing.common import seed_field, seed_of, tag_of
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import hex_field, int_field
@@ -77,6 +78,15 @@ def op_decode_message(case_input: JSONObject) -> JSONObject:
     return {"kind": kind, "sender": message.sender, "hand_id": message.hand_id.hex()}
 
 
+def op_join_chunks(case_input: JSONObject) -> JSONObject:
+    """Join the chunks of an FSM event argument into a message."""
+    chunks = case_input["chunks"]
+    if not isinstance(chunks, list):
+        raise Rejected(Reason.VECTORS_BAD_INPUT, "chunks must be a list")
+    raw = from_event_argument([hex_field({"c": c}, "c") for c in chunks])
+    return {"message": raw.hex()}
+
+
 OPS: dict[str, Operation] = {
     "decode_point": op_decode_point,
     "decode_scalar": op_decode_scalar,
@@ -85,6 +95,7 @@ OPS: dict[str, Operation] = {
     "card_point": op_card_point,
     "random_stream": op_random_stream,
     "decode_message": op_decode_message,
+    "join_chunks": op_join_chunks,
 }
 
 
@@ -215,6 +226,21 @@ def _cases() -> list[Case]:
     ]
     for comment, raw, covers, flag in bad:
         t.invalid("decode_message", {"encoded": raw.hex()}, comment, covers, [flag])
+    big = "ab" * 4096
+    t.valid("join_chunks", {"chunks": [big, "cd"]}, "4096 bytes then 1", ["DEAL-57"])
+    t.valid("join_chunks", {"chunks": [big]}, "exactly one full chunk", ["DEAL-57"], ["boundary"])
+    t.invalid("join_chunks", {"chunks": []}, "no chunk", ["DEAL-57"], ["malformed"])
+    t.invalid(
+        "join_chunks",
+        {"chunks": ["cd", big]},
+        "a short chunk first",
+        ["DEAL-57"],
+        ["non_canonical"],
+    )
+    t.invalid(
+        "join_chunks", {"chunks": [big, ""]}, "an empty last chunk", ["DEAL-57"], ["non_canonical"]
+    )
+    t.invalid("join_chunks", {"chunks": [big] * 5}, "five chunks", ["DEAL-57"], ["over_length"])
     assert encode_point(G).hex() == "02" + _G_X
     return t.cases
 
