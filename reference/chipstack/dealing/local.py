@@ -24,7 +24,14 @@ Tamper = Callable[[int, str, bytes], bytes]
 
 
 class LocalHand:
-    """``seats`` nodes of one hand, with secrets and random streams derived from ``seed``."""
+    """``seats`` nodes of one hand, with secrets and random streams derived from ``seed``.
+
+    Derivation (spec/07-dealing.md section 10, ``deal_hand``): the hand id is
+    ``SHA256("chipstack/dealing/local-hand" || seed)``; seat ``i``'s secret is the
+    ``i``-th scalar of the stream (DEAL-5) seeded with ``SHA256(seed)``; seat ``i``'s own
+    stream is seeded with ``SHA256(seed || u8(i))``. Each step runs seat by seat, and
+    each message is delivered to its recipients in seat order, the author included.
+    """
 
     def __init__(self, seats: int, seed: bytes, timeout: int = 30, tamper: Tamper | None = None):
         self.seats = seats

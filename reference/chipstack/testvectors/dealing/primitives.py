@@ -179,7 +179,10 @@ def _cases() -> list[Case]:
     )
     key = _key_message()
     t.valid(
-        "decode_message", {"encoded": key.hex()}, "a key message of seat 1", ["DEAL-40", "DEAL-41"]
+        "decode_message",
+        {"encoded": key.hex()},
+        "a key message of seat 1",
+        ["DEAL-40", "DEAL-41", "DEAL-44"],
     )
     bad = [
         ("version 2", b"\x02" + key[1:], ["DEAL-44", "DEAL-40"], "unknown_version"),
