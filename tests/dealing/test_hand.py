@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from chipstack.dealing.hand import Hand, Status, hole_positions, settle_void
 from chipstack.dealing.local import LocalHand, run_scenario
-from chipstack.dealing.messages import decode_message
+from chipstack.dealing.messages import ComplaintMessage, decode_message
 from chipstack.errors import Reason, Rejected
 
 SEED = b"\x11" * 32
@@ -65,12 +65,23 @@ def test_replayed_messages_are_refused_and_blame_nobody() -> None:
     assert len(table.nodes[0].board()) == 5  # the hand went on
 
 
-def test_hole_stall_is_named_by_each_owner_only() -> None:
+def test_hole_stall_is_complained_about_then_named_by_every_node() -> None:
     table = run_scenario(3, SEED, "stall_hole", 1)
     assert _named(table) == {(1, "dealing.timeout", "DEAL-50")}
-    assert sorted(obs for obs, _ in table.faults) == [0, 2]
+    assert sorted(obs for obs, _ in table.faults) == [0, 1, 2]
+    assert all(node.complaints.keys() == {(0, 1), (2, 1)} for node in table.nodes)
     assert table.nodes[1].cards_of(1) is not None  # the staller still got its own
     assert table.nodes[0].cards_of(0) is None
+    assert all(node.status is Status.VOID for node in table.nodes)
+
+
+def test_answered_complaint_lets_the_hand_go_on_without_opening_anything_else() -> None:
+    table = run_scenario(3, SEED, "late_hole", 2)
+    assert table.faults == []
+    for viewer in range(3):
+        for seat in range(3):
+            assert (table.nodes[viewer].cards_of(seat) is not None) == (viewer == seat)
+    assert len(table.nodes[0].board()) == 5
 
 
 def test_folded_hand_never_opens_even_if_its_owner_tries() -> None:
@@ -187,6 +198,7 @@ def _valid_messages() -> list[bytes]:
         table.nodes[0].key_message(),
         table.nodes[0].hole_messages()[1],
         table._held[2][1],  # seat 0's shuffle message
+        ComplaintMessage(table.hand_id, 0, 1).encode(),
     ]
 
 

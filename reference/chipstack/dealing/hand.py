@@ -22,6 +22,7 @@ from chipstack.dealing.group import mul
 from chipstack.dealing.keys import joint_key, proof_context, prove_key, verify_key
 from chipstack.dealing.messages import (
     EVERYONE,
+    ComplaintMessage,
     KeyMessage,
     Message,
     SharesMessage,
@@ -141,6 +142,7 @@ class Hand:
         self._seen: dict[tuple[object, ...], bytes] = {}
         self._shares: dict[int, dict[int, PublicKey]] = {}
         self._due = {"keys": now}
+        self.complaints: dict[tuple[int, int], int] = {}
 
     # -- what this seat sends --------------------------------------------------------------
 
@@ -191,6 +193,30 @@ class Hand:
         me, _ = self._my_secret()
         self._require_dealing()
         return self._shares_message(hole_positions(me, self.seats), EVERYONE)
+
+    def complaint_messages(self, now: int) -> list[bytes]:
+        """Complaints about every seat whose hole shares for this seat are late ([DEAL-51])."""
+        me, _ = self._my_secret()
+        if self.status is not Status.RUNNING or self.phase is not Phase.DEAL:
+            return []
+        if now < self._due["hole"] + self.timeout:
+            return []
+        got = [self._shares.get(p, {}) for p in hole_positions(me, self.seats)]
+        return [
+            ComplaintMessage(self.hand_id, me, q).encode()
+            for q in range(self.seats)
+            if q != me and (me, q) not in self.complaints and not all(q in g for g in got)
+        ]
+
+    def answer_messages(self) -> list[bytes]:
+        """This seat's public answers: its shares of each complaining owner's cards ([DEAL-51])."""
+        me, _ = self._my_secret()
+        self._require_dealing()
+        return [
+            self._shares_message(hole_positions(owner, self.seats), EVERYONE)
+            for owner, accused in sorted(self.complaints)
+            if accused == me
+        ]
 
     def _require_dealing(self) -> None:
         if self.phase is not Phase.DEAL:
@@ -262,6 +288,8 @@ class Hand:
             return self.phase is Phase.SHUFFLE and message.sender == self.turn
         if self.phase is not Phase.DEAL:
             return False
+        if isinstance(message, ComplaintMessage):
+            return message.accused < self.seats
         positions = message.positions
         for stage in STAGES:
             if positions == stage_positions(stage, self.seats):
@@ -269,6 +297,8 @@ class Hand:
         owner = positions[0] % self.seats
         if message.recipient == owner:
             return True
+        if message.sender != owner:  # a public answer to a complaint ([DEAL-51])
+            return (owner, message.sender) in self.complaints
         return self.showdown is not None and owner in self.showdown[0]
 
     def _apply(self, message: Message, now: int) -> None:
@@ -289,6 +319,8 @@ class Hand:
             if self.turn == self.seats:
                 self.phase, self._due["hole"] = Phase.DEAL, now
                 self._add_own_hole_share()
+        elif isinstance(message, ComplaintMessage):
+            self.complaints[(message.sender, message.accused)] = now  # [DEAL-51]
         else:
             firsts = [self.deck[p].a for p in message.positions]
             ctx = proof_context(self.hand_id, message.sender)
@@ -341,11 +373,11 @@ class Hand:
             return {s: self._due["keys"] for s in range(self.seats) if s not in self.keys}
         if self.phase is Phase.SHUFFLE:
             return {self.turn: self._due["shuffle"]}
-        if self.me is not None:
-            for p in hole_positions(self.me, self.seats):
-                for s in range(self.seats):
-                    if s not in self._shares.get(p, {}):
-                        waiting.setdefault(s, self._due["hole"])
+        for (owner, accused), since in self.complaints.items():  # [DEAL-51]
+            if not all(
+                accused in self._shares.get(p, {}) for p in hole_positions(owner, self.seats)
+            ):
+                waiting.setdefault(accused, since)
         for stage, since in self.stages.items():
             for p in stage_positions(stage, self.seats):
                 for s in range(self.seats):
@@ -419,6 +451,8 @@ def _step(message: Message, seats: int) -> tuple[object, ...] | None:
         return ("key", message.sender)
     if isinstance(message, ShuffleMessage):
         return ("shuffle", message.sender)
+    if isinstance(message, ComplaintMessage):
+        return ("complaint", message.sender, message.accused)
     positions = message.positions
     if message.recipient == EVERYONE:
         for stage in STAGES:
@@ -426,8 +460,8 @@ def _step(message: Message, seats: int) -> tuple[object, ...] | None:
                 return ("shares", message.sender, stage)
     for owner in range(seats):
         if positions == hole_positions(owner, seats):
-            to_owner = message.recipient == owner and message.sender != owner
-            shown = message.recipient == EVERYONE and message.sender == owner
-            if to_owner or shown:
-                return ("shares", message.sender, owner)
+            if message.sender != owner and message.recipient in (owner, EVERYONE):
+                return ("shares", message.sender, owner, message.recipient)  # [DEAL-48], [DEAL-51]
+            if message.recipient == EVERYONE:
+                return ("shares", message.sender, owner)  # shown at showdown ([DEAL-52])
     return None

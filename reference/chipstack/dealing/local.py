@@ -124,6 +124,27 @@ class LocalHand:
                 self.inbox[owner].append((s, raw))
                 self.send(s, "hole", raw, to=[owner])
 
+    def complain(self, now: int) -> None:
+        """At time ``now``, every seat complains publicly about late hole shares ([DEAL-51])."""
+        self.now = now
+        for s, node in enumerate(self.nodes):
+            if s in self.silent:
+                continue
+            raws = self._timed(s, partial(node.complaint_messages, now))
+            assert isinstance(raws, list)
+            for raw in raws:
+                self.send(s, "complaint", raw)
+
+    def answer(self) -> None:
+        """Every accused seat that is not silent answers with public shares ([DEAL-51])."""
+        for s, node in enumerate(self.nodes):
+            if s in self.silent:
+                continue
+            raws = self._timed(s, node.answer_messages)
+            assert isinstance(raws, list)
+            for raw in raws:
+                self.send(s, "answer", raw)
+
     def showdown(self, folded: Iterable[int] = ()) -> None:
         """Seats in ``folded`` fold; every other seat shows its cards ([DEAL-52]).
 
@@ -187,6 +208,7 @@ CHEATS = (
     "equivocate",
     "replay",
     "stall_hole",
+    "late_hole",
     "showdown",
     "no_show",
 )
@@ -237,15 +259,19 @@ def run_scenario(seats: int, seed: bytes, cheat: str = "none", culprit: int = 0)
         table.tick(table.now + 30)
     table.silent.discard(culprit)
     if table.running():
-        if cheat == "stall_hole":
+        if cheat in ("stall_hole", "late_hole"):
             table.silent.add(culprit)
         table.hole()
+        if cheat in ("stall_hole", "late_hole"):
+            table.complain(table.now + 30)
         table.silent.discard(culprit)
+        if cheat == "late_hole":
+            table.answer()
+        if cheat == "stall_hole":
+            table.tick(table.now + 30)
     for stage in STAGES:
         if table.running():
             table.stage(stage)
-    if table.running() and cheat == "stall_hole":
-        table.tick(table.now + 30)
     if table.running() and cheat in ("showdown", "no_show"):
         # showdown: ``culprit`` folded, then also tries to show (refused: DEAL-52)
         # no_show: ``culprit`` stays live but never shows, and is mucked

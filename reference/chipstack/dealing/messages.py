@@ -31,6 +31,7 @@ EVERYONE = 0xFF
 KIND_KEY = 1
 KIND_SHUFFLE = 2
 KIND_SHARES = 3
+KIND_COMPLAINT = 4
 HAND_ID_LEN = 32
 
 
@@ -91,7 +92,20 @@ class SharesMessage:
         )
 
 
-Message = KeyMessage | ShuffleMessage | SharesMessage
+@dataclass(frozen=True)
+class ComplaintMessage:
+    """A public complaint that ``accused`` sent no valid hole shares in time ([DEAL-51])."""
+
+    hand_id: bytes
+    sender: int
+    accused: int
+
+    def encode(self) -> bytes:
+        """The canonical bytes: the header then ``u8 accused`` ([DEAL-51])."""
+        return _header(KIND_COMPLAINT, self.hand_id, self.sender) + bytes([self.accused])
+
+
+Message = KeyMessage | ShuffleMessage | SharesMessage | ComplaintMessage
 """Any dealing message."""
 
 
@@ -112,7 +126,7 @@ def decode_message(raw: bytes) -> Message:
     reader = Reader(raw)
     reader.version({VERSION})  # [DEAL-44]
     kind = reader.u8()
-    if kind not in (KIND_KEY, KIND_SHUFFLE, KIND_SHARES):
+    if kind not in (KIND_KEY, KIND_SHUFFLE, KIND_SHARES, KIND_COMPLAINT):
         raise Rejected(Reason.DEALING_BAD_MESSAGE, f"unknown kind {kind}")  # [DEAL-44]
     hand_id = reader.fixed(HAND_ID_LEN)
     sender = reader.u8()
@@ -130,8 +144,13 @@ def decode_message(raw: bytes) -> Message:
             raise Rejected(Reason.DEALING_BAD_DECK_SIZE, f"{count} cards")  # [DEAL-42]
         deck = tuple(Ciphertext(read_point(reader), read_point(reader)) for _ in range(count))
         message = ShuffleMessage(hand_id, sender, deck, ShuffleProof.read(reader, count))
-    else:
+    elif kind == KIND_SHARES:
         message = _read_shares(reader, hand_id, sender)
+    else:
+        accused = reader.u8()
+        if accused >= MAX_SEATS or accused == sender:
+            raise Rejected(Reason.DEALING_BAD_MESSAGE, f"accused {accused}")  # [DEAL-51]
+        message = ComplaintMessage(hand_id, sender, accused)
     reader.finish()
     return message
 

@@ -221,6 +221,12 @@ def _cases() -> list[Case]:
             "malformed",
         ),
         (
+            "a complaint by seat 1 about itself",
+            key[:1] + b"\x04" + key[2:35] + b"\x01",
+            ["DEAL-51"],
+            "malformed",
+        ),
+        (
             "shares with count 0",
             key[:1] + b"\x03" + key[2:35] + b"\xff\x00",
             ["DEAL-43"],

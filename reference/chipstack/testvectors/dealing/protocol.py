@@ -424,8 +424,15 @@ def _cases() -> list[Case]:
         (
             "stall_hole",
             1,
-            "seat 1 sends no hole shares: each owner names it",
-            ["DEAL-48", "DEAL-50"],
+            "seat 1 sends no hole shares, ignores the complaints: every node names it",
+            ["DEAL-51", "DEAL-50"],
+            "timing",
+        ),
+        (
+            "late_hole",
+            2,
+            "seat 2 sends no hole shares, then answers the complaints publicly",
+            ["DEAL-51", "DEAL-48"],
             "timing",
         ),
         (
