@@ -43,6 +43,7 @@ def test_different_seeds_deal_differently() -> None:
         ("bad_shuffle", "dealing.bad_shuffle_proof", "DEAL-22", "close"),
         ("duplicate_card", "dealing.bad_shuffle_proof", "DEAL-22", "close"),
         ("bad_share", "dealing.bad_share_proof", "DEAL-31", "close"),
+        ("bad_hole", "dealing.bad_share_proof", "DEAL-31", "close"),
         ("equivocate", "dealing.equivocation", "DEAL-45", "close"),
         ("silent_shuffle", "dealing.timeout", "DEAL-50", "continue"),
     ],

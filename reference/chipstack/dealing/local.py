@@ -87,7 +87,9 @@ class LocalHand:
         self.bytes_sent += len(raw)
         self.messages += 1
         self._held.append((author, raw))
-        for seat in range(self.seats) if to is None else to:
+        recipients = list(range(self.seats)) if to is None else list(to)
+        caught = False
+        for seat in recipients:
             node = self.nodes[seat]
             try:
                 fault = self._timed(seat, partial(node.receive, raw, author, self.now))
@@ -96,6 +98,10 @@ class LocalHand:
                 continue
             if isinstance(fault, Fault):
                 self.faults.append((seat, fault))
+                caught = True
+        others = [s for s in range(self.seats) if s not in recipients]
+        if caught and others:  # the signed message is the evidence: shown to all ([DEAL-51])
+            self.send(author, "evidence", raw, to=others, relayed=True)
 
     def keys(self) -> None:
         """Every seat publishes its key share."""
@@ -209,6 +215,7 @@ CHEATS = (
     "replay",
     "stall_hole",
     "late_hole",
+    "bad_hole",
     "showdown",
     "no_show",
 )
@@ -225,6 +232,12 @@ def _tamper_for(cheat: str, culprit: int) -> Tamper:
             assert isinstance(message, ShuffleMessage)
             deck = (message.deck[0], message.deck[0], *message.deck[2:])
             return replace(message, deck=deck).encode()
+        if cheat == "bad_hole" and step == "hole":
+            message = decode_message(raw)
+            assert isinstance(message, SharesMessage)
+            wrong = add(message.shares[1], G)
+            assert wrong is not None
+            return replace(message, shares=(message.shares[0], wrong)).encode()
         if cheat == "bad_share" and step == "flop":
             message = decode_message(raw)
             assert isinstance(message, SharesMessage)

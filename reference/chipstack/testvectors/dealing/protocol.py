@@ -429,6 +429,13 @@ def _cases() -> list[Case]:
             "timing",
         ),
         (
+            "bad_hole",
+            2,
+            "seat 2 sends seat 0 a wrong hole share: seat 0 forwards it, every node names 2",
+            ["DEAL-31", "DEAL-51"],
+            "forged",
+        ),
+        (
             "late_hole",
             2,
             "seat 2 sends no hole shares, then answers the complaints publicly",
