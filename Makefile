@@ -4,31 +4,42 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chipstack-installed
 
-.PHONY: test demo lab vectors bench lint typecheck clean
+.PHONY: test demo lab vectors bench lint typecheck docs clean
 
 $(BIN)/python:
+	@echo "chipstack: creating the virtual environment $(VENV) (once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstalled only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	@echo "chipstack: installing chipstack and its extras (dev, notebooks, docs) into $(VENV);"
+	@echo "           the first time this downloads the dependencies and takes a few minutes"
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev,notebooks,docs]'
+	@echo "chipstack: installed"
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check reference tests benchmarks
+	$(BIN)/ruff check reference tests benchmarks docs
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict
 
-test: lint typecheck
+test: lint typecheck docs
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
 	$(BIN)/chipstack demo
 
+# Jupyter refuses to run as root unless told to (containers often run as root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
+
+# The documentation site: docs/_build/html/index.html. Every notebook is executed;
+# a warning (a broken reference, a failing cell) is an error.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -W --keep-going -n -q -c docs . docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
 
 vectors: $(STAMP)
 	$(BIN)/chipstack vectors generate
@@ -40,4 +51,4 @@ bench: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache docs/_build

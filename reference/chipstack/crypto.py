@@ -75,6 +75,10 @@ class Tag(StrEnum):
     FSM_EVENT = "chipstack/fsm/event"
     FSM_EQUIVOCATION = "chipstack/fsm/equivocation"
     FSM_MARKER = "chipstack/fsm/marker"
+    CASHIER_TABLE = "chipstack/cashier/table"
+    CASHIER_ISSUE = "chipstack/cashier/issue"
+    CASHIER_SETTLEMENT = "chipstack/cashier/settlement"
+    CASHIER_PRICE = "chipstack/cashier/price"
     # dealing (spec/07-dealing.md)
     DEALING_GENERATOR = "chipstack/dealing/generator"
     DEALING_CARD = "chipstack/dealing/card"

@@ -163,6 +163,10 @@ class Reader:
         """Offset of the next byte to be read."""
         return self._pos
 
+    def read_since(self, start: int) -> bytes:
+        """Return the bytes read from offset ``start`` to the current position (no copy kept)."""
+        return bytes(self._data[start : self._pos])
+
     def take(self, n: int) -> bytes:
         """Read exactly ``n`` raw bytes, or reject as truncated ([ENC-2])."""
         if n < 0 or n > self.remaining:

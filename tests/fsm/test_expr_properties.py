@@ -29,6 +29,7 @@ from chipstack.fsm.expr import (
     IntLit,
     ListLit,
     ListType,
+    Meter,
     Name,
     Type,
     Unary,
@@ -44,6 +45,7 @@ from chipstack.fsm.expr import (
 )
 from chipstack.fsm.expr.ast import is_valid_name
 from chipstack.fsm.expr.parser import tokenize
+from chipstack.fsm.expr.typecheck import typecheck_bound
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 LI, LB, LY = ListType(INT), ListType(BOOL), ListType(BYTES)
@@ -302,3 +304,31 @@ def test_white_space_between_tokens_does_not_matter(e: Expr, data: st.DataObject
                               min_size=len(tokens), max_size=len(tokens)))
     spaced = "".join(g + t for g, t in zip(gaps, tokens, strict=True))
     assert parse(spaced) == e
+
+
+@settings(max_examples=150)
+@given(typed_pairs, st.integers(0, 400))
+def test_cost_never_passes_the_static_bound_and_a_budget_is_exact(
+    pair: tuple[Type, Expr], budget: int
+) -> None:
+    # [EXPR-57]: the bound from types is at least what any evaluation charges;
+    # [EXPR-56]: a budget at or above the cost changes nothing, below it refuses.
+    _, e = pair
+    _, bound = typecheck_bound(e, ENV_TYPES)
+    meter = Meter()
+    outcome = _outcome_metered(e, meter)
+    assert meter.spent <= bound
+    limited = Meter(budget)
+    limited_outcome = _outcome_metered(e, limited)
+    if budget >= meter.spent:
+        assert limited_outcome == outcome and limited.spent == meter.spent
+    else:
+        assert limited_outcome == ("rejected", Reason.FSM_OVER_BUDGET)
+        assert limited.spent <= budget
+
+
+def _outcome_metered(e: Expr, meter: Meter) -> tuple[str, object]:
+    try:
+        return "ok", evaluate(e, ENV_VALUES, meter=meter)
+    except Rejected as exc:
+        return "rejected", exc.reason

@@ -194,11 +194,20 @@ def test_defaults() -> None:
 
 @pytest.mark.parametrize(
     ("j", "t"),
-    [(True, INT), (0, BOOL), ("AB", BYTES), ("0", BYTES), (5, BYTES), ({"a": 1}, ListType(INT))],
+    [(True, INT), (0, BOOL), ("0", BYTES), ("zz", BYTES), (5, BYTES), ({"a": 1}, ListType(INT))],
 )
 def test_bad_json_values(j: object, t: Type) -> None:
     with pytest.raises(Rejected):
         value_from_json(j, t)
+
+
+def test_bytes_hex_is_read_in_either_case_and_bad_hex_is_encoding_bad_hex() -> None:
+    """EXPR-6 follows ENC-13: upper-case digits are read; text that is not hex is bad_hex."""
+    assert value_from_json("AB", BYTES) == value_from_json("ab", BYTES) == b"\xab"
+    for text in ("zz", "0x12", "a"):
+        with pytest.raises(Rejected) as e:
+            value_from_json(text, BYTES)
+        assert e.value.reason is Reason.ENCODING_BAD_HEX
 
 
 def test_read_value_reads_embedded() -> None:

@@ -2,7 +2,8 @@
 
 Each module in :data:`COMMAND_MODULES` exposes ``register(subparsers)``, which
 adds its sub-commands and sets ``func`` (taking the parsed args, returning an
-exit code) on each parser.
+exit code) on each parser. Parsing conventions (one-line errors, defaults in
+help) live in :mod:`chipstack.cli.args`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from chipstack import __version__
+from chipstack.cli.args import INTERRUPTED, Parser
+
 #: Modules that contribute sub-commands; adding a command means adding a module here.
 COMMAND_MODULES: tuple[str, ...] = (
     "chipstack.cli.vectors_cmd",
@@ -20,11 +24,20 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chipstack.cli.fsm_cmd",
 )
 
+DESCRIPTION = """\
+chipstack: the reference implementation of the chipstack protocols for
+decentralized real-time table games (sync, chain, fsm), with the test vectors
+other implementations check themselves against.
+
+Run 'chipstack COMMAND --help' for a command's options."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the full argument parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(prog="chipstack", description=__doc__.splitlines()[0])
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="chipstack", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"chipstack {__version__}",
+                        help="print the version and exit")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -33,7 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``chipstack`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        print("chipstack: interrupted", file=sys.stderr)
+        return INTERRUPTED
     return code
 
 

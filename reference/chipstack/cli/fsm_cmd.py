@@ -1,9 +1,10 @@
 """``chipstack fsm``: list the shipped machines and check a YAML machine definition.
 
 ``chipstack fsm list`` prints each shipped machine with its definition id;
-``chipstack fsm check FILE.yaml`` loads a definition with every check of
-spec/03-fsm.md (FSM-1 .. FSM-14) and prints its id and shape, or the reason
-code it is refused with (exit status 1).
+``chipstack fsm check FILE.yaml`` checks a definition against every rule of
+spec/03-fsm.md (FSM-1 .. FSM-14, FSM-50, FSM-51) and prints every error found,
+then the warnings, each as ``FILE:LINE:COLUMN: error|warning: CODE: detail``
+(exit status 1 on any error), then the id and shape of a valid definition.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chipstack.errors import Rejected
+from chipstack.cli.args import fail
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ls = sub.add_parser("list", help="list the shipped example machines")
     ls.set_defaults(func=cmd_list)
     check = sub.add_parser("check", help="load and check a YAML machine definition")
-    check.add_argument("path", type=Path, help="the YAML file")
+    check.add_argument("path", type=Path, metavar="FILE.yaml", help="the YAML file")
     check.set_defaults(func=cmd_check)
 
 
@@ -37,22 +38,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Load ``args.path``; print its id and shape, or the rejection reason (exit 1)."""
-    from chipstack.fsm import definition_id, encode_definition, load_definition
+    """Check ``args.path``: print every error, then every warning, one per line as
+    ``FILE:LINE:COLUMN: error|warning: CODE: detail``; on success also the id and shape.
+    Exit status 1 when there is an error."""
+    from chipstack.fsm import definition_id, encode_definition
+    from chipstack.fsm.loader import check_yaml
 
     try:
         text = Path(args.path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"cannot read {args.path}: {exc}")
+        return fail(f"cannot read {args.path}: {getattr(exc, 'strerror', None) or exc}")
+    report = check_yaml(text, str(args.path))
+    for finding in (*report.errors, *report.warnings):
+        print(finding)
+    d = report.definition
+    if d is None:
+        print(f"{args.path}: refused, {len(report.errors)} error(s)")
         return 1
-    try:
-        d = load_definition(text)
-    except Rejected as exc:
-        print(f"refused: {exc.reason.value}: {exc.detail}")
-        return 1
-    print(f"{d.name} v{d.version} ({d.library}): ok")
+    print(f"{d.name} v{d.version} ({d.library}): ok, {len(report.warnings)} warning(s)")
     print(f"  id        {definition_id(d).hex()}")
     print(f"  encoding  {len(encode_definition(d))} bytes")
+    print(f"  budget    {d.budget} units per event")
     print(f"  states    {', '.join(d.states)} (initial {d.initial}; final {', '.join(d.finals)})")
     print(f"  events    {', '.join(e.name for e in d.events)}")
     for t in d.transitions:

@@ -1,6 +1,9 @@
 """``chipstack node`` (one sync node, by hand) and ``chipstack net`` (a local network).
 
 Spec: ``spec/01-sync.md``. Both use the TCP transport on the given addresses only.
+Both log through :mod:`logging` (``--log-level``; one line per peer connected or
+gone, reconciliation, refused item, full store: see :mod:`chipstack.cli.sync_log`)
+and stop on Ctrl-C with a one-line summary.
 """
 
 from __future__ import annotations
@@ -9,42 +12,45 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from chipstack.cli import args as args_
 from chipstack.crypto import sha256
-from chipstack.sync.params import NodeParams
+from chipstack.sync.params import MAX_PAYLOAD, NodeParams
 
-
-def _hostport(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
-    return host, int(port)
+#: Most nodes ``chipstack net`` spawns (each is a listening socket plus its links).
+MAX_NET_NODES = 64
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``node`` and ``net`` sub-commands."""
-    p = subparsers.add_parser("node", help="run one sync node (TCP)")
-    p.add_argument("--listen", type=_hostport, default=("127.0.0.1", 0), help="HOST:PORT")
-    p.add_argument("--peer", type=_hostport, action="append", default=[], help="HOST:PORT to dial")
-    p.add_argument("--network", default="", help="network name (peers must use the same)")
-    p.add_argument("--publish-every", type=float, default=0.0,
-                   help="publish a test item every this many seconds (0 = never)")
-    p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds")
+    p = subparsers.add_parser("node", help="run one sync node (TCP) until Ctrl-C or --duration")
+    p.add_argument("--listen", type=args_.hostport, default="127.0.0.1:0", metavar="HOST:PORT",
+                   help="address to listen on (port 0: any free port)")
+    p.add_argument("--peer", type=args_.hostport, action="append", default=[],
+                   metavar="HOST:PORT", help="a peer to dial (repeatable)")
+    p.add_argument("--network", default="",
+                   help="network name; peers must use the same (default: the unnamed network)")
+    p.add_argument("--publish-every", type=args_.finite(0.0, 86400.0), default=0.0,
+                   metavar="SECONDS", help="publish a test item every this many seconds (0: never)")
+    p.add_argument("--duration", type=args_.finite(0.0, 1e7), default=0.0, metavar="SECONDS",
+                   help="stop after this many seconds (0: run until Ctrl-C)")
+    args_.add_log_level(p, "info")
     p.set_defaults(func=_node)
     q = subparsers.add_parser("net", help="spawn a local sync network and print live figures")
-    q.add_argument("--nodes", type=_positive, default=5)
-    q.add_argument("--rate", type=float, default=100.0, help="items published per second")
-    q.add_argument("--payload", type=int, default=256, help="payload bytes per item")
-    q.add_argument("--duration", type=float, default=10.0, help="seconds to run")
+    q.add_argument("--nodes", type=args_.int_range(1, MAX_NET_NODES), default=5,
+                   help="how many nodes")
+    q.add_argument("--rate", type=args_.finite(0.0, 100_000.0), default=100.0,
+                   metavar="PER_SECOND", help="items published per second, spread over the nodes")
+    q.add_argument("--payload", type=args_.int_range(0, MAX_PAYLOAD), default=256,
+                   metavar="BYTES", help="payload bytes per item")
+    q.add_argument("--duration", type=args_.finite(0.0, 1e7), default=10.0,
+                   metavar="SECONDS", help="seconds to publish for")
+    args_.add_log_level(q, "warning")
     q.set_defaults(func=_net)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 def _params(network: str) -> NodeParams:
@@ -53,42 +59,69 @@ def _params(network: str) -> NodeParams:
     return dataclasses.replace(NodeParams(), network_id=sha256(network.encode("utf-8")))
 
 
+def _run(main: Callable[[], Coroutine[Any, Any, int]], level: str) -> int:
+    """Run ``main`` with logging set up; Ctrl-C ends it cleanly (its ``finally`` prints)."""
+    args_.setup_logging(level)
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        return args_.INTERRUPTED
+
+
+def _listen_error(host: str, port: int, exc: OSError) -> int:
+    if exc.errno == errno.EADDRINUSE:
+        return args_.fail(f"cannot listen on {host}:{port}: the address is already in use")
+    if exc.errno == errno.EACCES:
+        return args_.fail(f"cannot listen on {host}:{port}: permission denied")
+    return args_.fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
 def _node(args: argparse.Namespace) -> int:
-    return asyncio.run(_run_node(args))
+    return _run(lambda: _run_node(args), args.log_level)
 
 
 async def _run_node(args: argparse.Namespace) -> int:
     import os
     import random
 
+    from chipstack.cli.sync_log import NodeLog
     from chipstack.crypto import PrivateKey
     from chipstack.sync.node import Node
     from chipstack.sync.tcp import TcpNode
 
     params = _params(args.network)
     node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
-    await node.start()
+    try:
+        await node.start()
+    except OSError as exc:
+        host, port = args.listen
+        return _listen_error(host, port, exc)
+    started = time.monotonic()
+    received = published = 0
+    log = NodeLog(node, f"{node.host}:{node.port}")
     print(f"listening on {node.host}:{node.port} as {node.node.node_key.hex()}", flush=True)
-    for host, port in args.peer:
-        try:
-            await node.dial(host, port)
-        except (OSError, TimeoutError) as exc:
-            print(f"cannot reach {host}:{port}: {exc}", flush=True)
 
     async def printer() -> None:
+        nonlocal received
         async for item in node.subscribe(existing=False):
+            received += 1
             print(f"item {item.id.hex()[:16]} tags={item.tag1}/{item.tag2} "
                   f"{len(item.payload)} bytes from {item.author.hex()[:16]}", flush=True)
 
     async def publisher() -> None:
-        k = 0
+        nonlocal published
         while args.publish_every > 0:
             await asyncio.sleep(args.publish_every)
-            k += 1
-            await node.publish(("demo", "cli"), f"message {k} from {node.port}".encode())
+            published += 1
+            await node.publish(("demo", "cli"), f"message {published} from {node.port}".encode())
 
-    tasks = [asyncio.ensure_future(printer()), asyncio.ensure_future(publisher())]
+    tasks = [asyncio.ensure_future(t) for t in (printer(), publisher(), log.watch())]
     try:
+        for host, port in args.peer:
+            try:
+                await node.dial(host, port)
+            except (OSError, TimeoutError) as exc:
+                log.log.warning("cannot reach peer %s:%d: %s", host, port, exc)
         if args.duration > 0:
             await asyncio.sleep(args.duration)
         else:
@@ -97,24 +130,38 @@ async def _run_node(args: argparse.Namespace) -> int:
         for t in tasks:
             t.cancel()
         await node.close()
+        print(f"stopped after {time.monotonic() - started:.1f} s: {len(node.node.store)} items "
+              f"stored, {received} received, {published} published", flush=True)
     return 0
 
 
 def _net(args: argparse.Namespace) -> int:
-    return asyncio.run(_run_net(args))
+    return _run(lambda: _run_net(args), args.log_level)
 
 
 async def _run_net(args: argparse.Namespace) -> int:
     import os
 
+    from chipstack.cli.sync_log import NodeLog
     from chipstack.sync.spawn import spawn
 
-    async with spawn(args.nodes) as net:
+    published: list[bytes] = []
+
+    def at_every_node(nodes: list[Any]) -> int:
+        return sum(all(i in n.node.store for n in nodes) for i in published)
+
+    try:
+        net = spawn(args.nodes)
+        await net.__aenter__()
+    except OSError as exc:
+        return args_.fail(f"cannot start the network: {exc.strerror or exc}")
+    start = time.monotonic()
+    watchers = [asyncio.ensure_future(NodeLog(n, f"node{i}").watch())
+                for i, n in enumerate(net.nodes)]
+    try:
         print(f"{len(net)} nodes on 127.0.0.1 ports "
               f"{', '.join(str(n.port) for n in net.nodes)}", flush=True)
         print(f"{'t (s)':>6} {'published':>9} {'at every node':>13} {'items/s':>8}", flush=True)
-        start = time.monotonic()
-        published: list[bytes] = []
         next_report = 1.0
         gap = 1.0 / args.rate if args.rate > 0 else float("inf")
         k = 0
@@ -125,16 +172,20 @@ async def _run_net(args: argparse.Namespace) -> int:
                 published.append(item.id)
                 k += 1
             if elapsed >= next_report:
-                everywhere = sum(all(i in n.node.store for n in net.nodes) for i in published)
-                print(f"{elapsed:6.1f} {len(published):9d} {everywhere:13d} "
+                print(f"{elapsed:6.1f} {len(published):9d} {at_every_node(net.nodes):13d} "
                       f"{len(published) / elapsed:8.1f}", flush=True)
                 next_report += 1.0
             await asyncio.sleep(min(gap, 0.05))
         with contextlib.suppress(TimeoutError):
             async def settle() -> None:
-                while not all(all(i in n.node.store for n in net.nodes) for i in published):
+                while at_every_node(net.nodes) < len(published):
                     await asyncio.sleep(0.05)
             await asyncio.wait_for(settle(), 10)
-        everywhere = sum(all(i in n.node.store for n in net.nodes) for i in published)
-        print(f"done: {everywhere}/{len(published)} items at every node", flush=True)
+    finally:
+        for w in watchers:
+            w.cancel()
+        everywhere = at_every_node(net.nodes)
+        await net.__aexit__(None, None, None)
+        print(f"done: {everywhere}/{len(published)} items at every node "
+              f"after {time.monotonic() - start:.1f} s", flush=True)
     return 0

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import chipstack
+from chipstack.cli import args as args_
 from chipstack.testvectors import all_suites
+from chipstack.vectors import coverage as cov
 from chipstack.vectors import files, rules
 from chipstack.vectors.check import format_table
 from chipstack.vectors.model import Suite
@@ -15,31 +17,57 @@ from chipstack.vectors.runs import coverage_lines, run_checks
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``vectors`` command and its three sub-commands."""
+    """Add the ``vectors`` command and its sub-commands."""
     p = subparsers.add_parser("vectors", help="generate, check and measure the test vectors")
-    p.add_argument("--dir", type=Path, default=None, help="the vectors/ folder (default: found)")
-    sub = p.add_subparsers(dest="vectors_command", required=True)
-    g = sub.add_parser("generate", help="write every suite's file from the reference")
-    g.add_argument("--suite", action="append", help="only this suite (repeatable)")
+    dir_help = ("the vectors/ folder (default: $CHIPSTACK_VECTORS, else this checkout's "
+                "vectors/, else the copy installed with the package)")
+    spec_help = "the spec/ folder (default: this checkout's spec/, else the installed copy)"
+    # --dir is accepted before or after the sub-command; after wins.
+    p.add_argument("--dir", dest="vectors_dir", type=Path, metavar="DIR", help=dir_help)
+    sub = p.add_subparsers(dest="vectors_command", required=True, metavar="SUBCOMMAND")
+
+    def with_dir(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument("--dir", type=Path, metavar="DIR", help=dir_help)
+        return parser
+
+    g = with_dir(sub.add_parser("generate", help="write every suite's file from the reference"))
+    g.add_argument("--suite", action="append", metavar="AREA/NAME",
+                   help="only this suite (repeatable; default: every suite)")
     g.set_defaults(func=cmd_generate)
-    c = sub.add_parser("check", help="run the committed vectors against an implementation")
-    c.add_argument("--suite", action="append", help="only this suite (repeatable)")
-    c.add_argument("--impl", help="command of an external implementation (JSON-lines protocol)")
-    c.add_argument("--timeout", type=float, default=10.0, help="seconds per case with --impl")
+    c = with_dir(sub.add_parser("check",
+                                help="run the committed vectors against an implementation"))
+    c.add_argument("--suite", action="append", metavar="AREA/NAME",
+                   help="only this suite (repeatable; default: every suite)")
+    c.add_argument("--impl", type=args_.command, metavar="CMD",
+                   help="command of an external implementation speaking the JSON-lines "
+                        "protocol of spec/05-vectors.md (default: the reference itself)")
+    c.add_argument("--timeout", type=args_.finite(0.0, 3600.0, low_open=True), default=10.0,
+                   metavar="SECONDS", help="seconds to wait for each answer with --impl")
     c.add_argument("--verbose", action="store_true", help="list every failed case")
     c.set_defaults(func=cmd_check)
-    v = sub.add_parser("coverage", help="list MUST rules that lack valid or invalid cases")
-    v.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
+    v = with_dir(sub.add_parser("coverage",
+                                help="list MUST rules that lack valid or invalid cases"))
+    v.add_argument("--spec", type=args_.existing_dir, default=None, metavar="DIR", help=spec_help)
     v.set_defaults(func=cmd_coverage)
-    r = sub.add_parser("rule", help="show a rule: its spec text, the code citing it, its cases")
+    r = with_dir(sub.add_parser("rule",
+                                help="show a rule: its spec text, the code citing it, its cases"))
     r.add_argument("rule_id", metavar="ID", help="a rule id, as in the spec's **[AREA-N]** bullets")
-    r.add_argument("--spec", type=Path, default=None, help="the spec/ folder")
+    r.add_argument("--spec", type=args_.existing_dir, default=None, metavar="DIR", help=spec_help)
     r.set_defaults(func=cmd_rule)
 
 
-def _root(args: argparse.Namespace) -> Path:
-    if args.dir:
-        return Path(args.dir)
+def _chosen_dir(args: argparse.Namespace) -> Path | None:
+    chosen = getattr(args, "dir", None) or getattr(args, "vectors_dir", None)
+    return Path(chosen) if chosen else None
+
+
+def _root(args: argparse.Namespace, must_exist: bool = True) -> Path:
+    """The vectors folder: the one given (which must exist unless generating into it)."""
+    chosen = _chosen_dir(args)
+    if chosen is not None:
+        if must_exist and not chosen.is_dir():
+            raise SystemExit(f"chipstack: no such folder: {str(chosen)!r} (--dir)")
+        return chosen
     try:
         return files.default_vectors_dir()
     except FileNotFoundError as exc:
@@ -60,15 +88,16 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
     if getattr(args, "suite", None):
         unknown = set(args.suite) - {s.name for s in suites}
         if unknown:
-            raise SystemExit(f"unknown suite(s): {', '.join(sorted(unknown))}")
+            raise SystemExit(f"chipstack: unknown suite(s): {', '.join(sorted(unknown))} "
+                             f"(known: {', '.join(s.name for s in suites)})")
         suites = [s for s in suites if s.name in args.suite]
     return suites
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Regenerate files; print which changed."""
-    root = _root(args)
-    if files.is_packaged(root) and not args.dir:
+    """Regenerate files (into a new folder too); print which changed."""
+    root = _root(args, must_exist=False)
+    if files.is_packaged(root) and _chosen_dir(args) is None:
         raise SystemExit(
             f"{root} is the installed copy of the vectors: generate into a checkout "
             "(run from it) or pass --dir"
@@ -80,9 +109,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
-    root = _root(args)
+    root, suites = _root(args), _selected(args)
     print(f"vectors: {root}", file=sys.stderr)
-    run = run_checks(root, _selected(args), args.impl, args.timeout)
+    try:
+        run = run_checks(root, suites, args.impl, args.timeout)
+    except (OSError, ValueError) as exc:
+        return args_.fail(f"cannot read the vectors in {root}: {exc}")
     print(format_table(run.reports))
     if run.problem is not None:
         print(f"implementation stopped: {run.problem}")
@@ -98,7 +130,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print coverage; exit 1 if a MUST rule has no case at all."""
-    lines, uncovered = coverage_lines(_root(args), _spec(args))
+    root, spec_dir = _root(args), _spec(args)
+    if not spec_dir.is_dir():
+        return args_.fail(f"no spec folder at {spec_dir} (give one with --spec DIR)")
+    if not cov.parse_rules(spec_dir):
+        return args_.fail(f"no MUST rules in {spec_dir}: is it the spec/ folder?")
+    try:
+        lines, uncovered = coverage_lines(root, spec_dir)
+    except (OSError, ValueError) as exc:
+        return args_.fail(f"cannot read the vectors in {root}: {exc}")
     print("\n".join(lines))
     return 1 if uncovered else 0
 

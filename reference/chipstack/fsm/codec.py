@@ -4,7 +4,7 @@ The encoding is a plain field-by-field :class:`~chipstack.encoding.Writer`
 stream in declaration order; names are short UTF-8 strings, types and
 expressions use the expression language's own canonical codecs. The decoder
 is strict and purely structural: semantic checks (unknown states, typing,
-reachability, ...) are :func:`chipstack.fsm.loader.check_definition`'s job.
+reachability, ...) are :func:`chipstack.fsm.validity.check_definition`'s job.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _read_variable(r: Reader) -> d.Variable:
     return d.Variable(_read_name(r), read_type(r), read_expr(r))
 
 
-def _write_event(w: Writer, e: d.Event) -> None:
+def _write_event(w: Writer, e: d.EventDecl) -> None:
     _name(w, e.name)
     w.count(len(e.params), d.MAX_EVENT_PARAMS)
     for p in e.params:
@@ -73,11 +73,11 @@ def _write_event(w: Writer, e: d.Event) -> None:
         _name(w, s)
 
 
-def _read_event(r: Reader) -> d.Event:
+def _read_event(r: Reader) -> d.EventDecl:
     name = _read_name(r)
     params = tuple(r.items(d.MAX_EVENT_PARAMS, read_param))
     signers = tuple(r.items(d.MAX_ROLES, _read_name))
-    return d.Event(name, params, signers)
+    return d.EventDecl(name, params, signers)
 
 
 def _write_effect(w: Writer, e: d.Effect) -> None:
@@ -124,6 +124,7 @@ def write_definition(w: Writer, defn: d.Definition) -> None:
     w.string(defn.name, MAX_DEFINITION_NAME)
     w.u32(defn.version)
     w.string(defn.library, MAX_LIBRARY_IDENT)
+    w.u32(defn.budget)
     w.count(len(defn.roles), d.MAX_ROLES)
     for role in defn.roles:
         _write_role(w, role)
@@ -157,6 +158,7 @@ def read_definition(r: Reader) -> d.Definition:
     name = r.string(MAX_DEFINITION_NAME)
     version = r.u32()
     library = r.string(MAX_LIBRARY_IDENT)
+    budget = r.u32()
     roles = tuple(r.items(d.MAX_ROLES, _read_role))
     params = tuple(r.items(d.MAX_PARAMS, read_param))
     variables = tuple(r.items(d.MAX_VARIABLES, _read_variable))
@@ -179,6 +181,7 @@ def read_definition(r: Reader) -> d.Definition:
         transitions,
         timeouts,
         library,
+        budget,
     )
 
 
@@ -195,5 +198,11 @@ def decode_definition(data: bytes) -> d.Definition:
 
 
 def definition_id(defn: d.Definition) -> bytes:
-    """Return the definition id: ``tagged_hash(FSM_DEFINITION, encoding)`` ([FSM-9])."""
-    return tagged_hash(Tag.FSM_DEFINITION, encode_definition(defn))
+    """Return the definition id: ``tagged_hash(FSM_DEFINITION, encoding)`` ([FSM-9]).
+
+    Computed once per definition object (definitions are immutable).
+    """
+    cached = defn._index.get("id")
+    if not isinstance(cached, bytes):
+        cached = defn._index["id"] = tagged_hash(Tag.FSM_DEFINITION, encode_definition(defn))
+    return cached

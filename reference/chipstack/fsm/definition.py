@@ -4,7 +4,7 @@ A :class:`Definition` is plain immutable data: roles, parameters, typed
 variables, states, events, transitions and timeouts. It is produced by the
 YAML loader (:mod:`chipstack.fsm.loader`) or by the canonical decoder
 (:mod:`chipstack.fsm.codec`), and both hand it to
-:func:`chipstack.fsm.loader.check_definition` before anyone may use it.
+:func:`chipstack.fsm.validity.check_definition` before anyone may use it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ MAX_EFFECTS = 32
 MAX_TIMEOUTS = 64
 #: Longest timeout, in seconds (about 136 years: fits every u32 deadline arithmetic).
 MAX_TIMEOUT_SECONDS = 0xFFFF_FFFF
+#: The global maximum of an event's budget, in cost units ([FSM-50]); also the default budget.
+MAX_EVENT_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,11 @@ class Variable:
 
 
 @dataclass(frozen=True)
-class Event:
-    """An event kind: its typed arguments and which roles may sign it ([FSM-5])."""
+class EventDecl:
+    """The declaration of an event kind: its typed arguments and which roles may sign it ([FSM-5]).
+
+    A signed occurrence of the event is a :class:`chipstack.fsm.event.Event`.
+    """
 
     name: str
     params: tuple[Param, ...] = ()
@@ -103,7 +108,10 @@ class Timeout:
 
 @dataclass(frozen=True)
 class Definition:
-    """A whole machine definition; checked by :func:`chipstack.fsm.loader.check_definition`."""
+    """A whole machine definition; checked by :func:`chipstack.fsm.validity.check_definition`.
+
+    ``budget`` is the most cost units one event may spend ([FSM-50]).
+    """
 
     name: str
     version: int
@@ -113,15 +121,16 @@ class Definition:
     states: tuple[str, ...]
     initial: str
     finals: tuple[str, ...]
-    events: tuple[Event, ...]
+    events: tuple[EventDecl, ...]
     transitions: tuple[Transition, ...]
     timeouts: tuple[Timeout, ...] = ()
     library: str = DEFAULT_LIBRARY_IDENT
+    budget: int = MAX_EVENT_BUDGET
     _index: dict[str, object] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
-    def event(self, name: str) -> Event | None:
+    def event(self, name: str) -> EventDecl | None:
         """Return the event called ``name``, or ``None``."""
         for e in self.events:
             if e.name == name:
@@ -137,13 +146,22 @@ class Definition:
 
     def transitions_from(self, state: str, event: str) -> tuple[Transition, ...]:
         """Return the transitions leaving ``state`` on ``event``, in definition order."""
-        key = f"t:{state}:{event}"
-        cached = self._index.get(key)
-        if cached is None:
-            cached = tuple(t for t in self.transitions if t.source == state and t.on == event)
-            self._index[key] = cached
-        assert isinstance(cached, tuple)
-        return cached
+        return tuple(t for _, t in self.candidates(state, event))
+
+    def candidates(self, state: str, event: str) -> tuple[tuple[int, Transition], ...]:
+        """Return ``(index, transition)`` for each transition leaving ``state`` on ``event``.
+
+        The table of every (state, event) pair is built once, in one pass.
+        """
+        table = self._index.get("candidates")
+        if table is None:
+            groups: dict[tuple[str, str], list[tuple[int, Transition]]] = {}
+            for i, t in enumerate(self.transitions):
+                groups.setdefault((t.source, t.on), []).append((i, t))
+            table = self._index["candidates"] = {k: tuple(v) for k, v in groups.items()}
+        assert isinstance(table, dict)
+        found: tuple[tuple[int, Transition], ...] = table.get((state, event), ())
+        return found
 
     def timeout_in(self, state: str) -> Timeout | None:
         """Return the timeout of ``state`` (at most one per state, [FSM-7]), or ``None``."""

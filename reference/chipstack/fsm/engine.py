@@ -13,9 +13,19 @@ from dataclasses import dataclass
 
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
+from chipstack.fsm.budget import args_cost, state_cost
 from chipstack.fsm.env import base_env
 from chipstack.fsm.event import Event, verify_event_signature
-from chipstack.fsm.expr import DEFAULT_LIBRARY, Expr, Library, Value, check_value, evaluate
+from chipstack.fsm.expr import (
+    DEFAULT_LIBRARY,
+    Expr,
+    Library,
+    Meter,
+    Value,
+    check_value,
+    evaluate,
+    weight,
+)
 from chipstack.fsm.instance import Instance, check_instance, initial_state
 from chipstack.fsm.state import State
 
@@ -26,13 +36,15 @@ class Applied:
 
     ``via_timeout`` is true when the event was accepted because its state's
     timeout had expired ([FSM-31]); ``transition`` is the index of the
-    transition that fired.
+    transition that fired; ``cost`` is what the event spent of its budget,
+    in cost units ([FSM-52]).
     """
 
     state: State
     state_hash: bytes
     via_timeout: bool
     transition: int
+    cost: int = 0
 
 
 def _authorise(defn: d.Definition, inst: Instance, state: State, event: Event) -> bool:
@@ -59,7 +71,7 @@ def _authorise(defn: d.Definition, inst: Instance, state: State, event: Event) -
     raise Rejected(Reason.FSM_UNAUTHORIZED_SIGNER, f"signer may not sign {event.name}")
 
 
-def _check_args(decl: d.Event, event: Event) -> None:
+def _check_args(decl: d.EventDecl, event: Event) -> None:
     """[FSM-29]: arguments are exactly the declared ones, in order, well typed."""
     require(
         [(a.name, a.type) for a in event.args] == [(p.name, p.type) for p in decl.params],
@@ -83,10 +95,11 @@ def apply_event(
 ) -> Applied:
     """Apply ``event`` to ``state`` ([FSM-24] .. [FSM-33]); return the outcome or reject.
 
-    ``defn`` must have passed :func:`~chipstack.fsm.loader.check_definition`
+    ``defn`` must have passed :func:`~chipstack.fsm.validity.check_definition`
     with ``library`` and ``inst`` :func:`~chipstack.fsm.instance.check_instance`.
     ``check_signature=False`` skips only the Ed25519 check (for benchmarks and
-    for callers that verified the signature already).
+    for callers that verified the signature already). The event is metered
+    against ``defn.budget`` ([FSM-52], [FSM-53]).
     """
     # [FSM-24]
     require(event.instance_id == state.instance_id, Reason.FSM_WRONG_INSTANCE, "instance id")
@@ -102,12 +115,16 @@ def apply_event(
     require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)  # [FSM-29]
     assert decl is not None
     _check_args(decl, event)  # [FSM-29]
-    candidates = defn.transitions_from(state.name, event.name)
+    candidates = defn.candidates(state.name, event.name)
     # [FSM-30]
     require(bool(candidates), Reason.FSM_NO_TRANSITION, f"{event.name} in {state.name}")
     via_timeout = _authorise(defn, inst, state, event)  # [FSM-31]
     if check_signature:
         verify_event_signature(event)  # [FSM-31] last, [FSM-23]
+    # [FSM-52]: every charge below goes to this meter; past the budget it refuses
+    # with fsm.over_budget and, states being values, nothing has changed ([FSM-53]).
+    meter = Meter(defn.budget)
+    meter.charge(args_cost([a.value for a in event.args]), "event")  # [FSM-52]
 
     env: dict[str, Value] = base_env(
         inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created
@@ -119,28 +136,31 @@ def apply_event(
         env[f"args.{a.name}"] = a.value
 
     chosen: d.Transition | None = None
-    for t in candidates:
-        if t.guard is None or _eval(t.guard, env, library, "guard") is True:
-            chosen = t
+    fired = -1
+    for i, t in candidates:
+        if t.guard is None or _eval(t.guard, env, library, meter, "guard") is True:
+            chosen, fired = t, i
             break
     if chosen is None:  # [FSM-32]
         raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
 
     types = {v.name: v.type for v in defn.variables}
     for eff in chosen.effects:  # [FSM-33]
-        value = _eval(eff.expr, env, library, f"set {eff.var}")
+        value = _eval(eff.expr, env, library, meter, f"set {eff.var}")
+        meter.charge(weight(value), f"set {eff.var}")  # [FSM-52]
         try:
             env[f"vars.{eff.var}"] = check_value(value, types[eff.var])
         except Rejected as exc:
             raise Rejected(Reason.FSM_EVAL_FAILED, f"set {eff.var}: {exc}") from None
     values = tuple(env[f"vars.{v.name}"] for v in defn.variables)
+    meter.charge(state_cost(values), "new state")  # [FSM-52]
     new = State(state.instance_id, chosen.target, values, event.seq, event.time)
-    return Applied(new, new.hash(defn), via_timeout, defn.transitions.index(chosen))
+    return Applied(new, new.hash(defn), via_timeout, fired, meter.spent)
 
 
-def _eval(e: Expr, env: dict[str, Value], library: Library, where: str) -> Value:
+def _eval(e: Expr, env: dict[str, Value], library: Library, meter: Meter, where: str) -> Value:
     try:
-        return evaluate(e, env, library)
+        return evaluate(e, env, library, meter)
     except Rejected as exc:
         if exc.reason is Reason.FSM_OVER_BUDGET:
             raise

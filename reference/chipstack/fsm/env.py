@@ -34,7 +34,7 @@ def init_env_types(defn: d.Definition) -> dict[str, Type]:
     return env
 
 
-def transition_env_types(defn: d.Definition, event: d.Event) -> dict[str, Type]:
+def transition_env_types(defn: d.Definition, event: d.EventDecl) -> dict[str, Type]:
     """Types of the names visible to a guard or effect of a transition on ``event`` ([FSM-15])."""
     env = init_env_types(defn)
     env.update({"signer": BYTES, "now": INT, "seq": INT})

@@ -10,7 +10,7 @@ decoded, and its signature checked, without the definition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN, PrivateKey, PublicKey, Tag, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
@@ -34,7 +34,12 @@ class Arg:
 
 @dataclass(frozen=True)
 class Event:
-    """A signed event ([FSM-21]); ``signature`` is empty until :func:`sign_event`."""
+    """A signed event ([FSM-21]); ``signature`` is empty until :func:`sign_event`.
+
+    The body and the id are computed once; a decoded event keeps the bytes it
+    was decoded from as its body (a strict decoder accepts only the canonical
+    encoding, so they are the same bytes) instead of encoding itself again.
+    """
 
     instance_id: bytes
     seq: int
@@ -44,17 +49,26 @@ class Event:
     signer: bytes
     time: int
     signature: bytes = b""
+    _cache: dict[str, bytes] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def body(self) -> bytes:
         """Return the encoding of every field but the signature ([FSM-21])."""
-        w = Writer()
-        _write_body(w, self)
-        return w.getvalue()
+        body = self._cache.get("body")
+        if body is None:
+            w = Writer()
+            _write_body(w, self)
+            body = self._cache["body"] = w.getvalue()
+        return body
 
     @property
     def id(self) -> bytes:
         """The event id: ``tagged_hash(FSM_EVENT, body)`` ([FSM-22])."""
-        return tagged_hash(Tag.FSM_EVENT, self.body())
+        cached = self._cache.get("id")
+        if cached is None:
+            cached = self._cache["id"] = tagged_hash(Tag.FSM_EVENT, self.body())
+        return cached
 
     def encode(self) -> bytes:
         """Return the full canonical encoding: body then the 64-byte signature ([FSM-21])."""
@@ -87,7 +101,8 @@ def _read_arg(r: Reader) -> Arg:
 
 
 def read_event(r: Reader) -> Event:
-    """Read a signed event strictly ([FSM-21])."""
+    """Read a signed event strictly ([FSM-21]); the event keeps its body's bytes."""
+    start = r.position
     r.version(frozenset({EVENT_VERSION}))
     instance_id = r.fixed(32)
     seq = r.u64()
@@ -96,8 +111,11 @@ def read_event(r: Reader) -> Event:
     args = tuple(r.items(d.MAX_EVENT_PARAMS, _read_arg))
     signer = r.fixed(PUBLIC_KEY_LEN)
     time = read_time(r)
+    body = r.read_since(start)
     signature = r.fixed(SIGNATURE_LEN)
-    return Event(instance_id, seq, prev_hash, name, args, signer, time, signature)
+    event = Event(instance_id, seq, prev_hash, name, args, signer, time, signature)
+    event._cache["body"] = body
+    return event
 
 
 def encode_event(e: Event) -> bytes:

@@ -12,7 +12,7 @@ it cannot see are exclusive, never the reverse.
 
 from __future__ import annotations
 
-from chipstack.fsm.expr import Expr, encode_expr
+from chipstack.fsm.expr import Expr
 from chipstack.fsm.expr.ast import Binary, BinOp, Unary, UnaryOp
 
 
@@ -38,22 +38,23 @@ def _negated(e: Expr) -> Expr | None:
     return None
 
 
-def guard_key(guard: Expr | None) -> tuple[frozenset[bytes], frozenset[bytes]]:
-    """Return the encodings of ``guard``'s conjuncts and of the operands of its ``not`` ones.
+#: A guard's conjuncts and the operands of its ``not`` conjuncts, as sets of trees.
+GuardKey = tuple[frozenset[Expr], frozenset[Expr]]
 
-    Computing this once per guard keeps the pairwise check of [FSM-13]
-    linear in the size of the guards (a definition may hold 256 transitions
-    with guards of thousands of nodes each).
+
+def guard_key(guard: Expr | None) -> GuardKey:
+    """Return ``guard``'s conjuncts and the operands of its ``not`` conjuncts.
+
+    Trees are immutable values whose equality is structural, which is
+    equality of canonical encodings (the encoding is one-to-one), so the sets
+    hold the trees themselves: computing this once per guard keeps [FSM-13]
+    linear in the size of the guards.
     """
     cs = conjuncts(guard)
-    plain = frozenset(encode_expr(c) for c in cs)
-    negated = frozenset(encode_expr(n) for n in map(_negated, cs) if n is not None)
-    return plain, negated
+    return frozenset(cs), frozenset(n for n in map(_negated, cs) if n is not None)
 
 
-def keys_exclusive(
-    a: tuple[frozenset[bytes], frozenset[bytes]], b: tuple[frozenset[bytes], frozenset[bytes]]
-) -> bool:
+def keys_exclusive(a: GuardKey, b: GuardKey) -> bool:
     """Return whether two :func:`guard_key` results are syntactically exclusive ([FSM-13])."""
     return not (a[1].isdisjoint(b[0]) and b[1].isdisjoint(a[0]))
 

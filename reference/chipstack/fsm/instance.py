@@ -9,7 +9,7 @@ encoding; :func:`initial_state` evaluates the initial values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chipstack.crypto import PUBLIC_KEY_LEN, Tag, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
@@ -62,17 +62,27 @@ class Instance:
     params: tuple[ParamValue, ...]
     roles: tuple[Binding, ...]
     created: int
+    _cache: dict[str, bytes] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def encode(self) -> bytes:
-        """Return the canonical encoding ([FSM-16])."""
-        w = Writer()
-        write_instance(w, self)
-        return w.getvalue()
+        """Return the canonical encoding ([FSM-16]); computed once (a decoded instance keeps
+        the bytes it was decoded from)."""
+        cached = self._cache.get("enc")
+        if cached is None:
+            w = Writer()
+            write_instance(w, self)
+            cached = self._cache["enc"] = w.getvalue()
+        return cached
 
     @property
     def id(self) -> bytes:
         """The instance id: ``tagged_hash(FSM_INSTANCE, encoding)`` ([FSM-17])."""
-        return tagged_hash(Tag.FSM_INSTANCE, self.encode())
+        cached = self._cache.get("id")
+        if cached is None:
+            cached = self._cache["id"] = tagged_hash(Tag.FSM_INSTANCE, self.encode())
+        return cached
 
     def keys_of(self, role: str) -> tuple[bytes, ...]:
         """Return the keys bound to ``role`` (empty if the role is not bound)."""
@@ -117,12 +127,15 @@ def _read_binding(r: Reader) -> Binding:
 
 
 def read_instance(r: Reader) -> Instance:
-    """Read an instance encoding strictly ([FSM-16])."""
+    """Read an instance encoding strictly ([FSM-16]); the instance keeps its bytes."""
+    start = r.position
     r.version(frozenset({INSTANCE_VERSION}))
     def_id = r.fixed(HASH_LEN)
     params = tuple(r.items(d.MAX_PARAMS, _read_param))
     roles = tuple(r.items(d.MAX_ROLES, _read_binding))
-    return Instance(def_id, params, roles, read_time(r))
+    inst = Instance(def_id, params, roles, read_time(r))
+    inst._cache["enc"] = r.read_since(start)
+    return inst
 
 
 def decode_instance(data: bytes) -> Instance:

@@ -3,46 +3,67 @@
 :func:`load_definition` parses YAML text (a safe loader that also refuses
 duplicate keys and reads only ``true``/``false`` as booleans, so that the key
 ``on`` stays a string), builds the typed model, and runs
-:func:`check_definition`: the same checks a validator runs on a definition
-decoded from bytes. Every failure is a :class:`~chipstack.errors.Rejected`
-whose reason is one of the ``fsm.def_*`` codes.
+:func:`~chipstack.fsm.validity.check_definition`: the same checks a validator
+runs on a definition decoded from bytes. Every failure is a
+:class:`~chipstack.errors.Rejected` whose reason is one of the ``fsm.def_*``
+codes. :func:`check_yaml` instead reports *every* problem it finds, each with
+the file, line and column of the YAML node it concerns, and the warnings of
+a valid definition apart ([FSM-14]).
+
+Nesting is refused past :data:`MAX_YAML_DEPTH` levels on the composed node
+tree, before anything is constructed from it; the parser is libyaml's when
+PyYAML has it (it refuses nesting past 1000 itself, in C), so loading and
+checking stay linear in the size of the text.
 """
 
 from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import yaml
 
-from chipstack.errors import Reason, Rejected, require
+from chipstack.errors import Reason, Rejected
 from chipstack.fsm import definition as d
-from chipstack.fsm.env import init_env_types, transition_env_types
-from chipstack.fsm.exclusive import guard_key, keys_exclusive
-from chipstack.fsm.expr import (
-    BOOL,
-    DEFAULT_LIBRARY,
-    Expr,
-    Library,
-    Type,
-    parse,
-    parse_type,
-    typecheck,
+from chipstack.fsm.expr import DEFAULT_LIBRARY, BoolLit, Expr, Library, Type, parse, parse_type
+from chipstack.fsm.validity import (
+    Path,
+    Problem,
+    check_definition,
+    definition_problems,
+    definition_warnings,
+    path_text,
 )
-from chipstack.fsm.expr.ast import KEYWORDS
 
-_NAME = re.compile(d.NAME_PATTERN)
+__all__ = [
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_LEN",
+    "Finding",
+    "Report",
+    "check_definition",
+    "check_yaml",
+    "definition_from_yaml",
+    "load_definition",
+]
+
+_K = TypeVar("_K")
+_T = TypeVar("_T")
 _LIST_ROLE = re.compile(r"([a-z][a-z0-9_]{0,31})\[0\.\.([0-9]{1,3})\]")
 _DURATION = re.compile(r"([0-9]{1,10})(s|m|h|d)")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: Longest YAML text the loader accepts, in characters.
 MAX_YAML_LEN = 1 << 20
+#: Deepest nesting of YAML collections the loader accepts (the top mapping is level 1).
+MAX_YAML_DEPTH = 32
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and no duplicate mapping keys."""
+class _StrictLoader(_Base):  # type: ignore[misc]
+    """Safe loader (libyaml's when present) with YAML 1.2 booleans and no duplicate keys."""
 
 
 _StrictLoader.yaml_implicit_resolvers = {
@@ -54,15 +75,29 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+class _NodeRejected(Rejected):
+    """A rejection raised while constructing a YAML node, with the node's position."""
+
+    def __init__(self, reason: Reason, detail: str, mark: Any) -> None:
+        super().__init__(reason, detail)
+        self.mark = mark
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | bool | float | None):
-            raise _malformed(f"mapping key of type {type(key).__name__}")
+            raise _NodeRejected(
+                Reason.FSM_DEF_MALFORMED,
+                f"mapping key of type {type(key).__name__}",
+                key_node.start_mark,
+            )
         if key in out:
-            raise Rejected(Reason.FSM_DEF_DUPLICATE_NAME, f"duplicate YAML key {key!r}")
+            raise _NodeRejected(
+                Reason.FSM_DEF_DUPLICATE_NAME, f"duplicate YAML key {key!r}", key_node.start_mark
+            )
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 
@@ -78,178 +113,390 @@ _SHORT.maxstring = 80
 _SHORT.maxother = 80
 
 
-def _malformed(detail: str) -> Rejected:
-    return Rejected(Reason.FSM_DEF_MALFORMED, detail)
+# ------------------------------------------------------------------ the YAML document
 
 
-def _mapping(v: object, where: str) -> Mapping[str, Any]:
+#: Line and column (both from 1) of a node, by its path in the document.
+Marks = dict[Path, tuple[int, int]]
+
+
+def _walk(root: yaml.Node) -> Marks:
+    """Record where every node sits; refuse nesting past :data:`MAX_YAML_DEPTH`.
+
+    Iterative, and each node (an alias shares its anchor's node) is visited
+    once, so an alias chain that would expand exponentially costs its size.
+    """
+    marks: Marks = {}
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Path, int]] = [(root, (), 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        # [FSM-14]: nesting is refused on the node tree, before anything is constructed
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and depth > MAX_YAML_DEPTH:
+            raise _NodeRejected(
+                Reason.FSM_DEF_MALFORMED,
+                f"YAML nesting deeper than {MAX_YAML_DEPTH}",
+                node.start_mark,
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in reversed(node.value):
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.append((value_node, (*path, key), depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for i in reversed(range(len(node.value))):
+                stack.append((node.value[i], (*path, i), depth + 1))
+    return marks
+
+
+def _read_yaml(text: str) -> tuple[Any, Marks]:
+    """Parse and construct the YAML document; return it with its node positions."""
+    if not isinstance(text, str) or len(text) > MAX_YAML_LEN:
+        raise Rejected(Reason.FSM_DEF_MALFORMED, "definition text must be a string of <= 1 MiB")
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, {}
+        marks = _walk(root)
+        return loader.construct_document(root), marks
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        raise _NodeRejected(Reason.FSM_DEF_MALFORMED, f"YAML: {problem}", mark) from None
+    except yaml.YAMLError as exc:
+        raise Rejected(Reason.FSM_DEF_MALFORMED, f"YAML: {exc}") from None
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. "!!int abc"
+        raise Rejected(Reason.FSM_DEF_MALFORMED, f"YAML value: {type(exc).__name__}") from None
+    finally:
+        loader.dispose()
+
+
+# ------------------------------------------------------------------ the model
+
+
+class _Bad(Exception):
+    """One problem in the shape of the document: the item it concerns is left out."""
+
+    def __init__(self, reason: Reason, detail: str, path: Path) -> None:
+        super().__init__(detail)
+        self.problem = Problem(reason, detail, path)
+
+
+def _malformed(detail: str, path: Path) -> _Bad:
+    return _Bad(Reason.FSM_DEF_MALFORMED, detail, path)
+
+
+def _mapping(v: object, path: Path) -> Mapping[str, Any]:
     if not isinstance(v, dict) or not all(isinstance(k, str) for k in v):
-        raise _malformed(f"{where}: expected a mapping with string keys")
+        raise _malformed("expected a mapping with string keys", path)
     return v
 
 
-def _keys(m: Mapping[str, Any], where: str, required: set[str], optional: set[str]) -> None:
+def _keys(m: Mapping[str, Any], path: Path, required: set[str], optional: set[str]) -> None:
     missing = required - set(m)
     extra = set(m) - required - optional
     if missing or extra:
-        raise _malformed(f"{where}: missing {sorted(missing)}, unknown {sorted(extra)}")
+        raise _malformed(f"missing {sorted(missing)}, unknown {sorted(extra)}", path)
 
 
-def _list(v: object, where: str) -> list[Any]:
+def _list(v: object, path: Path) -> list[Any]:
     if v is None:
         return []
     if not isinstance(v, list):
-        raise _malformed(f"{where}: expected a list")
+        raise _malformed("expected a list", path)
     return v
 
 
-def _str(v: object, where: str) -> str:
+def _str(v: object, path: Path) -> str:
     if not isinstance(v, str):
-        raise _malformed(f"{where}: expected a string, got {_SHORT.repr(v)}")
+        raise _malformed(f"expected a string, got {_SHORT.repr(v)}", path)
     return v
 
 
-def _int(v: object, where: str) -> int:
+def _int(v: object, path: Path) -> int:
     if type(v) is not int:
-        raise _malformed(f"{where}: expected an integer, got {_SHORT.repr(v)}")
+        raise _malformed(f"expected an integer, got {_SHORT.repr(v)}", path)
     return v
 
 
-def _expr(v: object, where: str) -> Expr:
-    if type(v) is bool:
-        text = "true" if v else "false"
-    elif type(v) is int:
-        text = str(v)
-    else:
-        text = _str(v, where)
+def _type(v: object, path: Path) -> Type:
     try:
-        return parse(text)
+        return parse_type(_str(v, path))
     except Rejected as exc:
-        raise Rejected(Reason.FSM_DEF_BAD_EXPRESSION, f"{where}: {exc}") from None
+        raise _Bad(Reason.FSM_DEF_BAD_EXPRESSION, str(exc), path) from None
 
 
-def _type(v: object, where: str) -> Type:
-    try:
-        return parse_type(_str(v, where))
-    except Rejected as exc:
-        raise Rejected(Reason.FSM_DEF_BAD_EXPRESSION, f"{where}: {exc}") from None
-
-
-def _duration(v: object, where: str) -> int:
+def _duration(v: object, path: Path) -> int:
     """Parse a duration: an integer of seconds or ``<n>s|m|h|d`` ([FSM-7])."""
     if type(v) is int:
         return v
-    m = _DURATION.fullmatch(_str(v, where))
+    m = _DURATION.fullmatch(_str(v, path))
     if m is None:
-        raise _malformed(f"{where}: bad duration {_SHORT.repr(v)}")
+        raise _malformed(f"bad duration {_SHORT.repr(v)}", path)
     return int(m.group(1)) * _UNITS[m.group(2)]
 
 
-def _role(v: object) -> d.Role:
-    text = _str(v, "roles")
-    m = _LIST_ROLE.fullmatch(text)
-    if m is not None:
-        return d.Role(m.group(1), int(m.group(2)) + 1)
-    return d.Role(text, None)
+@dataclass
+class _Builder:
+    """Builds the model from the document, collecting every problem instead of stopping.
+
+    An expression that does not parse is recorded and replaced by ``true``
+    (its path goes to :attr:`broken`, so that nothing checks it further); any
+    other shape problem leaves its item out.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    broken: set[Path] = field(default_factory=set)
+
+    def expr(self, v: object, path: Path) -> Expr:
+        if type(v) is bool:
+            text = "true" if v else "false"
+        elif type(v) is int:
+            text = str(v)
+        else:
+            text = _str(v, path)
+        try:
+            return parse(text)
+        except Rejected as exc:
+            self.problems.append(Problem(Reason.FSM_DEF_BAD_EXPRESSION, str(exc), path))
+            self.broken.add(path)
+            return BoolLit(True)
+
+    def each(
+        self, build: Callable[[_K, Any], _T], items: Iterable[tuple[_K, Any]]
+    ) -> tuple[_T, ...]:
+        """Build every item, recording the problem of each one that fails."""
+        out: list[_T] = []
+        for key, value in items:
+            try:
+                out.append(build(key, value))
+            except _Bad as bad:
+                self.problems.append(bad.problem)
+        return tuple(out)
+
+    def role(self, i: int, v: object) -> d.Role:
+        text = _str(v, ("roles", i))
+        m = _LIST_ROLE.fullmatch(text)
+        if m is not None:
+            return d.Role(m.group(1), int(m.group(2)) + 1)
+        return d.Role(text, None)
+
+    def params(self, v: object, path: Path) -> tuple[d.Param, ...]:
+        if v is None:
+            return ()
+        m = _mapping(v, path)
+        return tuple(d.Param(_str(k, path), _type(t, (*path, k))) for k, t in m.items())
+
+    def variable(self, name: str, v: object) -> d.Variable:
+        path: Path = ("variables", name)
+        m = _mapping(v, path)
+        _keys(m, path, {"type"}, {"init"})
+        t = _type(m["type"], (*path, "type"))
+        init = m.get("init")
+        if init is None:
+            raise _malformed("missing init", path)
+        return d.Variable(name, t, self.expr(init, (*path, "init")))
+
+    def event(self, name: str, v: object) -> d.EventDecl:
+        path: Path = ("events", name)
+        m = _mapping(v if v is not None else {}, path)
+        _keys(m, path, set(), {"params", "signers"})
+        signers = tuple(
+            _str(s, (*path, "signers", i))
+            for i, s in enumerate(_list(m.get("signers"), (*path, "signers")))
+        )
+        return d.EventDecl(name, self.params(m.get("params"), (*path, "params")), signers)
+
+    def effect(self, v: object, path: Path) -> d.Effect:
+        m = _mapping(v, path)
+        _keys(m, path, {"set", "to"}, set())
+        return d.Effect(_str(m["set"], (*path, "set")), self.expr(m["to"], (*path, "to")))
+
+    def transition(self, i: int, v: object) -> d.Transition:
+        path: Path = ("transitions", i)
+        m = _mapping(v, path)
+        _keys(m, path, {"from", "on", "to"}, {"guard", "effects"})
+        guard = self.expr(m["guard"], (*path, "guard")) if "guard" in m else None
+        effects = tuple(
+            self.effect(e, (*path, "effects", j))
+            for j, e in enumerate(_list(m.get("effects"), (*path, "effects")))
+        )
+        return d.Transition(
+            _str(m["from"], (*path, "from")),
+            _str(m["on"], (*path, "on")),
+            _str(m["to"], (*path, "to")),
+            guard,
+            effects,
+        )
+
+    def timeout(self, i: int, v: object) -> d.Timeout:
+        path: Path = ("timeouts", i)
+        m = _mapping(v, path)
+        _keys(m, path, {"in", "after", "fire"}, set())
+        return d.Timeout(
+            _str(m["in"], (*path, "in")),
+            _duration(m["after"], (*path, "after")),
+            _str(m["fire"], (*path, "fire")),
+        )
+
+    def definition(self, doc: object) -> d.Definition | None:
+        """Build the model in the order of the YAML keys of [FSM-14]; ``None`` if it cannot be."""
+        try:
+            return self._definition(doc)
+        except _Bad as bad:
+            self.problems.append(bad.problem)
+            return None
+
+    def _definition(self, doc: object) -> d.Definition:
+        top = _mapping(doc, ())
+        _keys(
+            top,
+            (),
+            {"name", "version", "states", "initial", "events", "transitions"},
+            {"roles", "params", "variables", "finals", "timeouts", "description", "library",
+             "budget"},
+        )
+        if "description" in top:
+            _str(top["description"], ("description",))
+        variables = _mapping(top.get("variables") or {}, ("variables",))
+        events = _mapping(top["events"], ("events",))
+        name = _str(top["name"], ("name",))
+        version = _int(top["version"], ("version",))
+        roles = self.each(self.role, enumerate(_list(top.get("roles"), ("roles",))))
+        params = self.params(top.get("params"), ("params",))
+        var_items = self.each(self.variable, variables.items())
+        states = tuple(
+            _str(s, ("states", i)) for i, s in enumerate(_list(top["states"], ("states",)))
+        )
+        initial = _str(top["initial"], ("initial",))
+        finals = tuple(
+            _str(s, ("finals", i)) for i, s in enumerate(_list(top.get("finals"), ("finals",)))
+        )
+        event_items = self.each(self.event, events.items())
+        transitions = self.each(
+            self.transition, enumerate(_list(top["transitions"], ("transitions",)))
+        )
+        timeouts = self.each(self.timeout, enumerate(_list(top.get("timeouts"), ("timeouts",))))
+        library = _str(top.get("library", d.DEFAULT_LIBRARY_IDENT), ("library",))
+        budget = _int(top.get("budget", d.MAX_EVENT_BUDGET), ("budget",))
+        return d.Definition(
+            name=name,
+            version=version,
+            roles=roles,
+            params=params,
+            variables=var_items,
+            states=states,
+            initial=initial,
+            finals=finals,
+            events=event_items,
+            transitions=transitions,
+            timeouts=timeouts,
+            library=library,
+            budget=budget,
+        )
 
 
-def _params(v: object, where: str) -> tuple[d.Param, ...]:
-    if v is None:
-        return ()
-    m = _mapping(v, where)
-    return tuple(d.Param(_str(k, where), _type(t, f"{where}.{k}")) for k, t in m.items())
+# ------------------------------------------------------------------ front ends
 
 
-def _variable(name: str, v: object) -> d.Variable:
-    where = f"variables.{name}"
-    m = _mapping(v, where)
-    _keys(m, where, {"type"}, {"init"})
-    t = _type(m["type"], f"{where}.type")
-    init = m.get("init")
-    if init is None:
-        raise _malformed(f"{where}: missing init")
-    return d.Variable(name, t, _expr(init, f"{where}.init"))
+@dataclass(frozen=True)
+class Finding:
+    """One error or warning about a YAML definition, where it is, in one printable format."""
+
+    file: str
+    line: int
+    column: int
+    severity: str
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.code}: {self.detail}"
 
 
-def _event(name: str, v: object) -> d.Event:
-    where = f"events.{name}"
-    m = _mapping(v if v is not None else {}, where)
-    _keys(m, where, set(), {"params", "signers"})
-    signers = tuple(_str(s, f"{where}.signers") for s in _list(m.get("signers"), where))
-    return d.Event(name, _params(m.get("params"), f"{where}.params"), signers)
+@dataclass(frozen=True)
+class Report:
+    """Everything :func:`check_yaml` found: the definition when valid, errors, warnings."""
+
+    definition: d.Definition | None
+    errors: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
 
 
-def _effect(v: object, where: str) -> d.Effect:
-    m = _mapping(v, where)
-    _keys(m, where, {"set", "to"}, set())
-    return d.Effect(_str(m["set"], f"{where}.set"), _expr(m["to"], f"{where}.to"))
+def _locate(marks: Marks, path: Path) -> tuple[int, int]:
+    for n in range(len(path), -1, -1):
+        if path[:n] in marks:
+            return marks[path[:n]]
+    return (1, 1)
 
 
-def _transition(i: int, v: object) -> d.Transition:
-    where = f"transitions[{i}]"
-    m = _mapping(v, where)
-    _keys(m, where, {"from", "on", "to"}, {"guard", "effects"})
-    guard = _expr(m["guard"], f"{where}.guard") if "guard" in m else None
-    effects = tuple(
-        _effect(e, f"{where}.effects[{j}]") for j, e in enumerate(_list(m.get("effects"), where))
+def _mark_position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def check_yaml(
+    text: str, filename: str = "<text>", library: Library = DEFAULT_LIBRARY
+) -> Report:
+    """Read and check a YAML definition, reporting every problem found in one pass.
+
+    YAML syntax errors and nesting past :data:`MAX_YAML_DEPTH` stop the
+    reading (one error at their position). Otherwise every shape problem and
+    every expression that does not parse is reported; when the shape is
+    sound, every semantic problem of [FSM-1] follows (expressions that did not
+    parse are left out of those checks). A valid definition is returned with
+    its warnings. The first error is always the reason
+    :func:`load_definition` refuses with.
+    """
+
+    def finding(sev: str, code: str, detail: str, pos: tuple[int, int]) -> Finding:
+        return Finding(filename, pos[0], pos[1], sev, code, detail)
+
+    try:
+        doc, marks = _read_yaml(text)
+    except _NodeRejected as exc:
+        pos = _mark_position(exc.mark)
+        return Report(None, (finding("error", exc.reason.value, exc.detail, pos),), ())
+    except Rejected as exc:
+        return Report(None, (finding("error", exc.reason.value, exc.detail, (1, 1)),), ())
+    b = _Builder()
+    defn = b.definition(doc)
+    problems = list(b.problems)
+    shape_ok = defn is not None and all(
+        p.reason is Reason.FSM_DEF_BAD_EXPRESSION for p in problems
     )
-    return d.Transition(
-        _str(m["from"], f"{where}.from"),
-        _str(m["on"], f"{where}.on"),
-        _str(m["to"], f"{where}.to"),
-        guard,
-        effects,
+    if defn is not None and shape_ok:
+        problems += definition_problems(defn, library, frozenset(b.broken))
+    errors = tuple(
+        finding("error", p.reason.value, _with_path(p), _locate(marks, p.path)) for p in problems
     )
+    if errors or defn is None:
+        return Report(None, errors, ())
+    warnings = tuple(
+        finding("warning", c.code, _with_path(c), _locate(marks, c.path))
+        for c in definition_warnings(defn, library)
+    )
+    return Report(defn, (), warnings)
 
 
-def _timeout(i: int, v: object) -> d.Timeout:
-    where = f"timeouts[{i}]"
-    m = _mapping(v, where)
-    _keys(m, where, {"in", "after", "fire"}, set())
-    return d.Timeout(
-        _str(m["in"], f"{where}.in"),
-        _duration(m["after"], f"{where}.after"),
-        _str(m["fire"], where),
-    )
+def _with_path(p: Any) -> str:
+    where = path_text(p.path)
+    return f"{where}: {p.detail}" if where else str(p.detail)
 
 
 def definition_from_yaml(text: str) -> d.Definition:
-    """Parse YAML text into the typed model without the semantic checks."""
-    if not isinstance(text, str) or len(text) > MAX_YAML_LEN:
-        raise _malformed("definition text must be a string of at most 1 MiB")
-    try:
-        doc = yaml.load(text, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        raise _malformed(f"YAML: {exc}") from None
-    except (ValueError, TypeError, RecursionError) as exc:  # e.g. "!!int abc", deep nesting
-        raise _malformed(f"YAML value: {type(exc).__name__}") from None
-    top = _mapping(doc, "definition")
-    _keys(
-        top,
-        "definition",
-        {"name", "version", "states", "initial", "events", "transitions"},
-        {"roles", "params", "variables", "finals", "timeouts", "description", "library"},
-    )
-    if "description" in top:
-        _str(top["description"], "description")
-    variables = _mapping(top.get("variables") or {}, "variables")
-    events = _mapping(top["events"], "events")
-    return d.Definition(
-        name=_str(top["name"], "name"),
-        version=_int(top["version"], "version"),
-        roles=tuple(_role(r) for r in _list(top.get("roles"), "roles")),
-        params=_params(top.get("params"), "params"),
-        variables=tuple(_variable(k, v) for k, v in variables.items()),
-        states=tuple(_str(s, "states") for s in _list(top["states"], "states")),
-        initial=_str(top["initial"], "initial"),
-        finals=tuple(_str(s, "finals") for s in _list(top.get("finals"), "finals")),
-        events=tuple(_event(k, v) for k, v in events.items()),
-        transitions=tuple(_transition(i, t) for i, t in enumerate(_list(top["transitions"], "t"))),
-        timeouts=tuple(
-            _timeout(i, t) for i, t in enumerate(_list(top.get("timeouts"), "timeouts"))
-        ),
-        library=_str(top.get("library", d.DEFAULT_LIBRARY_IDENT), "library"),
-    )
+    """Parse YAML text into the typed model without the semantic checks; refuse the first
+    problem of its shape ([FSM-14])."""
+    doc, _ = _read_yaml(text)
+    b = _Builder()
+    defn = b.definition(doc)
+    if b.problems:
+        raise b.problems[0].rejection()
+    assert defn is not None
+    return defn
 
 
 def load_definition(text: str, library: Library = DEFAULT_LIBRARY) -> d.Definition:
@@ -257,167 +504,3 @@ def load_definition(text: str, library: Library = DEFAULT_LIBRARY) -> d.Definiti
     defn = definition_from_yaml(text)
     check_definition(defn, library)
     return defn
-
-
-# --------------------------------------------------------------------- checks
-
-
-def _check_names(kind: str, names: list[str], in_expressions: bool = False) -> None:
-    seen: set[str] = set()
-    for n in names:
-        require(_NAME.fullmatch(n) is not None, Reason.FSM_DEF_BAD_NAME, f"{kind} name {n!r}")
-        require(
-            not (in_expressions and n in KEYWORDS),
-            Reason.FSM_DEF_BAD_NAME,
-            f"{kind} name {n!r} is an expression keyword",
-        )
-        require(n not in seen, Reason.FSM_DEF_DUPLICATE_NAME, f"{kind} {n!r} declared twice")
-        seen.add(n)
-
-
-def _check_structure(defn: d.Definition) -> None:
-    """[FSM-2], [FSM-3], [FSM-8]: names, sizes, duplicates."""
-    require(0 < len(defn.name.encode()) <= 64, Reason.FSM_DEF_BAD_NAME, "definition name")
-    require(0 <= defn.version <= 0xFFFF_FFFF, Reason.FSM_DEF_MALFORMED, "version out of u32")
-    limits = (
-        (len(defn.roles), d.MAX_ROLES, "roles"),
-        (len(defn.params), d.MAX_PARAMS, "params"),
-        (len(defn.variables), d.MAX_VARIABLES, "variables"),
-        (len(defn.states), d.MAX_STATES, "states"),
-        (len(defn.events), d.MAX_EVENTS, "events"),
-        (len(defn.transitions), d.MAX_TRANSITIONS, "transitions"),
-        (len(defn.timeouts), d.MAX_TIMEOUTS, "timeouts"),
-    )
-    for n, limit, what in limits:
-        require(n <= limit, Reason.FSM_DEF_MALFORMED, f"{n} {what} > {limit}")
-    require(len(defn.states) > 0, Reason.FSM_DEF_MALFORMED, "no states")
-    _check_names("role", [r.name for r in defn.roles], in_expressions=True)
-    _check_names("param", [p.name for p in defn.params], in_expressions=True)
-    _check_names("variable", [v.name for v in defn.variables], in_expressions=True)
-    _check_names("state", list(defn.states))
-    _check_names("event", [e.name for e in defn.events])
-    for r in defn.roles:
-        require(
-            r.size is None or 1 <= r.size <= d.MAX_ROLE_MEMBERS,
-            Reason.FSM_DEF_MALFORMED,
-            f"role {r.name} size {r.size}",
-        )
-    for e in defn.events:
-        require(len(e.params) <= d.MAX_EVENT_PARAMS, Reason.FSM_DEF_MALFORMED, e.name)
-        _check_names(f"argument of {e.name}", [p.name for p in e.params], in_expressions=True)
-        _check_names(f"signer of {e.name}", list(e.signers))
-    for t in defn.transitions:
-        require(len(t.effects) <= d.MAX_EFFECTS, Reason.FSM_DEF_MALFORMED, "too many effects")
-
-
-def _check_references(defn: d.Definition) -> None:
-    """[FSM-5], [FSM-6], [FSM-7]: every state, event, role and variable named is declared."""
-    states = set(defn.states)
-    events = {e.name for e in defn.events}
-    roles = {r.name for r in defn.roles}
-    variables = {v.name for v in defn.variables}
-    finals = set(defn.finals)
-
-    def state(name: str, where: str) -> None:
-        require(name in states, Reason.FSM_DEF_UNKNOWN_STATE, f"{where}: {name!r}")
-
-    state(defn.initial, "initial")
-    require(len(finals) == len(defn.finals), Reason.FSM_DEF_DUPLICATE_NAME, "finals repeat")
-    for s in defn.finals:
-        state(s, "finals")
-    for e in defn.events:
-        for s in e.signers:
-            require(s in roles, Reason.FSM_DEF_UNKNOWN_ROLE, f"event {e.name} signer {s!r}")
-    for t in defn.transitions:
-        state(t.source, "transition from")
-        state(t.target, "transition to")
-        require(t.on in events, Reason.FSM_DEF_UNKNOWN_EVENT, f"transition on {t.on!r}")
-        require(t.source not in finals, Reason.FSM_DEF_FINAL_HAS_EXIT, f"from final {t.source}")
-        for eff in t.effects:
-            require(eff.var in variables, Reason.FSM_DEF_UNKNOWN_VARIABLE, f"set {eff.var!r}")
-    seen: set[str] = set()
-    for to in defn.timeouts:
-        state(to.state, "timeout in")
-        require(to.fire in events, Reason.FSM_DEF_UNKNOWN_EVENT, f"timeout fires {to.fire!r}")
-        require(to.state not in seen, Reason.FSM_DEF_BAD_TIMEOUT, f"two timeouts in {to.state}")
-        seen.add(to.state)
-        require(to.state not in finals, Reason.FSM_DEF_BAD_TIMEOUT, f"timeout in final {to.state}")
-        require(
-            1 <= to.after <= d.MAX_TIMEOUT_SECONDS,
-            Reason.FSM_DEF_BAD_TIMEOUT,
-            f"timeout after {to.after}",
-        )
-        require(
-            bool(defn.transitions_from(to.state, to.fire)),
-            Reason.FSM_DEF_BAD_TIMEOUT,
-            f"no transition from {to.state} on {to.fire}",
-        )
-
-
-def _typed(e: Expr, env: Mapping[str, Type], library: Library, want: Type, where: str) -> None:
-    try:
-        got = typecheck(e, env, library)
-    except Rejected as exc:
-        raise Rejected(Reason.FSM_DEF_ILL_TYPED, f"{where}: {exc}") from None
-    require(got == want, Reason.FSM_DEF_ILL_TYPED, f"{where}: type {got}, expected {want}")
-
-
-def _check_types(defn: d.Definition, library: Library) -> None:
-    """[FSM-4], [FSM-11]: initial values, guards and effects are well typed."""
-    init_env = init_env_types(defn)
-    for v in defn.variables:
-        _typed(v.init, init_env, library, v.type, f"variable {v.name} init")
-    var_types = {v.name: v.type for v in defn.variables}
-    for i, t in enumerate(defn.transitions):
-        ev = defn.event(t.on)
-        assert ev is not None
-        env = transition_env_types(defn, ev)
-        if t.guard is not None:
-            _typed(t.guard, env, library, BOOL, f"transition {i} guard")
-        for eff in t.effects:
-            _typed(eff.expr, env, library, var_types[eff.var], f"transition {i} set {eff.var}")
-
-
-def _check_graph(defn: d.Definition) -> None:
-    """[FSM-12]: every state reachable; every non-final state has a way out."""
-    reached = {defn.initial}
-    frontier = [defn.initial]
-    while frontier:
-        s = frontier.pop()
-        for t in defn.transitions:
-            if t.source == s and t.target not in reached:
-                reached.add(t.target)
-                frontier.append(t.target)
-    for s in defn.states:
-        require(s in reached, Reason.FSM_DEF_UNREACHABLE_STATE, s)
-    sources = {t.source for t in defn.transitions}
-    for s in defn.states:
-        require(s in defn.finals or s in sources, Reason.FSM_DEF_DEAD_END, s)
-
-
-def _check_determinism(defn: d.Definition) -> None:
-    """[FSM-13]: transitions sharing (from, on) have pairwise exclusive guards."""
-    keys = [guard_key(t.guard) for t in defn.transitions]
-    for i, a in enumerate(defn.transitions):
-        for j in range(i + 1, len(defn.transitions)):
-            b = defn.transitions[j]
-            if a.source == b.source and a.on == b.on:
-                require(
-                    keys_exclusive(keys[i], keys[j]),
-                    Reason.FSM_DEF_NONDETERMINISTIC,
-                    f"from {a.source} on {a.on}: guards not syntactically exclusive",
-                )
-
-
-def check_definition(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> None:
-    """Run every definition check in the spec's order ([FSM-1]); the first failure rejects."""
-    _check_structure(defn)
-    require(  # [FSM-10]
-        defn.library == library.ident,
-        Reason.FSM_DEF_UNKNOWN_LIBRARY,
-        f"definition needs {defn.library!r}, have {library.ident!r}",
-    )
-    _check_references(defn)
-    _check_types(defn, library)
-    _check_graph(defn)
-    _check_determinism(defn)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from chipstack.chain.conditions import EVAL_FSM, CCCondition, OpReturn
 from chipstack.chain.tx import OutPoint, Tx, TxIn, TxOut
 from chipstack.chain.utxo import CCSpend, CCValidator, Utxo, UtxoView
+from chipstack.crypto import Tag, tagged_hash
 from chipstack.encoding import Reader, Writer
 from chipstack.errors import Reason, require
 from chipstack.fsm import definition as d
@@ -39,8 +40,8 @@ from chipstack.fsm.engine import apply_event
 from chipstack.fsm.event import Event, decode_event, encode_event
 from chipstack.fsm.expr import DEFAULT_LIBRARY, Library
 from chipstack.fsm.instance import Instance, decode_instance, initial_state
-from chipstack.fsm.loader import check_definition
 from chipstack.fsm.state import State, decode_state
+from chipstack.fsm.validity import check_definition
 
 FUNC_DEFINE = ord("D")
 FUNC_CREATE = ord("C")
@@ -173,13 +174,19 @@ def event_tx(
 
 @dataclass(frozen=True)
 class TxFacts:
-    """What an accepted FSM transaction did: its kind and the ids and hashes involved."""
+    """What an accepted FSM transaction did: its kind and the ids and hashes involved.
+
+    ``definition`` (``D``) and ``instance`` (``C``) are the objects decoded
+    from the payload, so that :meth:`FsmIndex.record` needs no second decoding.
+    """
 
     funcid: int
     definition_id: bytes
     instance_id: bytes = b""
     state_hash: bytes = b""
     state: State | None = None
+    definition: d.Definition | None = None
+    instance: Instance | None = None
 
 
 @dataclass
@@ -192,10 +199,10 @@ class _Live:
 class FsmIndex:
     """The FSM validator's view of a chain: known definitions, instances and their markers.
 
-        :meth:`check` validates one transaction against this index and a UTXO
-        view without changing anything; :meth:`accept` validates it and then
-        records it (call it for each FSM transaction of each connected block, in
-        order; or :meth:`check` before and :meth:`record` after the block is
+    :meth:`check` validates one transaction against this index and a UTXO
+    view without changing anything; :meth:`accept` validates it and then
+    records it (call it for each FSM transaction of each connected block, in
+    order; or :meth:`check` before and :meth:`record` after the block is
     applied). Reorganisations are not handled: follow the notarized chain.
     """
 
@@ -213,9 +220,13 @@ class FsmIndex:
         """Validate ``tx`` ([FSM-42] .. [FSM-47]); return its facts or refuse it."""
         payload = tx_payload(tx)
         if payload.funcid == FUNC_DEFINE:
-            defn = decode_definition(payload.fields[0])
+            encoded = payload.fields[0]
+            known = self.definitions.get(tagged_hash(Tag.FSM_DEFINITION, encoded))
+            if known is not None:  # published before: it passed FSM-1 then ([FSM-42])
+                return TxFacts(FUNC_DEFINE, definition_id(known), definition=known)
+            defn = decode_definition(encoded)
             check_definition(defn, self.library)
-            return TxFacts(FUNC_DEFINE, definition_id(defn))
+            return TxFacts(FUNC_DEFINE, definition_id(defn), definition=defn)
         if payload.funcid == FUNC_CREATE:
             return self._check_create(tx, payload)
         return self._check_event(tx, payload, view)
@@ -234,7 +245,9 @@ class FsmIndex:
             Reason.FSM_ONCHAIN_BAD_MARKER,
             "output 0 must be the marker of the initial state",
         )
-        return TxFacts(FUNC_CREATE, inst.definition_id, inst.id, state.hash(defn), state)
+        return TxFacts(
+            FUNC_CREATE, inst.definition_id, inst.id, state.hash(defn), state, instance=inst
+        )
 
     def _check_event(self, tx: Tx, payload: Payload, view: UtxoView) -> TxFacts:
         require(len(tx.inputs) >= 1, Reason.FSM_ONCHAIN_MARKER_NOT_SPENT, "no inputs")
@@ -290,10 +303,11 @@ class FsmIndex:
         :meth:`check` before the block is applied and :meth:`record` after.
         """
         if facts.funcid == FUNC_DEFINE:
-            defn = decode_definition(tx_payload(tx).fields[0])
-            self.definitions.setdefault(facts.definition_id, defn)
+            assert facts.definition is not None
+            self.definitions.setdefault(facts.definition_id, facts.definition)
         elif facts.funcid == FUNC_CREATE:
-            inst = decode_instance(tx_payload(tx).fields[0])
+            inst = facts.instance
+            assert inst is not None
             defn = self.definitions[inst.definition_id]
             self._live[inst.id] = _Live(defn, inst, OutPoint(tx.txid, 0))
         else:

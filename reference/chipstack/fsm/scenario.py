@@ -91,3 +91,30 @@ class Script:
         self.events.append(ev)
         self.outcomes.append(out)
         return out
+
+
+#: The shipped machines :func:`example_script` can drive.
+EXAMPLES = ("turnstile", "escrow", "tictactoe")
+
+
+def example_script(name: str) -> Script:
+    """A valid event chain through a shipped machine (for benchmarks and tests)."""
+    from chipstack.fsm.machines import load_machine
+
+    defn = load_machine(name)
+    if name == "turnstile":
+        s = Script(defn, make_instance(defn, {"fare": 5}, {"operator": ["op"], "riders": ["r"]}, 0))
+        for _ in range(20):
+            s.step("coin", {"amount": 5}, "r")
+            s.step("push", {}, "r")
+    elif name == "escrow":
+        s = Script(defn, make_instance(defn, {"price": 5}, {"buyer": ["b"], "seller": ["s"]}, 0))
+        s.step("deposit", {"amount": 5}, "b")
+        s.step("release", {}, "b")
+    elif name == "tictactoe":
+        s = Script(defn, make_instance(defn, {}, {"x": ["x"], "o": ["o"]}, 0))
+        for i, cell in enumerate((4, 0, 2, 6, 3, 5, 1, 7, 8)):
+            s.step("move", {"cell": cell}, "x" if i % 2 == 0 else "o")
+    else:
+        raise KeyError(name)
+    return s

@@ -118,8 +118,15 @@ def run(lines: Iterable[str], out: TextIO, err: TextIO, env: Mapping[str, str]) 
     return 0
 
 
-def main() -> int:
-    """Entry point: stdin -> stdout, errors on stderr."""
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: stdin -> stdout, errors on stderr; ``--help`` prints the protocol."""
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="python -m chipstack.sync.negentropy_harness",
+        description=(__doc__ or "").replace("``", ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).parse_args(argv)
     return run(sys.stdin, sys.stdout, sys.stderr, os.environ)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import time
 from collections.abc import AsyncIterator, Coroutine
@@ -24,6 +25,8 @@ from chipstack.sync.item import Item, make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
 from chipstack.sync.params import MAX_MESSAGE
 from chipstack.sync.wire import Bye, encode_message
+
+_log = logging.getLogger(__name__)
 
 #: Unsent bytes allowed per connection before it is dropped as too slow.
 MAX_WRITE_BUFFER = 16 * 1024 * 1024
@@ -156,10 +159,12 @@ class TcpNode:
                 if w is None:
                     continue
                 if w.transport.get_write_buffer_size() > MAX_WRITE_BUFFER:
+                    _log.warning("%s: dropped connection %s: too slow", self.port, pid)
                     self._drop(pid)
                     continue
                 w.write(len(o.data).to_bytes(4, "little") + o.data)
             elif isinstance(o, Close):
+                _log.warning("%s: closed connection %s: %s", self.port, o.peer, o.reason)
                 self._drop(cast(int, o.peer))
             else:
                 self._deliver(o)

@@ -9,6 +9,8 @@ suite: ``testvectors/README.md``.
 
 from __future__ import annotations
 
+from chipstack.testvectors.cashier import book as cashier_book
+from chipstack.testvectors.cashier import proofs as cashier_proofs
 from chipstack.testvectors.chain import block as chain_block
 from chipstack.testvectors.chain import header as chain_header
 from chipstack.testvectors.chain import merkle as chain_merkle
@@ -21,6 +23,7 @@ from chipstack.testvectors.dealing import primitives as dealing_primitives
 from chipstack.testvectors.dealing import protocol as dealing_protocol
 from chipstack.testvectors.encoding import compactsize as encoding_compactsize
 from chipstack.testvectors.encoding import primitives as encoding_primitives
+from chipstack.testvectors.fsm import costs as fsm_costs
 from chipstack.testvectors.fsm import definitions as fsm_definitions
 from chipstack.testvectors.fsm import equivocation as fsm_equivocation
 from chipstack.testvectors.fsm import events as fsm_events
@@ -62,9 +65,12 @@ SUITES: tuple[Suite, ...] = (
     fsm_equivocation.SUITE,
     fsm_onchain.SUITE,
     fsm_expr.SUITE,
+    fsm_costs.SUITE,
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,
+    cashier_proofs.SUITE,
+    cashier_book.SUITE,
     dealing_primitives.SUITE,
     dealing_protocol.SUITE,
 )

@@ -390,6 +390,13 @@ FLAGS: dict[str, Note] = {
         "An expression or value over a size, depth or length limit.",
         _DOS,
     ),
+    "budget": Note(
+        "resource_limit",
+        "A cost in units counted to the unit (spec/03-fsm.md EXPR-50 .. EXPR-57, FSM-50 .. "
+        "FSM-53): an expression's or event's cost, a static bound, a budget met or passed.",
+        "an implementation that counts otherwise accepts events others refuse, or the reverse: "
+        + _SPLIT,
+    ),
     "frame_limit": Note(
         "resource_limit",
         "A frame size limit is in force.",
@@ -415,6 +422,25 @@ FLAGS: dict[str, Note] = {
         "arithmetic",
         "Evaluation fails: division by zero, an index out of range, a bad argument value.",
         "an implementation that returns a value instead moves a contract the others refuse",
+    ),
+    # -- issue 8 pins: the order of checks, malformed operation inputs ------------------
+    "hash_length": Note(
+        "malformed",
+        "A 32-byte hash, id or chain id given with another length (VEC-9).",
+        "an implementation that pads, truncates or hashes it anyway computes on a value "
+        "nobody sent",
+    ),
+    "no_such_input": Note(
+        "malformed",
+        "An input index that names no input of the transaction.",
+        "an implementation that reads past the inputs signs or checks a message for an "
+        "input that does not exist",
+    ),
+    "unsigned_output": Note(
+        "wrong_context",
+        "A signature check asked of a CC or OP_RETURN output, which no signature unlocks.",
+        "an implementation that checks a signature anyway lets a key holder release an "
+        "output that only its contract may release",
     ),
     # -- poker: cards, evaluation, PHH (spec/06-poker.md) ----------------------------------
     "bad_card": Note(
@@ -602,6 +628,9 @@ REASON_FLAGS: dict[str, str] = {
     "fsm.onchain_not_fsm": "wrong_kind",
     "fsm.onchain_bad_funcid": "wrong_kind",
     "fsm.onchain_wrong_funcid": "wrong_kind",
+    # fsm cost model
+    "fsm.over_budget": "budget",
+    "fsm.def_over_budget": "budget",
     # sync
     "sync.tag_too_long": "over_length",
     "sync.payload_too_large": "over_length",
@@ -612,6 +641,10 @@ REASON_FLAGS: dict[str, str] = {
     "sync.unknown_message": "unknown_type",
     "sync.wrong_network": "context",
     "sync.unexpected_message": "protocol_order",
+    # issue 8 pins
+    "vectors.bad_length": "hash_length",
+    "chain.bad_input_index": "no_such_input",
+    "chain.not_signature_condition": "unsigned_output",
     # poker (spec/06-poker.md)
     "poker.bad_card": "bad_card",
     "poker.duplicate_card": "duplicate",
@@ -625,4 +658,38 @@ REASON_FLAGS: dict[str, str] = {
     "phh.bad_amount": "bad_amount",
     "phh.bad_action": "bad_action",
     "phh.unknown_card": "unknown_card",
+    # cashier
+    "cashier.bad_cashier_set": "structure",
+    "cashier.bad_table_params": "out_of_range",
+    "cashier.proof_too_large": "over_length",
+    "cashier.not_a_deposit": "wrong_kind",
+    "cashier.wrong_output": "forged",
+    "cashier.wrong_table": "context",
+    "cashier.wrong_player": "context",
+    "cashier.bad_amount": "amount",
+    "cashier.replayed_nonce": "replay",
+    "cashier.wrong_chips": "amount",
+    "cashier.unknown_signer": "signers",
+    "cashier.duplicate_signer": "signers",
+    "cashier.unsorted_signers": "order",
+    "cashier.too_few_signatures": "signers",
+    "cashier.double_issue": "duplicate",
+    "cashier.stale_request": "replay",
+    "cashier.duplicate_player": "duplicate",
+    "cashier.missing_signature": "signers",
+    "cashier.stale_settlement": "replay",
+    "cashier.balances_not_summing": "amount",
+    "cashier.unknown_deposit": "unknown_name",
+    "cashier.dropped_deposit": "structure",
+    "cashier.unfunded_player": "amount",
+    "cashier.table_closed": "protocol_order",
+    "cashier.table_not_closed": "protocol_order",
+    "cashier.dispute_too_early": "timing",
+    "cashier.dispute_bad_game": "context",
+    "cashier.dispute_unfinished": "structure",
+    "cashier.dispute_mismatch": "forged",
+    "cashier.bad_evidence": "not_equivocation",
+    "cashier.already_redeemed": "duplicate",
+    "cashier.payout_mismatch": "forged",
+    "cashier.bad_price": "context",
 }

@@ -41,7 +41,8 @@ def run_checks(
     root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
 ) -> CheckRun:
     """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
-    bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False)
+    bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False,
+               disable=None)  # None: no bar when standard error is not a terminal
     if impl is None:
         return CheckRun([check_suite(root, s, reference_runner) for s in bar])
     try:

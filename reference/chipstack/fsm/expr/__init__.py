@@ -35,6 +35,8 @@ Static checking (at definition load)
     (``fsm.expr_unknown_builtin``) and ill-typed trees (``fsm.expr_type_error``).
     A guard must have type ``BOOL``; an effect assigning ``vars.x`` must have
     the declared type of ``vars.x`` (the engine checks that equality).
+    ``typecheck_bound(e, env_types, library) -> (Type, int)`` also returns the
+    static cost bound of the tree ([EXPR-57]).
 
 Evaluation
     ``evaluate(e, env: Mapping[str, Value], library=DEFAULT_LIBRARY) -> Value``
@@ -105,7 +107,7 @@ from chipstack.fsm.expr.evaluate import check_and_evaluate, evaluate
 from chipstack.fsm.expr.library import LIBRARY_VERSION, Builtin, Library, checked_int, type_error
 from chipstack.fsm.expr.parser import parse
 from chipstack.fsm.expr.printer import to_text
-from chipstack.fsm.expr.typecheck import typecheck
+from chipstack.fsm.expr.typecheck import typecheck, typecheck_bound
 from chipstack.fsm.expr.types import (
     BOOL,
     BYTES,
@@ -180,6 +182,7 @@ __all__ = [
     "to_text",
     "type_error",
     "typecheck",
+    "typecheck_bound",
     "value_from_json",
     "value_size",
     "value_to_json",

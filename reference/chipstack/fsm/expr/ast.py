@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeAlias
 
 from chipstack.errors import Reason, Rejected
@@ -33,6 +34,12 @@ def is_valid_name(name: str) -> bool:
     """Return whether ``name`` is a well-formed (possibly dotted) name ([EXPR-9])."""
     if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_LEN:
         return False
+    return _valid_text(name)
+
+
+@lru_cache(maxsize=4096)
+def _valid_text(name: str) -> bool:
+    # Cached: a definition repeats the same few names thousands of times.
     if not _NAME_RE.match(name):
         return False
     return not any(part in KEYWORDS for part in name.split("."))
@@ -199,9 +206,19 @@ def node_count(e: Expr) -> int:
 
 
 def check_limits(e: Expr) -> Expr:
-    """Return ``e`` if it is within :data:`MAX_DEPTH` and :data:`MAX_NODES`, else reject."""
-    if depth(e) > MAX_DEPTH:
-        raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression deeper than {MAX_DEPTH}")
-    if node_count(e) > MAX_NODES:
-        raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression has more than {MAX_NODES} nodes")
+    """Return ``e`` if it is within :data:`MAX_DEPTH` and :data:`MAX_NODES`, else reject.
+
+    One iterative walk that stops as soon as a limit is passed.
+    """
+    count = 0
+    stack: list[tuple[Expr, int]] = [(e, 1)]
+    while stack:
+        node, level = stack.pop()
+        count += 1
+        if level > MAX_DEPTH:
+            raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression deeper than {MAX_DEPTH}")
+        if count > MAX_NODES:
+            raise Rejected(Reason.FSM_EXPR_LIMIT, f"expression has more than {MAX_NODES} nodes")
+        for k in children(node):
+            stack.append((k, level + 1))
     return e

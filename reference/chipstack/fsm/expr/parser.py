@@ -8,7 +8,7 @@ precedence level, bounded in input length and nesting depth.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr.ast import (
@@ -64,8 +64,7 @@ _MULTIPLICATIVE = {"*": BinOp.MUL, "/": BinOp.DIV, "%": BinOp.MOD}
 _SCALAR_TYPES: dict[str, Type] = {"int": INT, "bool": BOOL, "bytes": BYTES}
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     kind: str  # "int", "name", "kw", "bytes", "op", "end"
     text: str
     pos: int
@@ -79,40 +78,49 @@ def tokenize(text: str) -> list[_Tok]:
     """Split ``text`` into tokens ([EXPR-18]); anything unrecognised is a syntax error."""
     toks: list[_Tok] = []
     pos = 0
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
+    end = len(text)
+    match = _TOKEN_RE.match
+    while pos < end:
+        m = match(text, pos)
         if m is None:
             raise _syntax(f"unexpected character {text[pos]!r} at {pos}")
         kind = m.lastgroup
-        assert kind is not None
-        if kind == "hex":
-            kind = "bytes"
-        word = m.group(0)
-        if kind == "name" and word in KEYWORDS:
-            kind = "kw"
         if kind != "ws":
-            toks.append(_Tok(kind, word, pos))
+            word = m.group()
+            if kind == "hex":
+                kind = "bytes"
+            elif kind == "name" and word in KEYWORDS:
+                kind = "kw"
+            toks.append(_Tok(kind or "", word, pos))
         pos = m.end()
-    toks.append(_Tok("end", "", len(text)))
+    toks.append(_Tok("end", "", end))
     return toks
+
+
+#: Copies of the end token added after it: the parser takes at most one token past the
+#: end (then refuses) and looks at most two ahead, so no index needs a bounds check.
+_PAD = 4
 
 
 class _Parser:
     def __init__(self, toks: list[_Tok]) -> None:
-        self.toks = toks
+        end = toks[-1]
+        self.toks = toks + [end] * _PAD
+        # The text of each operator and keyword token, and "" for every other token,
+        # so that ``at`` is one list lookup and one string comparison.
+        self.ops = [t.text if t.kind in ("op", "kw") else "" for t in self.toks]
         self.i = 0
         self.level = 0
 
     # -- token helpers ---------------------------------------------------------
     def peek(self, ahead: int = 0) -> _Tok:
-        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
+        return self.toks[self.i + ahead]
 
     def at(self, text: str) -> bool:
-        t = self.peek()
-        return t.kind in ("op", "kw") and t.text == text
+        return self.ops[self.i] == text
 
     def take(self) -> _Tok:
-        t = self.peek()
+        t = self.toks[self.i]
         self.i += 1
         return t
 
@@ -163,26 +171,25 @@ class _Parser:
 
     def comparison(self) -> Expr:
         left = self.additive()
-        t = self.peek()
-        if t.kind == "op" and t.text in _COMPARISONS:
+        op = _COMPARISONS.get(self.ops[self.i])
+        if op is not None:
             self.take()
-            left = Binary(_COMPARISONS[t.text], left, self.additive())
-            t2 = self.peek()
-            if t2.kind == "op" and t2.text in _COMPARISONS:
-                raise _syntax(f"chained comparison at {t2.pos}: use 'and'")  # [EXPR-20]
+            left = Binary(op, left, self.additive())
+            if self.ops[self.i] in _COMPARISONS:  # [EXPR-20]
+                raise _syntax(f"chained comparison at {self.peek().pos}: use 'and'")
         return left
 
     def additive(self) -> Expr:
         left = self.multiplicative()
-        while self.peek().kind == "op" and self.peek().text in _ADDITIVE:
-            op = _ADDITIVE[self.take().text]
+        while (op := _ADDITIVE.get(self.ops[self.i])) is not None:
+            self.take()
             left = Binary(op, left, self.multiplicative())
         return left
 
     def multiplicative(self) -> Expr:
         left = self.unary()
-        while self.peek().kind == "op" and self.peek().text in _MULTIPLICATIVE:
-            op = _MULTIPLICATIVE[self.take().text]
+        while (op := _MULTIPLICATIVE.get(self.ops[self.i])) is not None:
+            self.take()
             left = Binary(op, left, self.unary())
         return left
 

@@ -194,9 +194,9 @@ def value_from_json(j: Any, t: Type) -> Value:
             raise _bad(f"expected a JSON array for {t}")
         v: Value = tuple(value_from_json(item, t.elem) for item in j)
     elif t == BYTES:
-        if not isinstance(j, str) or j != j.lower():
-            raise _bad("expected lowercase hex for bytes")
-        v = from_hex(j)
+        if not isinstance(j, str):
+            raise _bad("expected a hex string for bytes")
+        v = from_hex(j)  # [EXPR-6]: either case is read (ENC-13); not hex is encoding.bad_hex
     else:
         v = j
     return check_value(v, t)

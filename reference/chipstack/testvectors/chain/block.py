@@ -11,6 +11,7 @@ from chipstack.chain.scenario import Scenario, key
 from chipstack.chain.sighash import sign_input
 from chipstack.chain.tx import COIN, Tx, TxOut
 from chipstack.crypto import sha256d
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
     JSONDict,
@@ -335,6 +336,6 @@ SUITE = Suite(
     shared={"ledger_replay": ("params", "genesis")},
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: block_cases(OPS),
+    build_cases=lambda: block_cases(OPS) + pins.block_pins(OPS),
     extra_header=KEYS_HEADER,
 )

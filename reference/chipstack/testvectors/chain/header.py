@@ -5,6 +5,7 @@ from __future__ import annotations
 from chipstack.chain.header import (
     REGTEST_BITS,
 )
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     Ops,
     failing_nonce,
@@ -153,5 +154,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: header_cases(OPS),
+    build_cases=lambda: header_cases(OPS) + pins.header_pins(OPS),
 )

@@ -16,7 +16,7 @@ from chipstack.chain.tx import OutPoint, Tx, TxIn, TxOut
 from chipstack.chain.utxo import Utxo
 from chipstack.crypto import PublicKey
 from chipstack.encoding import from_hex
-from chipstack.vectors.inputs import hex_field, int_field
+from chipstack.vectors.inputs import fixed_hex_field, int_field
 
 JSONDict = dict[str, Any]
 
@@ -62,7 +62,7 @@ def tx_from_json(obj: JSONDict) -> Tx:
     """Parse the form written by :func:`tx_to_json` (no rule checks beyond field types)."""
     inputs = tuple(
         TxIn(
-            OutPoint(hex_field(i, "txid"), int_field(i, "index")),
+            OutPoint(fixed_hex_field(i, "txid"), int_field(i, "index")),
             tuple(from_hex(str(w)) for w in _list(i, "witness")),
         )
         for i in _list(obj, "inputs")
@@ -87,8 +87,8 @@ def header_from_json(obj: JSONDict) -> BlockHeader:
     """Parse the form written by :func:`header_to_json`."""
     return BlockHeader(
         int_field(obj, "version"),
-        hex_field(obj, "prev_hash"),
-        hex_field(obj, "merkle_root"),
+        fixed_hex_field(obj, "prev_hash"),
+        fixed_hex_field(obj, "merkle_root"),
         int_field(obj, "time"),
         int_field(obj, "bits"),
         int_field(obj, "nonce"),
@@ -125,5 +125,5 @@ def utxo_from_json(obj: JSONDict) -> tuple[OutPoint, Utxo]:
     coinbase = obj["coinbase"]
     if not isinstance(coinbase, bool):
         raise TypeError("coinbase must be a boolean")
-    op = OutPoint(hex_field(obj, "txid"), int_field(obj, "index"))
+    op = OutPoint(fixed_hex_field(obj, "txid"), int_field(obj, "index"))
     return op, Utxo(output_from_json(out), int_field(obj, "height"), coinbase)

@@ -7,6 +7,7 @@ from chipstack.chain.header import (
 )
 from chipstack.chain.merkle import compute_root, merkle_branch, parent
 from chipstack.encoding import Writer
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     Ops,
     hexes,
@@ -228,5 +229,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: merkle_cases(OPS),
+    build_cases=lambda: merkle_cases(OPS) + pins.merkle_pins(OPS),
 )

@@ -8,6 +8,7 @@ from typing import Any
 from chipstack.chain.notary import NotarySet, sign_notarization
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.crypto import sha256d
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
     JSONDict,
@@ -234,6 +235,6 @@ SUITE = Suite(
     shared={"notarization_verify": ("chain_id", "notary_set")},
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: notary_cases(OPS),
+    build_cases=lambda: notary_cases(OPS) + pins.notary_pins(OPS),
     extra_header=KEYS_HEADER,
 )

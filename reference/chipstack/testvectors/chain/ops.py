@@ -38,7 +38,7 @@ from chipstack.testvectors.chain.jsonform import (
     tx_to_json,
     utxo_from_json,
 )
-from chipstack.vectors.inputs import hex_field, int_field
+from chipstack.vectors.inputs import fixed_hex_field, hex_field, int_field
 
 JSONDict = dict[str, Any]
 
@@ -48,6 +48,14 @@ def _hex_list(obj: JSONDict, key: str) -> list[bytes]:
     if not isinstance(value, list):
         raise TypeError(f"{key} must be a list")
     return [from_hex(str(v)) for v in value]
+
+
+def _hash_list(obj: JSONDict, key: str) -> list[bytes]:
+    """A list of 32-byte hashes; another length is ``vectors.bad_length`` ([VEC-9])."""
+    value = obj[key]
+    if not isinstance(value, list):
+        raise TypeError(f"{key} must be a list")
+    return [fixed_hex_field({key: v}, key) for v in value]
 
 
 def _u256(n: int) -> str:
@@ -103,18 +111,18 @@ def op_headers_linked(i: JSONDict) -> JSONDict:
 
 def op_merkle_root(i: JSONDict) -> JSONDict:
     """Merkle root of the leaves, refusing an empty or mutated list."""
-    return {"root": merkle_root(_hex_list(i, "leaves")).hex()}
+    return {"root": merkle_root(_hash_list(i, "leaves")).hex()}
 
 
 def op_compute_root(i: JSONDict) -> JSONDict:
     """Merkle root of the leaves and whether the list is mutated."""
-    root, mutated = compute_root(_hex_list(i, "leaves"))
+    root, mutated = compute_root(_hash_list(i, "leaves"))
     return {"root": root.hex(), "mutated": mutated}
 
 
 def op_merkle_branch(i: JSONDict) -> JSONDict:
     """Branch of leaf ``index``: siblings, encoding and root."""
-    leaves = _hex_list(i, "leaves")
+    leaves = _hash_list(i, "leaves")
     b = merkle_branch(leaves, int_field(i, "index"))
     return {
         "siblings": [s.hex() for s in b.siblings],
@@ -125,9 +133,10 @@ def op_merkle_branch(i: JSONDict) -> JSONDict:
 
 def op_branch_verify(i: JSONDict) -> JSONDict:
     """Verify that ``leaf`` at ``index`` with ``siblings`` leads to ``root``."""
-    b = MerkleBranch(int_field(i, "index"), tuple(_hex_list(i, "siblings")))
-    b.verify(hex_field(i, "leaf"), hex_field(i, "root"))
-    return {"root": hex_field(i, "root").hex()}
+    b = MerkleBranch(int_field(i, "index"), tuple(_hash_list(i, "siblings")))
+    leaf, root = fixed_hex_field(i, "leaf"), fixed_hex_field(i, "root")
+    b.verify(leaf, root)
+    return {"root": root.hex()}
 
 
 def op_branch_decode(i: JSONDict) -> JSONDict:
@@ -167,7 +176,7 @@ def _spent_outputs(i: JSONDict) -> list[TxOut]:
 def op_sighash(i: JSONDict) -> JSONDict:
     """The sighash message and digest of one input."""
     tx, idx = tx_from_json(i["tx"]), int_field(i, "input_index")
-    spent, cid = _spent_outputs(i), hex_field(i, "chain_id")
+    spent, cid = _spent_outputs(i), fixed_hex_field(i, "chain_id")
     return {
         "message": sighash_message(tx, idx, spent, cid).hex(),
         "sighash": sighash(tx, idx, spent, cid).hex(),
@@ -177,7 +186,7 @@ def op_sighash(i: JSONDict) -> JSONDict:
 def op_check_witness(i: JSONDict) -> JSONDict:
     """Check the witness of one input spending a key or M-of-N output."""
     tx, idx = tx_from_json(i["tx"]), int_field(i, "input_index")
-    spent, cid = _spent_outputs(i), hex_field(i, "chain_id")
+    spent, cid = _spent_outputs(i), fixed_hex_field(i, "chain_id")
     check_signature_witness(tx, idx, spent, cid)
     return {"sighash": sighash(tx, idx, spent, cid).hex()}
 
@@ -192,6 +201,7 @@ def op_apply_tx(i: JSONDict) -> JSONDict:
     ``accept_eval_codes`` lists eval codes for which an accept-everything CC
     validator is registered; other CC outputs have no validator.
     """
+    chain_id = fixed_hex_field(i, "chain_id")
     utxos = UtxoSet()
     entries = i["utxos"]
     if not isinstance(entries, list):
@@ -206,7 +216,7 @@ def op_apply_tx(i: JSONDict) -> JSONDict:
     if not isinstance(codes, list):
         raise TypeError("accept_eval_codes must be a list")
     accept = {int(code): _accept_all for code in codes}
-    fee = check_tx_inputs(tx, utxos, height, hex_field(i, "chain_id"), accept)
+    fee = check_tx_inputs(tx, utxos, height, chain_id, accept)
     spent, created = utxos.apply(tx, height)
     return {
         "fee": fee,
@@ -226,16 +236,22 @@ def op_notary_set(i: JSONDict) -> JSONDict:
 
 def op_compute_mom(i: JSONDict) -> JSONDict:
     """MoM of block hashes (oldest first)."""
-    return {"mom": compute_mom(_hex_list(i, "block_hashes")).hex()}
+    return {"mom": compute_mom(_hash_list(i, "block_hashes")).hex()}
 
 
 def op_notarization_verify(i: JSONDict) -> JSONDict:
     """Verify a notarization; with ``expect``, also that it is of that height and block."""
-    n = Notarization.decode(hex_field(i, "notarization"))
-    facts = verify_notarization(n, notary_set_from_json(i["notary_set"]), hex_field(i, "chain_id"))
+    chain_id = fixed_hex_field(i, "chain_id")
     expect = i["expect"]
-    if expect is not None:
-        check_notarizes(facts, int_field(expect, "height"), hex_field(expect, "block_hash"))
+    want = (
+        None
+        if expect is None
+        else (int_field(expect, "height"), fixed_hex_field(expect, "block_hash"))
+    )
+    n = Notarization.decode(hex_field(i, "notarization"))
+    facts = verify_notarization(n, notary_set_from_json(i["notary_set"]), chain_id)
+    if want is not None:
+        check_notarizes(facts, *want)
     return {
         "height": facts.height,
         "block_hash": facts.block_hash.hex(),
@@ -257,7 +273,7 @@ def op_block_check(i: JSONDict) -> JSONDict:
 
 def _params(obj: JSONDict) -> ChainParams:
     return ChainParams(
-        hex_field(obj, "chain_id"),
+        fixed_hex_field(obj, "chain_id"),
         notary_set_from_json(obj["notary_set"]),
         int_field(obj, "bits"),
         int_field(obj, "subsidy"),
@@ -316,9 +332,10 @@ def op_header_chain_verify(i: JSONDict) -> JSONDict:
 
 def op_spv_verify(i: JSONDict) -> JSONDict:
     """Verify a full SPV proof against a chain id, notary set and bits."""
+    chain_id = fixed_hex_field(i, "chain_id")
     proof = SpvProof.decode(hex_field(i, "proof"))
     f = verify_spv_proof(
-        proof, hex_field(i, "chain_id"), notary_set_from_json(i["notary_set"]), _bits(i)
+        proof, chain_id, notary_set_from_json(i["notary_set"]), _bits(i)
     )
     return {
         "txid": f.txid.hex(),

@@ -11,6 +11,7 @@ from chipstack.chain.notary import NotarySet, sign_notarization
 from chipstack.chain.proofs import HeaderChainProof, TxProof
 from chipstack.chain.scenario import OTHER_NOTARY_LABELS
 from chipstack.chain.tx import Tx, TxOut
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
     Ops,
@@ -284,6 +285,6 @@ SUITE = Suite(
     shared={"spv_verify": ("chain_id", "notary_set", "bits")},
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: spv_cases(OPS),
+    build_cases=lambda: spv_cases(OPS) + pins.spv_pins(OPS),
     extra_header=KEYS_HEADER,
 )

@@ -11,6 +11,7 @@ from chipstack.chain.tx import COIN, MAX_MONEY, OutPoint, Tx, TxIn, TxOut
 from chipstack.chain.utxo import Utxo
 from chipstack.crypto import sha256d
 from chipstack.encoding import Writer
+from chipstack.testvectors.chain import pins
 from chipstack.testvectors.chain.common import (
     KEYS_HEADER,
     JSONDict,
@@ -573,6 +574,6 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: tx_cases(OPS),
+    build_cases=lambda: tx_cases(OPS) + pins.tx_pins(OPS),
     extra_header=KEYS_HEADER,
 )

@@ -11,6 +11,7 @@ from chipstack.fsm.codec import decode_definition, definition_id, encode_definit
 from chipstack.fsm.loader import check_definition, load_definition
 from chipstack.fsm.machines import load_machine, machine_text
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.fsm import pins
 from chipstack.testvectors.fsm.common import KEYS_NOTE, edit
 from chipstack.vectors.model import Case, JSONObject, Suite, make_case
 
@@ -275,5 +276,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: _definition_cases(),
+    build_cases=lambda: _definition_cases() + pins.definition_pins(OPS),
 )

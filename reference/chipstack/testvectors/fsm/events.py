@@ -9,17 +9,23 @@ from dataclasses import replace
 from chipstack.encoding import from_hex
 from chipstack.errors import Rejected
 from chipstack.fsm import definition as d
-from chipstack.fsm.codec import decode_definition, encode_definition
-from chipstack.fsm.engine import Machine
+from chipstack.fsm.codec import encode_definition
 from chipstack.fsm.event import Arg, Event, decode_event
 from chipstack.fsm.expr import BYTES, value_to_json
-from chipstack.fsm.instance import Binding, ParamValue, decode_instance
-from chipstack.fsm.loader import check_definition, load_definition
+from chipstack.fsm.instance import Binding, ParamValue
+from chipstack.fsm.loader import load_definition
 from chipstack.fsm.machines import load_machine
 from chipstack.fsm.scenario import Script, key, make_instance
 from chipstack.fsm.state import State
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
-from chipstack.testvectors.fsm.common import KEYS_NOTE, edit, turnstile_script
+from chipstack.testvectors.fsm import pins
+from chipstack.testvectors.fsm.common import (
+    KEYS_NOTE,
+    edit,
+    run_input,
+    start_machine,
+    turnstile_script,
+)
 from chipstack.vectors.model import Case, CaseTable, JSONObject, Suite, make_case
 
 
@@ -37,16 +43,9 @@ def _state_json(defn: d.Definition, s: State) -> JSONObject:
     }
 
 
-def _machine(case_input: JSONObject) -> Machine:
-    """Decode and check the case's definition, decode its instance, start the machine."""
-    defn = decode_definition(from_hex(case_input["definition"]))
-    check_definition(defn)
-    return Machine(defn, decode_instance(from_hex(case_input["instance"])))
-
-
 def op_run_events(case_input: JSONObject) -> JSONObject:
     """Create the instance and apply the events in order; return every state or reject."""
-    m = _machine(case_input)
+    m = start_machine(case_input)
     defn, inst = m.definition, m.instance
     initial = _state_json(defn, m.state)
     steps: list[JSONObject] = []
@@ -71,7 +70,7 @@ def op_apply_each(case_input: JSONObject) -> JSONObject:
     the state hash that is still current. Later events apply to that unchanged
     state, so an implementation that alters state while rejecting diverges.
     """
-    m = _machine(case_input)
+    m = start_machine(case_input)
     steps: list[JSONObject] = []
     for hex_event in case_input["events"]:
         try:
@@ -84,14 +83,6 @@ def op_apply_each(case_input: JSONObject) -> JSONObject:
 
 
 
-def _run_input(s: Script, events: list[Event]) -> JSONObject:
-    return {
-        "definition": encode_definition(s.machine.definition).hex(),
-        "instance": s.machine.instance.encode().hex(),
-        "events": [e.encode().hex() for e in events],
-    }
-
-
 class _Cases(CaseTable):
     """The case table of ``fsm/events``, with lines for whole ``run_events`` scripts."""
 
@@ -100,11 +91,11 @@ class _Cases(CaseTable):
 
     def run_valid(self, s: Script, comment: str, covers: tuple[str, ...]) -> None:
         """Add a case running every event of ``s``, which the reference must accept."""
-        self.valid("run_events", _run_input(s, s.events), comment, covers)
+        self.valid("run_events", run_input(s, s.events), comment, covers)
 
     def run_invalid(self, s: Script, bad: Event, comment: str, covers: tuple[str, ...]) -> None:
         """Add a case running the events of ``s`` then ``bad``, which must be refused."""
-        self.invalid("run_events", _run_input(s, [*s.events, bad]), comment, covers)
+        self.invalid("run_events", run_input(s, [*s.events, bad]), comment, covers)
 
 
 def _turnstile_cases(c: _Cases) -> None:
@@ -129,7 +120,7 @@ def _turnstile_cases(c: _Cases) -> None:
         "turnstile: coins, pushes, a timeout fired by anyone exactly at the deadline, close",
         ("FSM-20", "FSM-31", "FSM-32"),
     )
-    run = _run_input(s, s.events)
+    run = run_input(s, s.events)
     c.cases.append(
         make_case(
             OPS,
@@ -397,7 +388,7 @@ def _apply_each_cases(c: _Cases) -> None:
     mixed.append(s.draft("coin", {"amount": 25}, "rider1", prev_hash=s.machine.hashes[0]))
     s.step("coin", {"amount": 25}, "rider1", 4)
     mixed.append(s.events[-1])
-    apply_input = {**_run_input(s, []), "events": [e.encode().hex() for e in mixed]}
+    apply_input = {**run_input(s, []), "events": [e.encode().hex() for e in mixed]}
     c.cases.append(
         make_case(
             OPS,
@@ -448,5 +439,5 @@ SUITE = Suite(
     shared={"run_events": ("definition",), "apply_each": ("definition",)},
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: _event_cases(),
+    build_cases=lambda: _event_cases() + pins.event_pins(OPS),
 )

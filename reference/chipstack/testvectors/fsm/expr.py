@@ -26,6 +26,7 @@ from chipstack.fsm.expr.values import (
     value_to_json,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.fsm import pins
 from chipstack.vectors.inputs import hex_field
 from chipstack.vectors.model import Case, CaseTable, JSONObject, Operation, Result, Suite
 
@@ -342,7 +343,8 @@ def _evaluate_cases(b: _Builder) -> None:
     b.ev("vars.pot", "unknown name", ("EXPR-47", "EXPR-26"), bad, table)
     b.ev("x", "a value that does not fit its declared type", ("EXPR-6",), bad,
          {"x": ("int", True)})
-    b.ev("x", "bytes must be lowercase hex", ("EXPR-6",), bad, {"x": ("bytes", "AB")})
+    b.ev("x", "upper-case hex digits are read too (ENC-13)", ("EXPR-6", "ENC-13"), ok,
+         {"x": ("bytes", "AB")})
     b.ev("x", "an int over 2^63 - 1 is not an int", ("EXPR-6",), bad,
          {"x": ("int", 2**63)})
     b.ev("x", "a list of 1025 items", ("EXPR-3", "EXPR-6"), bad,
@@ -439,5 +441,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPERATIONS,
-    build_cases=build_cases,
+    build_cases=lambda: build_cases() + pins.expr_pins(OPERATIONS),
 )

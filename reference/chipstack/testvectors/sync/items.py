@@ -15,6 +15,7 @@ from chipstack.sync.item import Item, check_structure, check_valid, decode_item
 from chipstack.sync.params import MAX_PAYLOAD, MAX_TAG_LEN, MAX_TTL_MS
 from chipstack.sync.store import Store
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.sync import pins
 from chipstack.testvectors.sync.common import (
     HOUR,
     T0,
@@ -23,6 +24,7 @@ from chipstack.testvectors.sync.common import (
     raw_item,
     validate_input,
 )
+from chipstack.vectors.inputs import fixed_hex_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 # -- item operations ---------------------------------------------------------------------
@@ -48,11 +50,13 @@ def _item_json(item: Item) -> JSONObject:
 
 def op_item_sign(case_input: JSONObject) -> JSONObject:
     """Build an item from fields and a key seed, sign it, return its encoding and derived values."""
+    dest = (  # [VEC-9]
+        None if case_input["destination"] is None else fixed_hex_field(case_input, "destination")
+    )
     key = PrivateKey(from_hex(case_input["seed"]))
-    dest = case_input["destination"]
     unsigned = Item(
         int(case_input["timestamp"]), int(case_input["expiry"]), str(case_input["tag1"]),
-        str(case_input["tag2"]), from_hex(dest) if dest is not None else None,
+        str(case_input["tag2"]), dest,
         key.public_key.raw, from_hex(case_input["payload"]), int(case_input["nonce"]), b"",
     )
     check_structure(unsigned)
@@ -267,5 +271,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=ITEM_OPS,
-    build_cases=_item_cases,
+    build_cases=lambda: _item_cases() + pins.item_pins(ITEM_OPS),
 )

@@ -27,11 +27,13 @@ from chipstack.sync.wire import (
     encode_message,
 )
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.testvectors.sync import pins
 from chipstack.testvectors.sync.common import (
     label_key,
     mk_item,
     raw_item,
 )
+from chipstack.vectors.inputs import fixed_hex_field
 from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
 
 
@@ -88,25 +90,33 @@ def op_message_decode(case_input: JSONObject) -> JSONObject:
 
 def op_hello_check(case_input: JSONObject) -> JSONObject:
     """Decode a HELLO and check it against our network id and node key."""
+    network_id = fixed_hex_field(case_input, "network_id")  # [VEC-9]
+    own_key = fixed_hex_field(case_input, "own_key")
     msg = decode_message(from_hex(case_input["encoded"]))
     if not isinstance(msg, Hello):
         raise Rejected(Reason.SYNC_UNEXPECTED_MESSAGE, "not a HELLO")
-    check_hello(msg, from_hex(case_input["network_id"]), from_hex(case_input["own_key"]))
+    check_hello(msg, network_id, own_key)
     return {"node_key": msg.node_key.hex(), "challenge": msg.challenge.hex()}
 
 
 def op_auth_sign(case_input: JSONObject) -> JSONObject:
     """Sign a peer's challenge with the key of ``seed``: the AUTH signature."""
+    network_id, challenge = fixed_hex_field(case_input, "network_id"), fixed_hex_field(
+        case_input, "challenge"
+    )  # [VEC-9]
     key = PrivateKey(from_hex(case_input["seed"]))
-    sig = sign_challenge(key, from_hex(case_input["network_id"]), from_hex(case_input["challenge"]))
+    sig = sign_challenge(key, network_id, challenge)
     return {"node_key": key.public_key.hex(), "signature": sig.hex()}
 
 
 
 def op_auth_verify(case_input: JSONObject) -> JSONObject:
     """Verify an AUTH signature over our challenge."""
-    verify_challenge(from_hex(case_input["node_key"]), from_hex(case_input["network_id"]),
-                     from_hex(case_input["challenge"]), from_hex(case_input["signature"]))
+    network_id, challenge = fixed_hex_field(case_input, "network_id"), fixed_hex_field(
+        case_input, "challenge"
+    )  # [VEC-9]
+    verify_challenge(from_hex(case_input["node_key"]), network_id, challenge,
+                     from_hex(case_input["signature"]))
     return {}
 
 
@@ -222,5 +232,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=WIRE_OPS,
-    build_cases=_wire_cases,
+    build_cases=lambda: _wire_cases() + pins.wire_pins(WIRE_OPS),
 )

@@ -1,0 +1,207 @@
+"""The cashier as an FSM definition (``cashier.yaml``) and the ``cashier/1`` built-ins.
+
+Spec: ``spec/04-cashier.md`` section 9 (rules ``[CASH-70]`` .. ``[CASH-72]``).
+The definition holds the table's life (open, closing, closed, redeemed),
+who may sign each step, and the timeout; each built-in checks one kind of
+proof against the table's book, passed in and returned as bytes
+(:mod:`chipstack.cashier.bookcodec`). The built-ins are pure: their result
+is a function of their arguments and of the game definitions they are
+given, which are named by content (the table's ``game_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+
+from chipstack.cashier.book import TableBook
+from chipstack.cashier.bookcodec import decode_book, encode_book
+from chipstack.cashier.deposit import DepositProof
+from chipstack.cashier.dispute import decode_dispute
+from chipstack.cashier.games import GameRules
+from chipstack.cashier.issuance import Certificate
+from chipstack.cashier.params import TableParams
+from chipstack.cashier.peg import PriceAttestation
+from chipstack.cashier.settlement import SignedSettlement
+from chipstack.chain.notary import NotarySet
+from chipstack.chain.tx import OutPoint, Tx
+from chipstack.encoding import decode_exact
+from chipstack.errors import Reason, Rejected
+from chipstack.fsm.definition import Definition
+from chipstack.fsm.expr import BOOL, BYTES, DEFAULT_LIBRARY, INT, Library, ListType, Type, Value
+from chipstack.fsm.expr.cost import CALL_COST, Cost, args_weight, max_weight
+from chipstack.fsm.expr.library import Builtin, Impl, TypeRule, type_error
+from chipstack.fsm.expr.types import MAX_LIST_LEN
+from chipstack.fsm.loader import load_definition
+
+#: Version of the cashier built-in library ([CASH-71]).
+CASHIER_LIBRARY_VERSION = 1
+#: Cost units per unit of argument weight for the signatures it may hold ([CASH-72]).
+VERIFY_COST = 200
+#: Cost units of one replayed game event (list item): its engine step ([CASH-72]).
+EVENT_COST = 400
+
+
+def _rule(*pattern: Type) -> TypeRule:
+    *params, result = pattern
+
+    def rule(args: tuple[Type, ...]) -> Type:
+        if tuple(args) != tuple(params):
+            raise type_error(f"expected ({', '.join(map(str, params))})")
+        return result
+
+    return rule
+
+
+def _b(v: Value) -> bytes:
+    if type(v) is not bytes:
+        raise type_error("expected bytes")
+    return v
+
+
+def _i(v: Value) -> int:
+    if type(v) is not int:
+        raise type_error("expected int")
+    return v
+
+
+def _parts(v: Value) -> list[bytes]:
+    if type(v) is not tuple:
+        raise type_error("expected list[bytes]")
+    return [_b(p) for p in v]
+
+
+class _Books:
+    """Decodes the table, notary set and book from built-in arguments."""
+
+    def __init__(self, games: Mapping[bytes, GameRules]) -> None:
+        self.games = dict(games)
+
+    def open(self, table: Value, notaries: Value, book: Value) -> TableBook:
+        t = TableParams.decode(_b(table))
+        n = NotarySet.decode(_b(notaries))
+        return decode_book(_b(book), t, n, self.games.get(t.game_id))
+
+
+def _price(v: Value) -> PriceAttestation | None:
+    data = _b(v)
+    return PriceAttestation.decode(data) if data else None
+
+
+def _reserve(v: Value) -> tuple[OutPoint, int] | None:
+    data = _b(v)
+    if not data:
+        return None
+    return decode_exact(data, lambda r: (OutPoint.read(r), r.u64()))
+
+
+def _claim(parts: list[bytes]) -> SignedSettlement | object | None:
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return SignedSettlement.decode(parts[0])
+    return decode_dispute(parts)
+
+
+def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
+    """Return ``core/1+cashier/1`` knowing the game definitions ``games`` (by definition id)."""
+    books = _Books(games)
+    tp = (BYTES, BYTES, BYTES)
+
+    def new_book(a: tuple[Value, ...]) -> Value:
+        t = TableParams.decode(_b(a[0]))
+        n = NotarySet.decode(_b(a[1]))
+        return encode_book(TableBook(t, n, None, _i(a[2])))
+
+    def issue(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        cert = Certificate.decode(_b(a[3]))
+        book.issue(cert, DepositProof.decode(_b(a[4])), _price(a[5]))
+        return encode_book(book)
+
+    def settle(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        book.settle(SignedSettlement.decode(_b(a[3])))
+        return encode_book(book)
+
+    def close(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        book.close(_i(a[3]), _claim(_parts(a[4])))  # type: ignore[arg-type]
+        return encode_book(book)
+
+    def challenge(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        claim = _claim(_parts(a[4]))
+        if claim is None:
+            raise Rejected(Reason.CASHIER_STALE_SETTLEMENT, "an empty challenge")
+        book.challenge(_i(a[3]), claim)  # type: ignore[arg-type]
+        return encode_book(book)
+
+    def finalize(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        book.finalize(_i(a[3]))
+        return encode_book(book)
+
+    def redeem(a: tuple[Value, ...]) -> Value:
+        book = books.open(*a[:3])
+        book.redeem(Tx.decode(_b(a[3])), _price(a[4]), _reserve(a[5]))
+        return encode_book(book)
+
+    def seq(a: tuple[Value, ...]) -> Value:
+        return books.open(*a[:3]).position.seq
+
+    def issued(a: tuple[Value, ...]) -> Value:
+        return books.open(*a[:3]).chips_issued()
+
+    def closing(a: tuple[Value, ...]) -> Value:
+        return SignedSettlement.decode(_b(a[0])).settlement.closing
+
+    lb = ListType(BYTES)
+    table: list[tuple[str, tuple[Type, ...], Type, Impl, str]] = [
+        ("cashier_new_book", (BYTES, BYTES, INT), BYTES, new_book, "an empty book (CASH-70)"),
+        ("cashier_issue", (*tp, BYTES, BYTES, BYTES), BYTES, issue, "issue chips (CASH-13)"),
+        ("cashier_settle", (*tp, BYTES), BYTES, settle, "a newer settlement (CASH-21..24)"),
+        ("cashier_close", (*tp, INT, lb), BYTES, close, "close a table (CASH-31)"),
+        ("cashier_challenge", (*tp, INT, lb), BYTES, challenge, "a better claim (CASH-35)"),
+        ("cashier_finalize", (*tp, INT), BYTES, finalize, "end the window (CASH-31)"),
+        ("cashier_redeem", (*tp, BYTES, BYTES, BYTES), BYTES, redeem, "the payout (CASH-42)"),
+        ("cashier_seq", tp, INT, seq, "the authoritative sequence of a book"),
+        ("cashier_issued", tp, INT, issued, "chips issued at a book's table"),
+    ]
+    builtins = [
+        Builtin(name, f"{name}({', '.join(map(str, ps))}) -> {r}", _rule(*ps, r), impl, doc,
+                CASHIER_COST)
+        for name, ps, r, impl, doc in table
+    ]  # fmt: skip
+    builtins.append(
+        Builtin("settlement_closing", "settlement_closing(bytes) -> bool", _rule(BYTES, BOOL),
+                closing, "whether a signed settlement closes the table")
+    )  # fmt: skip
+    return DEFAULT_LIBRARY.extend("cashier", CASHIER_LIBRARY_VERSION, builtins)
+
+
+def _cashier_exact(args: tuple[Value, ...]) -> int:
+    items = sum(len(a) for a in args if isinstance(a, tuple))
+    w = args_weight(args)
+    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
+
+
+def _cashier_bound(types: tuple[Type, ...]) -> int:
+    w = sum(map(max_weight, types))
+    items = sum(MAX_LIST_LEN for t in types if isinstance(t, ListType))
+    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
+
+
+#: The cost rule of every proof-checking cashier built-in ([CASH-72]).
+CASHIER_COST = Cost(_cashier_exact, _cashier_bound)
+
+
+def builtin_cost(args: Sequence[Value]) -> int:
+    """The units a proof-checking cashier built-in charges for ``args`` ([CASH-72])."""
+    return CASHIER_COST.exact(tuple(args))
+
+
+def cashier_definition(library: Library | None = None) -> Definition:
+    """Load and check ``cashier.yaml`` with the cashier library ([CASH-71])."""
+    text = resources.files(__package__).joinpath("cashier.yaml").read_text(encoding="utf-8")
+    return load_definition(text, library or cashier_library())

@@ -1,0 +1,480 @@
+"""The ``cashier/book`` vector suite (spec/04-cashier.md sections 3-6, 9): a table book
+replayed step by step, from issuance to the single redemption, and the built-ins."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from chipstack.cashier.book import TableBook
+from chipstack.cashier.bookcodec import encode_book
+from chipstack.cashier.deposit import DepositProof
+from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_dispute
+from chipstack.cashier.games import DeclaredBalances
+from chipstack.cashier.issuance import Certificate, assemble_certificate
+from chipstack.cashier.machine import cashier_library
+from chipstack.cashier.params import PegParams, TableParams
+from chipstack.cashier.peg import PriceAttestation
+from chipstack.cashier.redemption import cosign_payout
+from chipstack.cashier.scenario import START, HandPlayer, World, key, oddeven, play_oddeven
+from chipstack.cashier.settlement import SignedSettlement
+from chipstack.chain.notary import NotarySet
+from chipstack.chain.tx import COIN, OutPoint, Tx
+from chipstack.crypto import Tag, sha256
+from chipstack.encoding import decode_exact
+from chipstack.errors import Reason, Rejected
+from chipstack.fsm.codec import decode_definition, definition_id, encode_definition
+from chipstack.fsm.equivocation import make_evidence
+from chipstack.fsm.expr import BYTES
+from chipstack.testvectors.cashier.common import (
+    hex_list,
+    opt_hex,
+    typed_args,
+    typed_json,
+    world,
+)
+from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
+from chipstack.vectors.inputs import hex_field, int_field
+from chipstack.vectors.model import Case, JSONObject, Operation, Suite, make_case
+
+GAME_HEX = encode_definition(oddeven()).hex()
+TIMEOUT = 600
+
+# ------------------------------------------------------------------ operations
+
+
+def _game(case_input: JSONObject) -> DeclaredBalances | None:
+    data = opt_hex(case_input, "game")
+    return DeclaredBalances(decode_definition(data)) if data else None
+
+
+def _claim(step: dict[str, Any]) -> SignedSettlement | Dispute | None:
+    parts = hex_list(step, "claim")
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return SignedSettlement.decode(parts[0])
+    return decode_dispute(parts)
+
+
+def _apply(book: TableBook, step: dict[str, Any]) -> None:
+    op = step["op"]
+    if op == "issue":
+        price = opt_hex(step, "price")
+        book.issue(
+            Certificate.decode(hex_field(step, "certificate")),
+            DepositProof.decode(hex_field(step, "proof")),
+            PriceAttestation.decode(price) if price else None,
+        )
+    elif op == "settle":
+        book.settle(SignedSettlement.decode(hex_field(step, "settlement")))
+    elif op in ("close", "challenge"):
+        claim = _claim(step)
+        if op == "close":
+            book.close(int_field(step, "now"), claim)
+        else:
+            if claim is None:
+                raise Rejected(Reason.CASHIER_STALE_SETTLEMENT, "an empty challenge")
+            book.challenge(int_field(step, "now"), claim)
+    elif op == "finalize":
+        book.finalize(int_field(step, "now"))
+    elif op == "redeem":
+        reserve = opt_hex(step, "reserve")
+        price = opt_hex(step, "price")
+        book.redeem(
+            Tx.decode(hex_field(step, "payout")),
+            PriceAttestation.decode(price) if price else None,
+            decode_exact(reserve, lambda r: (OutPoint.read(r), r.u64())) if reserve else None,
+        )
+    else:
+        raise Rejected(Reason.VECTORS_BAD_INPUT, f"unknown step {op!r}")
+
+
+def op_book_replay(case_input: JSONObject) -> JSONObject:
+    """Apply ``steps`` to a new book; return its state (the first refusal is the result)."""
+    table = TableParams.decode(hex_field(case_input, "table"))
+    notaries = NotarySet.decode(hex_field(case_input, "notary_set"))
+    book = TableBook(table, notaries, _game(case_input), int_field(case_input, "created"))
+    for step in case_input["steps"]:
+        _apply(book, step)
+    seats, balances = book.final_balances()
+    return {
+        "book": encode_book(book).hex(), "status": book.status.value, "seq": book.position.seq,
+        "chips_issued": book.chips_issued(), "final_seats": [s.hex() for s in seats],
+        "final_balances": list(balances),
+        "redeemed": [txid.hex() for txid in book.redeemed.values()],
+    }  # fmt: skip
+
+
+def op_builtin(case_input: JSONObject) -> JSONObject:
+    """Call one ``cashier/1`` built-in on typed arguments ([CASH-71]); return its value."""
+    game = _game(case_input)
+    games = {definition_id(game.definition): game} if game else {}
+    lib = cashier_library(games)
+    b = lib.lookup(str(case_input["name"]))
+    types, values = typed_args(case_input, "args")
+    result_type = b.type_rule(tuple(types))
+    return typed_json(result_type, b.impl(values))
+
+
+OPS: dict[str, Operation] = {"book_replay": op_book_replay, "builtin": op_builtin}
+
+# ------------------------------------------------------------------------ cases
+
+
+class Story:
+    """Builds the steps of one table in the scenario world, as JSON."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.w: World = world(dispute_timeout=TIMEOUT, **kwargs)
+        self.certs: list[tuple[Certificate, DepositProof]] = []
+
+    def issue(self, player: int, chips: int) -> JSONObject:
+        """Deposit, certify and issue for ``player``; return the issue step."""
+        w = self.w
+        proof = w.deposit(w.players[player], chips)
+        cert = w.certify(w.request(proof), proof)
+        price = w.prices.get(proof.spv.tx_proof.header.hash())
+        w.book.issue(cert, proof, price)
+        self.certs.append((cert, proof))
+        return self.issue_step(cert, proof, price)
+
+    @staticmethod
+    def issue_step(
+        cert: Certificate, proof: DepositProof, price: PriceAttestation | None = None
+    ) -> JSONObject:
+        """The issue step of a certificate and its deposit proof."""
+        return {"op": "issue", "certificate": cert.encode().hex(), "proof": proof.encode().hex(),
+                "price": price.encode().hex() if price else ""}  # fmt: skip
+
+    def settle(self, balances: tuple[int, ...], closing: bool = False, apply: bool = True
+               ) -> tuple[JSONObject, SignedSettlement]:  # fmt: skip
+        """The next settlement signed by every seat (applied to the book unless told not to)."""
+        w = self.w
+        seats = [p.public_key.raw for p in w.players][: len(balances)]
+        t = w.book.position.time + 100
+        ss = w.sign(w.settlement(dict(zip(seats, balances, strict=True)), t, closing=closing))
+        if apply:
+            w.book.settle(ss)
+        return {"op": "settle", "settlement": ss.encode().hex()}, ss
+
+    def input(self, steps: list[JSONObject], game: bool = False) -> JSONObject:
+        """A ``book_replay`` input for this table with ``steps``."""
+        return {
+            "table": self.w.table.encode().hex(),
+            "notary_set": self.w.ledger.params.notaries.encode().hex(),
+            "game": GAME_HEX if game else "", "created": START, "steps": steps,
+        }  # fmt: skip
+
+
+def claim_step(op: str, now: int, claim: SignedSettlement | Dispute | None) -> JSONObject:
+    """A close or challenge step with its claim parts."""
+    if claim is None:
+        parts: tuple[bytes, ...] = ()
+    elif isinstance(claim, SignedSettlement):
+        parts = (claim.encode(),)
+    else:
+        parts = encode_dispute(claim)
+    return {"op": op, "now": now, "claim": [p.hex() for p in parts]}
+
+
+def _case(inp: JSONObject, comment: str, covers: tuple[str, ...], expect: str) -> Case:
+    return make_case(OPS, "book_replay", inp, comment, covers, expect=expect)  # type: ignore[arg-type]
+
+
+def _issue_cases() -> list[Case]:
+    s = Story()
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    w = s.w
+    cert, proof = s.certs[0]
+    cases = [
+        _case(
+            s.input([i1, i2]),
+            "two buy-ins, 50 and 70 chips, fresh nonces",
+            ("CASH-13", "CASH-4", "CASH-60"),
+            "valid",
+        ),
+        _case(
+            s.input([i1, i2, i1]),
+            "player-0's deposit issued again",
+            ("CASH-13", "CASH-60"),
+            "invalid",
+        ),
+    ]
+    one = replace(cert, signatures=cert.signatures[:1])
+    cases.append(_case(s.input([Story.issue_step(one, proof)]), "one cashier signature",
+                       ("CASH-11", "CASH-13"), "invalid"))  # fmt: skip
+    wrong = s.w.deposit(w.players[1], 20)
+    cases.append(_case(s.input([i1, Story.issue_step(cert, wrong)]),
+                       "player-0's certificate with player-1's deposit proof", ("CASH-13",),
+                       "invalid"))  # fmt: skip
+    settle, _ = s.settle((50, 70))
+    proof3 = w.deposit(w.players[0], 10)
+    stale = replace(w.request(proof3), join_seq=1)
+    sigs = [(k.public_key.raw, k.sign_tagged(Tag.CASHIER_ISSUE, stale.encode()))
+            for k in w.cashier_keys]  # fmt: skip
+    cases.append(
+        _case(
+            s.input(
+                [
+                    i1,
+                    i2,
+                    settle,
+                    Story.issue_step(assemble_certificate(stale, w.table, sigs), proof3),
+                ]
+            ),
+            "a request joining at sequence 1, which is settled already",
+            ("CASH-13",),
+            "invalid",
+        )
+    )
+    w.nonce_counter -= 1  # the next deposit reuses the last nonce
+    proof4 = w.deposit(w.players[0], 10)
+    cert4 = w.certify(w.request(proof4), proof4)
+    ok3 = Story.issue_step(w.certify(w.request(proof3), proof3), proof3)
+    cases.append(_case(s.input([i1, i2, settle, ok3, Story.issue_step(cert4, proof4)]),
+                       "a new deposit that reuses player-0's nonce", ("CASH-4", "CASH-13"),
+                       "invalid"))  # fmt: skip
+    return cases
+
+
+def _settle_cases() -> list[Case]:
+    s = Story()
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    base = [i1, i2]
+    w = s.w
+    st1, ss1 = s.settle((50, 70))
+    st2, _ = s.settle((60, 60))
+    a, b = (p.public_key.raw for p in w.players)
+    nxt = w.settlement({a: 50, b: 70}, START + 500)
+    fresh = Story()
+    f1, f2 = fresh.issue(0, 50), fresh.issue(1, 70)
+    fw = fresh.w
+    fs = fw.settlement({a: 50, b: 70}, START + 100)
+    c = key("player-free-rider")
+    bad_sum = fw.sign(fw.settlement({a: 51, b: 70}, START + 100))
+    unfunded = fw.sign(fw.settlement({a: 50, b: 60, c.public_key.raw: 10}, START + 100),
+                       [*fw.players, c])  # fmt: skip
+    seated_free = fw.sign(fw.settlement({a: 50, b: 70, c.public_key.raw: 0}, START + 100),
+                          [*fw.players, c])  # fmt: skip
+    dropped = fw.sign(replace(fs, deposits=fs.deposits[:1], balances=(50, 0)))
+    unknown = fw.sign(replace(fs, deposits=(*fs.deposits, OutPoint(bytes(32), 0))))
+    closing, _ = fresh.settle((20, 100), closing=True, apply=False)
+
+    def stp(x: SignedSettlement) -> JSONObject:
+        return {"op": "settle", "settlement": x.encode().hex()}
+
+    return [
+        _case(s.input([*base, st1, st2]), "sequences 1 and 2, each signed by both seats",
+              ("CASH-22", "CASH-21", "CASH-70"), "valid"),
+        _case(s.input([*base, st1, st2, st1]), "sequence 1 shown again after 2",
+              ("CASH-22",), "invalid"),
+        _case(s.input([*base, st1, stp(w.sign(nxt, [w.players[0]]))]),
+              "sequence 2 signed by player-0 only", ("CASH-21",), "invalid"),
+        _case(fresh.input([f1, f2, stp(bad_sum)]), "balances sum to 121, deposits to 120",
+              ("CASH-23", "CASH-60"), "invalid"),
+        _case(fresh.input([f1, f2, stp(seated_free)]), "a seat that paid nothing, holding 0",
+              ("CASH-23", "CASH-36"), "valid"),
+        _case(fresh.input([f1, f2, stp(unfunded)]), "a seat that paid nothing holds 10 chips",
+              ("CASH-23", "CASH-36"), "invalid"),
+        _case(fresh.input([f1, f2, stp(dropped)]), "player-1's joined deposit left out",
+              ("CASH-23",), "invalid"),
+        _case(fresh.input([f1, f2, stp(unknown)]), "a deposit never issued", ("CASH-23",),
+              "invalid"),
+        _case(fresh.input([f1, f2, closing]), "a closing settlement closes the table",
+              ("CASH-24",), "valid"),
+        _case(fresh.input([f1, f2, closing, stp(ss1)]), "a settlement after the close",
+              ("CASH-24",), "invalid"),
+    ]  # fmt: skip
+
+
+def _dispute_cases() -> list[Case]:
+    s = Story()
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    st1, base = s.settle((50, 70))
+    w = s.w
+    t0 = base.settlement.time
+    now = t0 + TIMEOUT
+    won = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)  # seat 0 wins 10
+    hand = Hand(won.instance, tuple(won.events))
+    good = Dispute(base, (hand,), (), (60, 60))
+    pre = [i1, i2, st1]
+    fake = HandPlayer(w, won.instance)  # seat 1 hides the reveal and claims a forfeit
+    for ev in won.events[:2]:
+        fake.machine.apply(ev)
+        fake.events.append(ev)
+    fake.play("forfeit", {}, w.players[1], dt=61)
+    lie = Dispute(base, (Hand(fake.instance, tuple(fake.events)),), (), (40, 80))
+    twin = HandPlayer(w, won.instance)
+    twin.play("commit", {"digest": (BYTES, sha256(b"other"))}, w.players[0])
+    evidence = make_evidence(won.events[0], twin.events[0])
+    penal = Dispute(base, (hand,), (evidence,), (50, 70))  # seat 0 wins 10, forfeits penalty 10
+    other_hand = play_oddeven(w, 5, (50, 70), 10, b"\x02", 1)
+    unfinished = Dispute(base, (Hand(won.instance, tuple(won.events[:2])),), (), (50, 70))
+    plan_tx = _closed_payout(pre, good, now)
+    games = s.input
+    return [
+        _case(games([*pre, claim_step("close", now, good)], True),
+              "player-1 is silent: seat 0's win is replayed and paid", ("CASH-33", "CASH-32",
+              "CASH-30"), "valid"),
+        _case(games([*pre, {**claim_step("close", now, good),
+                            "claim": claim_step("close", now, good)["claim"][:-1]}], True),
+              "a dispute missing its last event part", ("CASH-37",), "invalid"),
+        _case(games([*pre, claim_step("close", now - 1, good)], True),
+              "one second before the dispute timeout", ("CASH-31",), "invalid"),
+        _case(games([*pre, claim_step("close", now, replace(good, claim=(50, 70)))], True),
+              "claims the refund the events do not give", ("CASH-34",), "invalid"),
+        _case(games([*pre, claim_step("close", now, unfinished)], True),
+              "a hand stopped before its end", ("CASH-33",), "invalid"),
+        _case(games([*pre, claim_step("close", now, Dispute(
+            base, (Hand(other_hand.instance, tuple(other_hand.events)),), (), (60, 60)))], True),
+              "the hand is numbered 5, not 2", ("CASH-30", "CASH-32"), "invalid"),
+        _case(games([*pre, claim_step("close", now, penal)], True),
+              "seat 0 signed two commits: it forfeits the penalty of 10", ("CASH-34",), "valid"),
+        _case(games([*pre, claim_step("close", now, lie),
+                     claim_step("challenge", now + 1, good)], True),
+              "a signed reveal refutes a claimed forfeit", ("CASH-35", "CASH-37"), "valid"),
+        _case(games([*pre, claim_step("close", now, good),
+                     claim_step("challenge", now + 1, lie)], True),
+              "a claimed forfeit does not beat a signed reveal", ("CASH-35",), "invalid"),
+        _case(games([*pre, claim_step("close", now, None),
+                     claim_step("challenge", now + TIMEOUT, good)], True),
+              "a challenge after the window", ("CASH-31",), "invalid"),
+        _case(games([*pre, claim_step("close", now, good),
+                     {"op": "finalize", "now": now + TIMEOUT - 1}], True),
+              "finalized one second early", ("CASH-31",), "invalid"),
+        _case(games([*pre, claim_step("close", now, good), {"op": "finalize",
+                     "now": now + TIMEOUT}, plan_tx], True),
+              "closed, finalized and redeemed once", ("CASH-44", "CASH-41", "CASH-60"), "valid"),
+        _case(games([*pre, claim_step("close", now, good), {"op": "finalize",
+                     "now": now + TIMEOUT}, plan_tx], True),
+              "the payout is exactly the settled one, with 2-of-3 cashier witnesses",
+              ("CASH-42", "CASH-43"), "valid"),
+        _case(games([*pre, claim_step("close", now, good), {"op": "finalize",
+                     "now": now + TIMEOUT}, plan_tx, plan_tx], True),
+              "the same payout replayed", ("CASH-44",), "invalid"),
+        _case(games([*pre, plan_tx], True), "a payout of an open table", ("CASH-42",),
+              "invalid"),
+        _case(games([*pre, claim_step("close", now, good), {"op": "finalize",
+                     "now": now + TIMEOUT}, _skim(plan_tx)], True),
+              "a payout moving one base unit from seat 1 to seat 0", ("CASH-41", "CASH-42"),
+              "invalid"),
+        _case(games([i1, i2, claim_step("close", START + TIMEOUT, None),
+                     {"op": "finalize", "now": START + 2 * TIMEOUT}]),
+              "never settled: both buy-ins are refunded at close", ("CASH-40", "CASH-31"),
+              "valid"),
+    ]  # fmt: skip
+
+
+def _closed_payout(pre: list[JSONObject], claim: Dispute, now: int) -> JSONObject:
+    """The payout step of a table closed by ``claim``, built by a fresh replay of ``pre``."""
+    s = Story()
+    s.issue(0, 50)
+    s.issue(1, 70)
+    s.settle((50, 70))
+    w = s.w
+    w.book.close(now, claim)
+    w.book.finalize(now + TIMEOUT)
+    tx = cosign_payout(w.book.plan(), w.table, w.ledger.params.chain_id, w.cashier_keys[:2])
+    return {"op": "redeem", "payout": tx.encode().hex(), "price": "", "reserve": ""}
+
+
+def _skim(step: JSONObject) -> JSONObject:
+    tx = Tx.decode(bytes.fromhex(step["payout"]))
+    a, b = tx.outputs[0], tx.outputs[1]
+    skimmed = replace(tx, outputs=(replace(a, amount=a.amount + 1),
+                                   replace(b, amount=b.amount - 1), *tx.outputs[2:]))  # fmt: skip
+    return {**step, "payout": skimmed.encode().hex()}
+
+
+def _peg_cases() -> list[Case]:
+    s = Story(peg=PegParams(ref_per_chip=1, reserve=COIN // 10), price=10_000)
+    i1, i2 = s.issue(0, 500), s.issue(1, 300)
+    st, _ = s.settle((600, 200), closing=True)
+    w = s.w
+    w.price = 2_000  # the coin falls to a fifth: 0.4 coin owed, 0.08 deposited, 0.1 reserve
+    w.mine()
+    att = w.latest_price()
+    assert att is not None
+    reserve = (OutPoint(bytes(31) + b"\x01", 0), COIN // 10)
+    plan = w.book.plan(att, reserve)
+    assert plan.exhausted
+    tx = cosign_payout(plan, w.table, w.ledger.params.chain_id, w.cashier_keys[:2])
+    full = replace(
+        plan,
+        payments=tuple(
+            (k, c * COIN // 2_000)
+            for k, c in zip((p.public_key.raw for p in w.players), (600, 200), strict=True)
+        ),
+    )
+    rs = (reserve[0].encode() + reserve[1].to_bytes(8, "little")).hex()
+    redeem = {"op": "redeem", "price": att.encode().hex(), "reserve": rs}
+    good = {**redeem, "payout": tx.encode().hex()}
+    owed = {**redeem, "payout": full.tx(w.table).encode().hex()}
+    return [
+        _case(s.input([i1, i2, st, good]), "the coin fell 80 %: reserve exhausted, cut pro rata",
+              ("CASH-54", "CASH-55", "CASH-53"), "valid"),
+        _case(s.input([i1, i2, st, owed]), "paying the full amount owed beyond the reserve",
+              ("CASH-55",), "invalid"),
+        _case(s.input([i1, i2, st, {**good, "price": ""}]), "a pegged payout without a price",
+              ("CASH-53",), "invalid"),
+    ]  # fmt: skip
+
+
+def _builtin_cases() -> list[Case]:
+    s = Story()
+    s.issue(0, 50)
+    w = s.w
+    table, notaries = w.table.encode(), w.ledger.params.notaries.encode()
+    book = encode_book(w.book)
+    cert, proof = s.certs[0]
+
+    def args(*items: tuple[str, Any]) -> JSONObject:
+        return {"name": "", "game": GAME_HEX,
+                "args": [{"type": t, "value": v} for t, v in items]}  # fmt: skip
+
+    seq = {**args(("bytes", table.hex()), ("bytes", notaries.hex()), ("bytes", book.hex())),
+           "name": "cashier_issued"}  # fmt: skip
+    again = {**args(("bytes", table.hex()), ("bytes", notaries.hex()), ("bytes", book.hex()),
+                    ("bytes", cert.encode().hex()), ("bytes", proof.encode().hex()),
+                    ("bytes", "")), "name": "cashier_issue"}  # fmt: skip
+    short = {**seq, "args": [*seq["args"][:2], {"type": "bytes", "value": book[:-1].hex()}]}
+    return [
+        make_case(OPS, "builtin", seq, "chips issued in a book: 50", ("CASH-71",), expect="valid"),
+        make_case(
+            OPS,
+            "builtin",
+            short,
+            "a book missing its last byte",
+            ("CASH-70", "CASH-71"),
+            expect="invalid",
+        ),
+        make_case(
+            OPS,
+            "builtin",
+            again,
+            "cashier_issue refuses the same deposit twice",
+            ("CASH-71", "CASH-13"),
+            expect="invalid",
+        ),
+    ]
+
+
+def _cases() -> list[Case]:
+    return [
+        *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases()
+    ]  # fmt: skip
+
+
+SUITE = Suite(
+    name="cashier/book",
+    description=(
+        "A table book replayed step by step: issuance, settlements, disputes by replaying the "
+        "game, challenges, redemption once; and the cashier/1 built-ins (spec/04-cashier.md)"
+    ),
+    notes=FLAGS,
+    reason_flags=REASON_FLAGS,
+    operations=OPS,
+    build_cases=_cases,
+    shared={"book_replay": ("table", "notary_set", "game", "created"), "builtin": ("game",)},
+)

@@ -1,0 +1,171 @@
+"""The cashier as an FSM definition run by the generic engine (spec/04-cashier.md section 9)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chipstack.cashier.bookcodec import decode_book, encode_book
+from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_dispute
+from chipstack.cashier.games import DeclaredBalances
+from chipstack.cashier.machine import builtin_cost, cashier_definition, cashier_library
+from chipstack.cashier.redemption import cosign_payout
+from chipstack.cashier.scenario import START, World, new_world, play_oddeven
+from chipstack.crypto import PrivateKey
+from chipstack.errors import Reason, Rejected
+from chipstack.fsm.codec import definition_id
+from chipstack.fsm.engine import Machine
+from chipstack.fsm.event import Arg, sign_event
+from chipstack.fsm.event import Event as FsmEvent
+from chipstack.fsm.expr import BYTES, ListType, Type, Value
+from chipstack.fsm.instance import Binding, Instance, ParamValue
+
+
+class Runner:
+    """Drives one cashier machine instance for a scenario world."""
+
+    def __init__(self, w: World) -> None:
+        rules = w.book.game
+        assert isinstance(rules, DeclaredBalances)
+        lib = cashier_library({definition_id(rules.definition): rules})
+        self.defn = cashier_definition(lib)
+        inst = Instance(
+            definition_id(self.defn),
+            (ParamValue("table", BYTES, w.table.encode()),
+             ParamValue("notaries", BYTES, w.ledger.params.notaries.encode())),
+            (Binding("players", tuple(p.public_key.raw for p in w.players)),
+             Binding("cashiers", tuple(k.raw for k in w.table.cashiers.keys))),
+            START,
+        )  # fmt: skip
+        self.m = Machine(self.defn, inst, lib)
+        self.w = w
+
+    def send(self, name: str, args: Mapping[str, tuple[Type, Value]], who: PrivateKey,
+             time: int | None = None) -> None:  # fmt: skip
+        st_ = self.m.state
+        ev = FsmEvent(self.m.instance.id, st_.seq + 1, self.m.state_hash, name,
+                      tuple(Arg(n, t, v) for n, (t, v) in args.items()),
+                      b"", st_.time + 1 if time is None else time)  # fmt: skip
+        self.m.apply(sign_event(ev, who))
+
+    def var(self, name: str) -> Value:
+        return self.m.state.variables(self.defn)[name]
+
+
+def _fails(r: Runner, name: str, args: Mapping[str, tuple[Type, Value]], who: PrivateKey,
+           code: Reason, time: int | None = None) -> None:  # fmt: skip
+    before = r.m.state_hash
+    with pytest.raises(Rejected) as exc:
+        r.send(name, args, who, time)
+    assert exc.value.reason is Reason.FSM_EVAL_FAILED
+    assert code.value in exc.value.detail
+    assert r.m.state_hash == before
+
+
+def test_cashier_machine_runs_a_table_from_deposit_to_redemption() -> None:
+    w = new_world()
+    r = Runner(w)
+    p0, p1 = w.players
+    certs = []
+    for p, chips in ((p0, 50), (p1, 70)):
+        proof = w.deposit(p, chips)
+        cert = w.certify(w.request(proof), proof)
+        certs.append((cert, proof))
+        r.send("issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                         "price": (BYTES, b"")}, p)  # fmt: skip
+        w.book.issue(cert, proof)  # the reference book, side by side
+    assert r.var("issued") == 120
+    cert, proof = certs[0]
+    _fails(r, "issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                        "price": (BYTES, b"")}, p1, Reason.CASHIER_DOUBLE_ISSUE)  # fmt: skip
+    a, b = p0.public_key.raw, p1.public_key.raw
+    base = w.sign(w.settlement({a: 50, b: 70}, START + 50))
+    r.send("settle", {"settlement": (BYTES, base.encode())}, p0, START + 50)
+    w.book.settle(base)
+    assert (r.m.state.name, r.var("seq")) == ("open", 1)
+    hp = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)  # seat 0 wins
+    parts = encode_dispute(Dispute(base, (Hand(hp.instance, tuple(hp.events)),), (), (60, 60)))
+    claim = {"claim": (ListType(BYTES), parts)}
+    timeout = w.table.dispute_timeout
+    _fails(r, "close", claim, p0, Reason.CASHIER_DISPUTE_TOO_EARLY, START + 50 + timeout - 1)
+    r.send("close", claim, p0, START + 50 + timeout)
+    assert (r.m.state.name, r.var("seq")) == ("closing", 2)
+    _fails(r, "finalize", {}, p1, Reason.CASHIER_DISPUTE_TOO_EARLY)
+    r.send("finalize", {}, p1, START + 50 + 2 * timeout)
+    assert r.m.state.name == "closed"
+    w.book.close(START + 50 + timeout, decode_dispute(parts))
+    w.book.finalize(START + 50 + 2 * timeout)
+    plan = w.book.plan()
+    tx = cosign_payout(plan, w.table, w.ledger.params.chain_id, w.cashier_keys[:2])
+    bad = plan.tx(w.table)
+    skim = bad.outputs[0].__class__(bad.outputs[0].amount - 1, bad.outputs[0].condition)
+    wrong = bad.__class__(bad.inputs, (skim, *bad.outputs[1:]))
+    redeem = {"price": (BYTES, b""), "reserve": (BYTES, b"")}
+    _fails(r, "redeem", {"payout": (BYTES, wrong.encode()), **redeem}, p0,
+           Reason.CASHIER_PAYOUT_MISMATCH)  # fmt: skip
+    r.send("redeem", {"payout": (BYTES, tx.encode()), **redeem}, p0)
+    assert r.m.state.name == "redeemed"
+    # the machine and the reference book agree on every byte of the final book
+    w.book.redeem(tx)
+    assert r.var("book") == encode_book(w.book)
+    with pytest.raises(Rejected) as exc:  # a replayed redemption: the instance is final
+        r.send("redeem", {"payout": (BYTES, tx.encode()), **redeem}, p0)
+    assert exc.value.reason is Reason.FSM_INSTANCE_FINAL
+
+
+def test_book_encoding_round_trips() -> None:
+    w = new_world()
+    p0, p1 = w.players
+    w.buy_in(p0, 50)
+    w.buy_in(p1, 70)
+    a, b = p0.public_key.raw, p1.public_key.raw
+    base = w.sign(w.settlement({a: 50, b: 70}, START + 50))
+    w.book.settle(base)
+    hp = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)
+    w.book.close(START + 700, Dispute(base, (Hand(hp.instance, tuple(hp.events)),), (), (60, 60)))
+    data = encode_book(w.book)
+    again = decode_book(data, w.table, w.ledger.params.notaries, w.book.game)
+    assert encode_book(again) == data
+    assert again.position == w.book.position and again.settled == w.book.settled
+    assert again.final_balances() == w.book.final_balances()
+
+
+def test_costs_are_known_before_running() -> None:
+    # CASH-72: CALL + w + 200 w + 400 k, weights as in EXPR-50 (1 + floor(n / 64) for bytes)
+    assert builtin_cost([b"x" * 63]) == 4 + 1 + 200
+    assert builtin_cost([b"x" * 64]) == 4 + 2 + 400
+    assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 4 + 200 * 4 + 2 * 400
+    lib = cashier_library()
+    rule = lib.lookup("cashier_issue").cost
+    assert rule.bound((BYTES,) * 6) >= rule.exact((b"x" * 4096,) * 6)
+
+
+@given(st.binary(max_size=400))
+@settings(max_examples=150, deadline=None)
+def test_book_decoder_fuzz(data: bytes) -> None:
+    w = _world()
+    try:
+        decode_book(data, w.table, w.ledger.params.notaries, None)
+    except Rejected:
+        pass
+
+
+@given(st.lists(st.binary(max_size=120), max_size=5))
+@settings(max_examples=150, deadline=None)
+def test_dispute_decoder_fuzz(parts: list[bytes]) -> None:
+    try:
+        decode_dispute(parts)
+    except Rejected:
+        pass
+
+
+_WORLD: list[World] = []
+
+
+def _world() -> World:
+    if not _WORLD:
+        _WORLD.append(new_world())
+    return _WORLD[0]
