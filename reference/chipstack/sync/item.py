@@ -209,3 +209,15 @@ def make_item(
         timestamp, mined.expiry, tag1, tag2, destination, mined.author, payload, nonce,
         key.sign(mined.id),
     )
+
+
+def id_of_encoding(encoding: bytes) -> bytes | None:
+    """The id an item encoding would have: the tagged hash of all but its last 64 bytes.
+
+    Equal to ``decode_item(encoding).id`` whenever the encoding is well formed; None when
+    it is too short to hold a signature. Used to recognise a known item before decoding
+    it (a malformed encoding cannot hash to a known id: its body would be a valid body).
+    """
+    if len(encoding) <= SIGNATURE_LEN:
+        return None
+    return tagged_hash(Tag.SYNC_ITEM, encoding[:-SIGNATURE_LEN])
