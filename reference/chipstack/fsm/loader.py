@@ -100,7 +100,7 @@ def _strict_loader(base: Any) -> Any:
     ``RecursionError`` nor deep work comes before the refusal.
     """
 
-    class _Strict(base):  # type: ignore[misc,valid-type]
+    class _Strict(base):  # type: ignore[misc]
         """Safe loader with YAML 1.2 booleans, no duplicate keys, bounded nesting."""
 
         _depth = 0
