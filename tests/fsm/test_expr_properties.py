@@ -340,13 +340,16 @@ def _values_of(t: Type) -> st.SearchStrategy[Value]:
         return i64s
     if t == BOOL:
         return st.booleans()
+    # long values are a short drawn pattern repeated to a drawn length (little entropy)
     if t == BYTES:
-        return st.one_of(st.binary(max_size=8), st.binary(min_size=4000, max_size=4096))
+        long_bytes = st.tuples(st.binary(min_size=1, max_size=4), st.integers(4000, 4096))
+        return st.one_of(st.binary(max_size=8), long_bytes.map(lambda p: (p[0] * 4096)[:p[1]]))
     assert isinstance(t, ListType)
     inner = _values_of(t.elem)
     if t.elem == INT or t.elem == BOOL:
-        return st.one_of(st.lists(inner, max_size=4), st.lists(inner, min_size=1000,
-                                                               max_size=1024)).map(tuple)
+        pattern = st.tuples(st.lists(inner, min_size=1, max_size=3), st.integers(1000, 1024))
+        return st.one_of(st.lists(inner, max_size=4).map(tuple),
+                         pattern.map(lambda p: tuple((p[0] * 1024)[:p[1]])))
     return st.lists(inner, max_size=6).map(tuple)
 
 
