@@ -53,6 +53,23 @@ def _secure_challenge() -> bytes:
     return os.urandom(32)
 
 
+def frame_deadline(deadline: float | None, now: float, completed: bool, partial: bool,
+                   timeout_ms: int) -> float | None:
+    """The read deadline (loop seconds) after one read, or None when none applies ([SYNC-53]).
+
+    The deadline belongs to the frame (or record) in progress: none while nothing is
+    partial; kept while the same frame is still arriving; started anew at ``now`` when
+    a read completed a frame and the next one has begun (that one started in this
+    read), so a peer streaming frames back to back is never cut off by the deadline of
+    an earlier, finished frame.
+    """
+    if not partial:
+        return None
+    if deadline is None or completed:
+        return now + timeout_ms / 1000
+    return deadline
+
+
 def now_ms() -> int:
     """Wall-clock milliseconds since the Unix epoch (item timestamps use this clock)."""
     return time.time_ns() // 1_000_000
@@ -290,15 +307,15 @@ class TcpNode:
                 return
             if not data:
                 return
+            records, frames = channel.records_in, channel.frames_in
             _, messages = channel.receive(data)
+            self._apply(node.records(now_ms(), pid, channel.records_in - records))  # [SYNC-52]
             for message in messages:
                 if pid not in self._writers:
                     return
                 self._apply(node.receive(now_ms(), pid, message))
-            if not channel.partial:
-                deadline = None
-            elif deadline is None:
-                deadline = loop.time() + node.params.frame_timeout_ms / 1000
+            deadline = frame_deadline(deadline, loop.time(), channel.frames_in > frames,
+                                      channel.partial, node.params.frame_timeout_ms)
             self._hold_budget()
 
     def buffered(self) -> int:
