@@ -120,6 +120,42 @@ def test_address_book_is_bounded_per_source_and_in_all() -> None:
     assert len(book) == 100
 
 
+def test_a_loopback_ban_holds_by_key_not_by_address() -> None:
+    """[SYNC-62]: banning one local process must not lock out every other one."""
+    pol = ConnectionPolicy(Limits())
+    pol.ban(0, "127.0.0.1", 600_000)
+    assert pol.admit(1, "127.0.0.1", True).accept
+    strict = ConnectionPolicy(Limits(exempt_loopback=False))
+    strict.ban(0, "127.0.0.1", 600_000)
+    assert strict.admit(1, "127.0.0.1", True).reason == "banned_address"
+    from chipstack.sync.node import Close
+
+    node = Node(PrivateKey.from_label("n"), FAST)  # the key ban still holds locally
+    bad = PrivateKey.from_label("bad").public_key.raw
+    node.connect(0, 1, bad, "127.0.0.1")
+    node.receive(0, 1, b"\xff")  # garbage: banned
+    out = node.connect(1, 2, bad, "127.0.0.1")
+    assert any(isinstance(o, Close) and o.reason == "sync.misbehaving" for o in out)
+    assert node.connect(1, 3, PrivateKey.from_label("good").public_key.raw, "127.0.0.1") \
+        is not None and node.ready_peers() == [3]
+
+
+def test_addr_flood_from_many_keys_of_one_group_is_one_source() -> None:
+    """[SYNC-61]: fresh keys do not buy more room in the address book; groups do."""
+    node = Node(PrivateKey.from_label("n"), FAST)
+    for k in range(40):  # 40 keys from one /16, each sharing 64 new addresses
+        key = PrivateKey.from_label(f"sybil-{k}").public_key.raw
+        node.connect(0, k, key, f"6.6.{k}.1")
+        addrs = tuple((f"10.{k}.{j}.1", 9000) for j in range(64))
+        node.receive(0, k, encode_message(Addr(addrs)))
+    assert len(node.address_book) == ADDRESSES_PER_SOURCE
+    honest = PrivateKey.from_label("honest").public_key.raw
+    node.connect(0, 100, honest, "7.7.7.7")
+    node.receive(0, 100, encode_message(Addr((("8.8.8.8", 9000),))))
+    assert ("8.8.8.8", 9000) in node.address_book
+    assert len(node.address_book) == ADDRESSES_PER_SOURCE + 1
+
+
 def test_addr_message_round_trip_and_refusals() -> None:
     msg = Addr((("1.2.3.4", 9000), ("2001:db8::1", 1), ("0.0.0.0", 65535)))
     assert decode_message(encode_message(msg)) == msg
@@ -160,7 +196,9 @@ def test_reconnect_under_a_new_key_is_refused_by_address() -> None:
     from chipstack.sync.channel import Channel
 
     async def scenario() -> None:
-        victim = TcpNode(Node(PrivateKey.from_label("victim"), FAST), limits=Limits())
+        # loopback plays a remote address here: by default local processes are exempt
+        victim = TcpNode(Node(PrivateKey.from_label("victim"), FAST),
+                         limits=Limits(exempt_loopback=False))
         await victim.start()
         try:
             reader, writer, channel = await _channel_to(victim.port, "mallory-1")

@@ -39,7 +39,7 @@ def address_group(host: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address (exempt from the per-address limits)."""
+    """Whether ``host`` is a loopback address (exempt from the limits and bans by address)."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -72,6 +72,10 @@ class Limits:
     redial_base_ms: int = 1_000
     #: Largest redial delay ([SYNC-64]).
     redial_max_ms: int = 60_000
+    #: Whether loopback addresses (local processes) are exempt from the per-address
+    #: and per-group limits and from bans by address ([SYNC-62]); a banned local
+    #: peer is still refused by key. Tests turn it off to play a remote attacker.
+    exempt_loopback: bool = True
 
 
 @dataclass
@@ -149,12 +153,13 @@ class ConnectionPolicy:
 
     def admit(self, now: int, host: str, inbound: bool) -> Decision:
         """Decide on a new connection from (or to) ``host`` ([SYNC-62], [SYNC-63])."""
-        until = self.banned.get(host)
-        if until is not None and now < until:
-            return Decision(False, "banned_address")
         lim = self.limits
+        local = lim.exempt_loopback and is_loopback(host)
+        until = self.banned.get(host)
+        if until is not None and now < until and not local:  # [SYNC-62]
+            return Decision(False, "banned_address")
         conns = list(self.conns.values())
-        if not is_loopback(host):  # local processes are not limited per address
+        if not local:  # local processes are not limited per address
             if sum(c.host == host for c in conns) >= lim.max_per_address:
                 return Decision(False, "per_address")
             group = address_group(host)
