@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import random
 
+import pytest
+
 from chipstack.crypto import PrivateKey
 from chipstack.sync.node import Node
 from chipstack.sync.params import NodeParams
@@ -21,7 +23,7 @@ from chipstack.sync.peers import (
     address_group,
     redial_delay_ms,
 )
-from chipstack.sync.tcp import TcpNode
+from chipstack.sync.tcp import TcpNode, now_ms
 from chipstack.sync.wire import Addr, decode_message, encode_message
 
 FAST = NodeParams(min_priority=2, reconcile_interval_ms=300)
@@ -284,3 +286,31 @@ def test_persistent_peer_is_redialled_and_addresses_are_learned() -> None:
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
 
+
+
+def test_a_redial_closed_as_a_duplicate_backs_off_and_a_refused_dial_is_retried() -> None:
+    """[SYNC-64]: a handshake the node closes at once does not restart the backoff."""
+    async def scenario() -> None:
+        fast = Limits(redial_base_ms=50, target_outbound=0)
+        a, b = (TcpNode(Node(PrivateKey.from_label(x), FAST), limits=fast) for x in "ab")
+        for n in (a, b):
+            await n.start()
+        try:
+            await a.dial("127.0.0.1", b.port, persistent=True)
+            await _until(lambda: len(b.node.ready_peers()) == 1)
+            # B keeps A too: each of its connections duplicates the ready one and is closed
+            await b.dial("127.0.0.1", a.port, persistent=True)
+            await _until(lambda: b._persistent[("127.0.0.1", a.port)] >= 4)
+            assert len(a.node.ready_peers()) == len(b.node.ready_peers()) == 1
+        finally:
+            for n in (a, b):
+                await n.close()
+        strict = TcpNode(Node(PrivateKey.from_label("s"), FAST),
+                         limits=Limits(exempt_loopback=False, target_outbound=0))
+        strict.policy.ban(now_ms(), "127.0.0.1", 600_000)
+        with pytest.raises(ConnectionError):
+            await strict.dial("127.0.0.1", 9, persistent=True)
+        assert strict._persistent[("127.0.0.1", 9)] == 1  # a retry is scheduled
+        await strict.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

@@ -167,7 +167,8 @@ class TcpNode:
         if persistent:
             self._persistent.setdefault(address, 0)
         decision = self.policy.admit(now_ms(), host, inbound=False)
-        if not decision.accept:
+        if not decision.accept:  # refused now (full, banned): a persistent peer is retried
+            self._schedule_redial(address)
             raise ConnectionError(f"dial refused: {decision.reason}")
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port),
@@ -264,9 +265,13 @@ class TcpNode:
                     raise
                 assert channel.remote_key is not None
                 self._channels[pid] = channel
-                if dialled in self._persistent:
-                    self._persistent[dialled] = 0  # connected: the backoff starts over
                 self._apply(node.connect(now_ms(), pid, channel.remote_key, host))
+                peer = node.peers.get(pid)
+                if dialled in self._persistent and peer is not None and peer.ready:
+                    # [SYNC-64] the backoff starts over only once the node took the peer:
+                    # a connection it closed at once (a duplicate of a ready one, a
+                    # banned key) must not be redialled every redial_base_ms forever
+                    self._persistent[dialled] = 0
                 for message in first:
                     if pid in self._writers:
                         self._apply(node.receive(now_ms(), pid, message))
