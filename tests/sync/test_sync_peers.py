@@ -97,6 +97,24 @@ def test_eviction_refuses_when_everyone_is_protected() -> None:
     assert pol.admit(1, "30.0.0.1", False).reason == "full"  # a dial never evicts
 
 
+def test_new_connections_per_address_are_rate_limited() -> None:
+    """[SYNC-62]: opening and dropping connections buys one handshake per token."""
+    pol = ConnectionPolicy(Limits(accepts_per_s=2.0, accepts_burst=8))
+    got = [pol.admit(0, "9.9.9.9", True) for _ in range(20)]  # each closed again at once
+    assert sum(d.accept for d in got) == 8
+    assert {d.reason for d in got if not d.accept} == {"accept_rate"}
+    assert pol.admit(0, "9.9.9.10", True).accept  # another address has its own bucket
+    assert pol.admit(499, "9.9.9.9", True).reason == "accept_rate"  # 0.998 of a token
+    assert pol.admit(500, "9.9.9.9", True).accept  # one token after 500 ms at 2/s
+    assert pol.admit(0, "127.0.0.1", True).accept and all(
+        pol.admit(0, "127.0.0.1", True).accept for _ in range(20))  # loopback exempt
+    assert pol.admit(0, "9.9.9.11", False).accept  # our own dials are not limited
+    many = ConnectionPolicy(Limits())
+    for k in range(30_000):  # the buckets are bounded like the bans
+        many.admit(k, f"10.{k // 65536}.{k // 256 % 256}.{k % 256}", True)
+    assert len(many.accepts) <= 10 * 1024
+
+
 def test_address_bans_expire() -> None:
     pol = ConnectionPolicy()
     pol.ban(1_000, "5.5.5.5", 600_000)

@@ -106,7 +106,8 @@ class TcpNode:
         #: Connections this transport closed on its own, by cause: ``deadline`` (a frame
         #: not completed within ``frame_timeout_ms``), ``budget`` (over the buffer
         #: budget), ``handshake`` (channel handshake failed or timed out) ([SYNC-53]);
-        #: and refusals at accept: ``banned_address``, ``per_address``, ``per_group``,
+        #: and refusals at accept: ``banned_address``, ``accept_rate``, ``per_address``,
+        #: ``per_group``,
         #: ``full``, and ``evicted`` for a peer closed to make room ([SYNC-62], [SYNC-63]).
         self.closed_for: Counter[str] = Counter()
         self._ids = itertools.count(1)
