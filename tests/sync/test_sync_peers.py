@@ -166,7 +166,7 @@ def test_addr_flood_from_many_keys_of_one_group_is_one_source() -> None:
     for k in range(40):  # 40 keys from one /16, each sharing 64 new addresses
         key = PrivateKey.from_label(f"sybil-{k}").public_key.raw
         node.connect(0, k, key, f"6.6.{k}.1")
-        addrs = tuple((f"10.{k}.{j}.1", 9000) for j in range(64))
+        addrs = tuple((f"20.{k}.{j}.1", 9000) for j in range(64))
         node.receive(0, k, encode_message(Addr(addrs)))
     assert len(node.address_book) == ADDRESSES_PER_SOURCE
     honest = PrivateKey.from_label("honest").public_key.raw
@@ -174,6 +174,18 @@ def test_addr_flood_from_many_keys_of_one_group_is_one_source() -> None:
     node.receive(0, 100, encode_message(Addr((("8.8.8.8", 9000),))))
     assert ("8.8.8.8", 9000) in node.address_book
     assert len(node.address_book) == ADDRESSES_PER_SOURCE + 1
+
+
+def test_a_public_peer_cannot_point_the_node_into_its_own_network() -> None:
+    """[SYNC-61]: non-routable addresses are taken only from local peers."""
+    node = Node(PrivateKey.from_label("n"), FAST)
+    inside = (("127.0.0.1", 22), ("10.0.0.1", 80), ("192.168.1.1", 443), ("169.254.0.1", 1))
+    node.connect(0, 1, PrivateKey.from_label("far").public_key.raw, "8.8.4.4")
+    node.receive(0, 1, encode_message(Addr((*inside, ("1.1.1.1", 9000)))))
+    assert len(node.address_book) == 1 and ("1.1.1.1", 9000) in node.address_book
+    node.connect(0, 2, PrivateKey.from_label("near").public_key.raw, "10.0.0.7")
+    node.receive(0, 2, encode_message(Addr(inside)))
+    assert all(a in node.address_book for a in inside)  # a LAN peer may share them
 
 
 def test_addr_message_round_trip_and_refusals() -> None:

@@ -24,6 +24,14 @@ from chipstack.sync.wire import (
 )
 
 
+def _is_global(host: str) -> bool:
+    """Whether ``host`` is a publicly routable address (not loopback, private, reserved)."""
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
 class ConnectionsMixin(NodeBase):
     """Opening and closing connections, readiness and ADDR."""
 
@@ -74,11 +82,14 @@ class ConnectionsMixin(NodeBase):
         source = p.remote_key or b""
         if p.address is not None and not is_loopback(p.address):  # [SYNC-61]
             source = address_group(p.address).encode()
+        local_peer = p.address is None or not _is_global(p.address)
         for host, port in msg.addresses:
             if ipaddress.ip_address(host).is_unspecified:
                 if p.address is None:
                     continue
                 host = p.address  # "where you see me": the address of this connection
+            if not local_peer and not _is_global(host):  # [SYNC-61] no dials into our LAN
+                continue
             if (host, port) not in self.local_addresses:
                 self.address_book.add((host, port), source)
 
