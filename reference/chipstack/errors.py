@@ -75,6 +75,7 @@ class Reason(StrEnum):
     SYNC_HANDSHAKE_FAILED = "sync.handshake_failed"
     SYNC_RECORD_FAILED = "sync.record_failed"
     SYNC_TOO_MANY_RANGES = "sync.too_many_ranges"
+    SYNC_BAD_STORE = "sync.bad_store"
 
     # --- chain (spec/02-chain.md) ---
     CHAIN_BAD_BITS = "chain.bad_bits"
