@@ -246,6 +246,23 @@ def test_split_pot_odd_chip_goes_left_of_the_button() -> None:
     assert h.stacks == [102, 95, 103]
 
 
+def test_three_way_split_gives_every_odd_chip_to_the_first_winner() -> None:
+    """[POT-5] 11 split three ways: 3 each, and both odd chips go to the first winner left
+    of the button (not one each to the first two). PokerKit 0.7.7 pays the same.
+
+    Five seats, antes 1, blinds 1/2, button 4: seats 3 and 4 fold, seats 0, 1 and 2 see a
+    royal flush on the board. Pot 5 antes + 3 x 2 = 11.
+    """
+    h = Hand([100] * 5, antes=[1] * 5, blinds=[1, 2, 0, 0, 0], button=4,
+             deck=deck(["2c3d", "2d3c", "2h3s", "4h4s", "5h5s"], "AsKsQsJsTs"))
+    play(h, "call", "fold", "fold", "call", "check")
+    for _ in range(3):
+        play(h, "check", "check", "check")
+    assert h.is_over
+    assert h.payouts == [5, 3, 3, 0, 0]
+    assert h.stacks == [102, 100, 100, 99, 99]
+
+
 def test_big_blind_ante_is_dead_money() -> None:
     """[HOLDEM-3] A big-blind ante is dead money: it is not matched and never comes back.
 
