@@ -308,7 +308,12 @@ def test_illegal_actions_are_refused_and_change_nothing() -> None:
     rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, 101)  # more than the stack
     rejected(Reason.POKER_NOT_YOUR_TURN, h.act, "call", None, 0)
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "dance")
-    assert h.machine.state_hash == before
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "call", 50)  # a call is 10: no amount is taken
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "fold", 0)
+    rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, -20)
+    rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, 10**40)
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", True)  # a bool is not an amount
+    assert h.machine.state_hash == before and h.actor == 2 and h.stacks == [95, 90, 100]
     play(h, "call", "call")
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "fold")  # the big blind can check
     play(h, 100, "fold", "fold")

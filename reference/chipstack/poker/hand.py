@@ -374,6 +374,7 @@ class Hand:
             self._player_event(a, "raise_to", (Arg("amount", INT, amount),))
         else:
             require(kind in legal, Reason.POKER_ILLEGAL_ACTION, f"{kind} is not legal now")
+            require(amount is None, Reason.POKER_BAD_AMOUNT, f"{kind} takes no amount")
             self._player_event(a, kind, ())
         self._advance()
 
