@@ -42,6 +42,10 @@ def test_every_shared_hand_matches(phh_root: Path) -> None:
     # Chips are conserved and every state was hashed (a few per action).
     assert all(sum(r.final or ()) == sum(r.expected) for r in results)
     assert min(r.states for r in results) >= 6
+    # [HOLDEM-15] is read into exactly one record: the WSOP 2019 button never folds pre-flop
+    # in its actions (p8 does not act before the flop); every other record is complete.
+    assert [Path(r.source).name for r in results if r.implied] == ["00-01-07.phh"]
+    assert sum(r.implied for r in results) == 1
 
 
 def test_half_chip_records_run_in_half_chips(phh_root: Path) -> None:
