@@ -8,8 +8,10 @@ The result says whether the machine's final stacks equal the recorded
 ``finishing_stacks`` exactly, in the record's chip unit; if not, why.
 
 Seats: PHH lists players by position, the last one on the button (heads-up
-too, where the blinds are listed in the reversed order the PHH spec gives),
-so seat ``i`` is player ``p{i+1}`` and the button is the last seat.
+too), so seat ``i`` is player ``p{i+1}`` and the button is the last seat.
+Heads-up, the PHH standard lists ``antes`` and ``blinds_or_straddles`` in
+reverse (the button ``p2`` posts the first entry, the small blind), so the
+replay reverses those two arrays for the machine [PHH-9].
 """
 
 from __future__ import annotations
@@ -100,11 +102,15 @@ def replay_hand(phh: PhhHandLike, source: str = "", sign: bool = False) -> Repla
     n = len(phh.starting_stacks)
     if phh.finishing_stacks is None:
         return _fail(source, phh, None, "the record has no finishing_stacks")
+    antes, blinds = list(phh.antes), list(phh.blinds_or_straddles)
+    if n == 2:  # [PHH-9]: heads-up, the button p2 posts the first entry, p1 the second
+        antes.reverse()
+        blinds.reverse()
     try:
         hand = Hand(
             list(phh.starting_stacks),
-            antes=list(phh.antes),
-            blinds=list(phh.blinds_or_straddles),
+            antes=antes,
+            blinds=blinds,
             min_bet=phh.min_bet,
             button=n - 1,
             auto=False,
