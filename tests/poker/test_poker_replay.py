@@ -133,3 +133,21 @@ def test_heads_up_record_reverses_blinds_and_antes(antes: str, actions: str,
     result = replay_hand(hand, "heads-up.phh")
     assert result.matched, result.reason
     assert result.final == (106, 94)
+
+
+@pytest.mark.parametrize(
+    "actions,reason",
+    [
+        ("'d dh p1 AcKd', 'd dh p1 2c3c', 'd dh p2 4c5c', 'p2 f'", "p1 is dealt twice"),
+        ("'d dh p1 AcKd', 'd dh p2 4c5c', 'p2 f', 'd dh p1 2c3c'", "p1 is dealt twice"),
+        ("'d dh p1 AcKdQd', 'd dh p2 4c5c', 'p2 f'", "3 hole cards for p1, not 2"),
+        ("'d dh p1 AcKd', 'p2 f'", "no hole cards for p2"),
+    ],
+)
+def test_messy_deals_are_mismatches_with_a_reason(actions: str, reason: str) -> None:
+    """A record that deals a player twice (which would change the cards a show is checked
+    against) or deals other than two hole cards is refused with ``poker.bad_deal``."""
+    hand = read_phh(HEADS_UP.format(antes="0, 0", actions=actions, finish="101, 99"))
+    result = replay_hand(hand, "messy.phh")
+    assert not result.matched
+    assert "poker.bad_deal" in result.reason and reason in result.reason

@@ -173,7 +173,9 @@ def _describe(action: PhhActionLike) -> str:
 def _deal(hand: Hand, hole: dict[int, tuple[int, ...]], n: int) -> None:
     missing = [i for i in range(n) if len(hole.get(i, ())) != 2]
     if missing:
-        raise Rejected(Reason.POKER_BAD_DEAL, f"no hole cards for p{missing[0] + 1}")
+        i, got = missing[0], len(hole.get(missing[0], ()))
+        what = f"{got} hole cards for p{i + 1}, not 2" if got else f"no hole cards for p{i + 1}"
+        raise Rejected(Reason.POKER_BAD_DEAL, what)
     hand.deal_hole([c for i in range(n) for c in hole[i]])
 
 
@@ -182,6 +184,10 @@ def _step(hand: Hand, hole: dict[int, tuple[int, ...]], action: PhhActionLike, n
     if kind == "dh":
         if action.actor is None or action.cards is None:
             raise Rejected(Reason.POKER_BAD_DEAL, "dh needs a player and cards")
+        if action.actor in hole or hand.machine.state.name != "dealing":
+            # One deal per player, before the betting: a later one would change the cards
+            # that 'sm' is checked against.
+            raise Rejected(Reason.POKER_BAD_DEAL, f"p{action.actor + 1} is dealt twice")
         hole[action.actor] = tuple(action.cards)
         return
     if hand.machine.state.name == "dealing":
