@@ -361,6 +361,13 @@ def test_bad_tables_are_refused() -> None:
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 0], blinds=[1, 2]))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 100], blinds=[1, 2], button=2))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100] * 11, blinds=[0] * 11))
+    # [HOLDEM-1] Chips that add up to 2**63 could never be settled: with both all in, the
+    # pot overflows the machine's i64 and neither settle nor the dealer's timeout succeeds.
+    rejected(Reason.POKER_BAD_TABLE, lambda: Hand([2**62, 2**62], blinds=[2, 1], button=1))
+    h = Hand([2**62, 2**62 - 1], blinds=[2, 1], button=1, sign=False,
+             deck=deck(["AsAd", "KsKd"], "2c7h9dJc3s"))
+    play(h, 2**62 - 1, "call")  # both all in: the board runs out and the pot is settled
+    assert h.is_over and h.stacks == [2**63 - 1, 0]
 
 
 def test_bad_inputs_are_rejections_not_crashes() -> None:

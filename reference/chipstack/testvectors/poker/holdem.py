@@ -326,6 +326,9 @@ def _cases() -> list[Case]:
     add("play_hand", _hand(_table([1000], [10], 0)), "one seat", ("HOLDEM-1",), "invalid")
     add("play_hand", _hand(_table([1000, 0, 1000], [5, 10, 0], 2)), "a seat with no chips",
         ("HOLDEM-1",), "invalid")
+    add("play_hand", _hand(_table([2**62, 2**62], [2, 1], 1)),
+        "stacks adding up to 2^63: the pot could never be settled (i64), so no hand",
+        ("HOLDEM-1",), "invalid")
     return cases
 
 
