@@ -1,4 +1,4 @@
-"""Side-pot layering and pot splitting, in integer chip units (spec/06-poker.md, POT-*).
+"""Side-pot layering and pot splitting, in integer chip units (spec/06-poker.md, the POT rules).
 
 Plain Python on plain lists, so that the FSM built-ins of
 :mod:`chipstack.poker.builtins` and the people-facing :class:`~chipstack.poker.hand.Hand`

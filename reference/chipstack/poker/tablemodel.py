@@ -33,8 +33,12 @@ from chipstack.poker.replay import ReplayResult
 from chipstack.poker.table import Table
 from chipstack.poker.timeline import Frame, HandTimeline
 
-#: Viewer choices besides a seat number: nobody's cards, the player to act's, everyone's.
-NOBODY, ACTOR, EVERYONE = "nobody", "actor", "everyone"
+#: Viewer choice: show nobody's hole cards.
+NOBODY = "nobody"
+#: Viewer choice: show the hole cards of the player to act.
+ACTOR = "actor"
+#: Viewer choice: show everyone's hole cards.
+EVERYONE = "everyone"
 Viewer = int | str
 #: The bet sizes offered next to the slider, as fractions of the pot (``None``: all in).
 SIZES: tuple[tuple[str, Decimal | None], ...] = (

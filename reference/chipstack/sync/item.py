@@ -16,7 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN, PrivateKey, PublicKey, Tag, tagged_hash
+from chipstack.crypto import (
+    PUBLIC_KEY_LEN,
+    SIGNATURE_LEN,
+    PrivateKey,
+    PublicKey,
+    Tag,
+    is_weak_public_key,
+    tagged_hash,
+)
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, Rejected, require
 from chipstack.sync import pow as pow_
@@ -176,6 +184,9 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
         f"timestamp {item.timestamp} > now {now} + {max_clock_skew_ms}",
     )
     require(now < item.expiry, Reason.SYNC_EXPIRED, f"expiry {item.expiry} <= now {now}")
+    if item.destination is not None:  # [SYNC-6]: a destination names a key too, never a weak one
+        require(not is_weak_public_key(item.destination), Reason.CRYPTO_WEAK_PUBLIC_KEY,
+                "destination is a weak key (SIG-6)")
     # [SYNC-6]: the author key (weak: SIG-6) and a small-order R (SIG-7) are checked here, last
     PublicKey(item.author).verify(item.signature, item.id)
 

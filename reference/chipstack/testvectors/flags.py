@@ -121,6 +121,11 @@ FLAGS: dict[str, Note] = {
         "The vector input itself is not hex.",
         "an implementation that guesses at bad hex reads bytes nobody wrote",
     ),
+    "upper_case_hex": Note(
+        "edge_case",
+        "Hex input written with upper-case digits, which every reader accepts (ENC-13).",
+        "an implementation that refuses it rejects input a conforming writer may send",
+    ),
     "bad_flag": Note(
         "malformed",
         "A boolean or presence byte other than 0x00 and 0x01.",
