@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from chipstack import __version__
-from chipstack.cli.args import INTERRUPTED, Parser
+from chipstack.cli.args import INTERRUPTED, Parser, fail
 
 #: Modules that contribute sub-commands; adding a command means adding a module here.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -44,13 +44,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``chipstack`` console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``chipstack`` console script; returns the exit code.
+
+    Ctrl-C at any point (while starting too) ends with one line, status 130; a
+    command that stops with a message (``SystemExit("...")``) gets it printed
+    as one ``chipstack: ...`` line, status 1.
+    """
     try:
+        args = build_parser().parse_args(argv)
         code: int = args.func(args)
     except KeyboardInterrupt:
         print("chipstack: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            return fail(stop.code.removeprefix("chipstack: "))
+        raise
     return code
 
 

@@ -13,6 +13,9 @@ import asyncio
 import contextlib
 import dataclasses
 import errno
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -63,8 +66,41 @@ def _run(main: Callable[[], Coroutine[Any, Any, int]], level: str) -> int:
     """Run ``main`` with logging set up; Ctrl-C ends it cleanly (its ``finally`` prints)."""
     args_.setup_logging(level)
     try:
-        return asyncio.run(main())
-    except KeyboardInterrupt:
+        return asyncio.run(_until_ctrl_c(main()))
+    except KeyboardInterrupt:  # Ctrl-C before the handler below was installed
+        return args_.INTERRUPTED
+
+
+async def _until_ctrl_c(main: Coroutine[Any, Any, int]) -> int:
+    """Await ``main``; the first Ctrl-C cancels it (status 130), a third quits at once.
+
+    The handler runs as an event-loop callback, so a Ctrl-C never lands in the
+    middle of the clean-up (asyncio's own handler raises ``KeyboardInterrupt``
+    wherever the code is, and a second Ctrl-C there can leave a task that never
+    ends: the process then hangs). The second Ctrl-C only says it is stopping.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    presses = 0
+
+    def on_ctrl_c() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1 and task is not None:
+            task.cancel()
+        elif presses == 2:
+            print("chipstack: stopping; Ctrl-C again to quit without the summary",
+                  file=sys.stderr, flush=True)
+        else:
+            os._exit(args_.INTERRUPTED)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals: not Unix
+        loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
+    try:
+        return await main
+    except asyncio.CancelledError:
+        if presses == 0:
+            raise
         return args_.INTERRUPTED
 
 
@@ -81,7 +117,6 @@ def _node(args: argparse.Namespace) -> int:
 
 
 async def _run_node(args: argparse.Namespace) -> int:
-    import os
     import random
 
     from chipstack.cli.sync_log import NodeLog
@@ -140,7 +175,6 @@ def _net(args: argparse.Namespace) -> int:
 
 
 async def _run_net(args: argparse.Namespace) -> int:
-    import os
 
     from chipstack.cli.sync_log import NodeLog
     from chipstack.sync.spawn import spawn
