@@ -160,6 +160,20 @@ def test_interrupted_while_starting_is_one_line(monkeypatch: pytest.MonkeyPatch,
     assert capsys.readouterr().err.splitlines() == ["chipstack: interrupted"]
 
 
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    # ``chipstack fsm list | head -0``: the reader is gone before the first line.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([sys.executable, "-m", "chipstack", "fsm", "list"], stdout=write_end,
+                           stderr=subprocess.PIPE, text=True, timeout=60, cwd=ROOT,
+                           stdin=subprocess.DEVNULL)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 141  # 128 + SIGPIPE, as a shell reports a tool stopped by it
+    assert r.stderr == ""
+
+
 def test_negentropy_harness_refuses_bad_arguments_in_one_line() -> None:
     r = subprocess.run([sys.executable, "-m", "chipstack.sync.negentropy_harness", "--bogus"],
                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)

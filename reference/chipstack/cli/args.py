@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 USAGE_ERROR = 2
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
+#: Exit status when standard output was closed early (128 + SIGPIPE, as shells report it).
+BROKEN_PIPE = 141
 
 
 def _shown_default(value: object) -> str | None:
