@@ -43,6 +43,7 @@ BAD_INPUT = [
     ["node", "--listen", "nosuchhost.invalid:4000"],
     ["node", "--peer", "nosuchhost.invalid:4000"],
     ["node", "--peer", "no-port-here"],
+    ["node", "--network", "\udcff"],  # a byte that is not UTF-8, as Python passes it on
     ["node", "--duration", "nan"],
     ["node", "--duration", "-1"],
     ["node", "--publish-every", "inf"],

@@ -153,6 +153,15 @@ def existing_dir(text: str) -> Path:
     return path
 
 
+def utf8(text: str) -> str:
+    """Text that is valid UTF-8 (a terminal in another encoding can pass other bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"expected UTF-8 text, got {text!r}") from None
+    return text
+
+
 def command(text: str) -> str:
     """A command line split as a shell would (balanced quotes, not empty)."""
     try:

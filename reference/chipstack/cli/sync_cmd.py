@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="address to listen on (port 0: any free port)")
     p.add_argument("--peer", type=args_.hostport, action="append", default=[],
                    metavar="HOST:PORT", help="a peer to dial (repeatable)")
-    p.add_argument("--network", default="",
+    p.add_argument("--network", type=args_.utf8, default="",
                    help="network name; peers must use the same (default: the unnamed network)")
     p.add_argument("--publish-every", type=args_.finite(0.0, 86400.0), default=0.0,
                    metavar="SECONDS", help="publish a test item every this many seconds (0: never)")
