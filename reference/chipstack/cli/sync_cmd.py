@@ -139,7 +139,7 @@ async def _run_node(args: argparse.Namespace) -> int:
     async def printer() -> None:
         nonlocal received
         async for item in node.subscribe(existing=False):
-            received += 1
+            received += item.author != node.node.node_key  # not this node's own items
             print(f"item {item.id.hex()[:16]} tags={item.tag1}/{item.tag2} "
                   f"{len(item.payload)} bytes from {item.author.hex()[:16]}", flush=True)
 
