@@ -99,6 +99,16 @@ def test_coverage_of_a_folder_without_rules_fails(tmp_path: Path) -> None:
     assert "no MUST rules" in r.stderr
 
 
+@pytest.mark.parametrize("text", ["[]", '{"cases": [{"id": 1}]}', '{"broken'])
+def test_a_misshapen_vector_file_is_one_line(tmp_path: Path, text: str) -> None:
+    (tmp_path / "crypto").mkdir()
+    (tmp_path / "crypto" / "hashes.json").write_text(text, encoding="utf-8")
+    r = _chipstack("vectors", "check", "--dir", str(tmp_path), "--suite", "crypto/hashes")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith(f"chipstack: cannot read the vectors in {tmp_path}: ")
+
+
 def test_version_is_one_and_the_same() -> None:
     assert chipstack.__version__ == importlib.metadata.version("chipstack")
     r = _chipstack("--version")

@@ -103,6 +103,12 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
     return suites
 
 
+def _misshapen(root: Path, exc: Exception) -> int:
+    """The one-line error for a vector file that parses as JSON but lacks the expected fields."""
+    return args_.fail(f"cannot read the vectors in {root}: a file is not in the vector format "
+                      f"of spec/05-vectors.md ({type(exc).__name__}: {exc})")
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate files (into a new folder too); print which changed."""
     from chipstack.vectors import files
@@ -135,6 +141,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         run = run_checks(root, suites, args.impl, args.timeout)
     except (OSError, ValueError) as exc:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
+    except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not shaped as a vector file
+        return _misshapen(root, exc)
     print(f"vectors: {root}", file=sys.stderr)  # after the run: an error stays one line
     print(format_table(run.reports))
     if run.problem is not None:
@@ -163,6 +171,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         lines, uncovered = coverage_lines(root, spec_dir)
     except (OSError, ValueError) as exc:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
+    except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not shaped as a vector file
+        return _misshapen(root, exc)
     print("\n".join(lines))
     return 1 if uncovered else 0
 
