@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chipstack-installed
 
-.PHONY: test demo lab vectors bench lint typecheck docs clean
+.PHONY: test test-browser demo lab vectors bench lint typecheck docs clean
 
 $(BIN)/python:
 	@echo "chipstack: creating the virtual environment $(VENV) (once)"
@@ -27,6 +27,25 @@ typecheck: $(STAMP)
 
 test: lint typecheck docs
 	$(BIN)/python -m pytest
+
+# The real-browser check (issue 10): Voila serves notebooks/05-poker-hand.ipynb on
+# 127.0.0.1, Playwright drives Debian's headless Chromium through a hand; screenshots
+# go to build/browser/. Installs the browser extra and, when missing, Debian's
+# chromium (never a browser download of Playwright's own).
+CHROMIUM      := /usr/bin/chromium
+BROWSER_STAMP := $(VENV)/.chipstack-browser
+SUDO          := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,docs,browser]'
+	touch $(BROWSER_STAMP)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+test-browser: $(BROWSER_STAMP) $(CHROMIUM)
+	CHIPSTACK_BROWSER=1 $(BIN)/python -m pytest tests/browser
 
 demo: $(STAMP)
 	$(BIN)/chipstack demo

@@ -13,6 +13,11 @@ Run: ``python benchmarks/poker.py`` (``--quick`` for a short smoke run).
   flushes, 224,848 four of a kind, 3,473,184 full houses, 4,047,644 flushes,
   6,180,020 straights, 6,461,620 three of a kind, 31,433,400 two pair,
   58,627,800 one pair, 23,294,460 high card). Minutes of CPU: run it rarely.
+- PHH replay: every shared hand (``shared/data/phh``) loaded and replayed through
+  the hold'em FSM with every state hashed and the final stacks checked, against
+  PokerKit loading the same files and iterating their states (timed in
+  alternating slices); then the matched hands of both and the peak traced
+  memory (tracemalloc) of one pass of each.
 - ``--random N``: N seeded random 7-card hands must get exactly treys' value
   (``ours == 7463 - treys``).
 Peak memory (max RSS of this process) is printed at the end.
@@ -24,12 +29,15 @@ import random
 import resource
 import sys
 import time
+import tracemalloc
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, islice
 from pathlib import Path
 
+from pokerkit import HandHistory
 from timing import timed
 from tqdm import tqdm
 from treys import Card as TreysCard
@@ -38,6 +46,7 @@ from treys import Evaluator as TreysEvaluator
 from chipstack.poker.cards import DECK, format_card
 from chipstack.poker.evaluator import HandCategory, category, hand_value
 from chipstack.poker.phh import read_phh
+from chipstack.poker.replay import phh_files, replay_files
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,58 @@ def _phh_row(seconds: float) -> Row:
                timed(read_all, seconds, time.process_time), "-", None)
 
 
-ROWS: list[Callable[[float], Row]] = [_eval_row(7), _eval_row(5), _phh_row]
+def _pokerkit_replay(path: Path) -> bool:
+    """PokerKit loads one file and iterates its states; True if it ends on the recorded stacks."""
+    with path.open("rb") as f:
+        history = HandHistory.load(f)
+    states = iter(history)
+    state = next(states)
+    for state in states:  # noqa: B007 (the last state is the one we want)
+        pass
+    return list(state.stacks) == list(history.finishing_stacks or ())
+
+
+def _replay_row(seconds: float) -> Row:
+    files = phh_files([phh_data()])
+    batch = 10
+    turn = [0, 0]
+
+    def next_batch(side: int) -> list[Path]:
+        start = turn[side]
+        turn[side] = (start + batch) % len(files)
+        return [files[(start + k) % len(files)] for k in range(batch)]
+
+    def ours() -> int:
+        for result in replay_files(next_batch(0)):  # load, replay, check the stacks
+            assert result.matched, result.reason
+        return batch
+
+    def theirs() -> int:
+        for path in next_batch(1):
+            _pokerkit_replay(path)
+        return batch
+
+    best_ours, best_theirs = side_by_side(ours, theirs, seconds)
+    return Row(f"PHH hands replayed ({len(files)} files)", "hands/s", best_ours,
+               "PokerKit 0.7 HandHistory", best_theirs)
+
+
+def replay_summary() -> None:
+    """Matched hands for both engines and the peak traced memory of one pass of each."""
+    files = phh_files([phh_data()])
+    tracemalloc.start()
+    ours = sum(r.matched for r in replay_files(files))
+    _, ours_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    theirs = sum(_pokerkit_replay(p) for p in files)
+    _, theirs_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"PHH replay: matched {ours} of {len(files)} (chipstack FSM, every state hashed), "
+          f"{theirs} of {len(files)} (PokerKit); peak traced memory "
+          f"{ours_peak / 2**10:,.0f} KiB vs {theirs_peak / 2**10:,.0f} KiB")
+
+
+ROWS: list[Callable[[float], Row]] = [_eval_row(7), _eval_row(5), _phh_row, _replay_row]
 """The figures, in table order; each is called with the seconds to spend on each side."""
 
 SEVEN_CARD_COUNTS = {
@@ -188,11 +248,13 @@ def random_agreement(n: int) -> bool:
 
 def main() -> None:
     """Print the figures table, then run the requested correctness sweeps."""
+    warnings.simplefilter("ignore")  # PokerKit warns about the records' dealt cards
     args = sys.argv[1:]
     seconds = 0.2 if "--quick" in args else 2.0
     print(HEADER)
     for make in ROWS:
         print(make(seconds).line(), flush=True)
+    replay_summary()
     ok = True
     if "--full" in args:
         ok &= full_sweep()

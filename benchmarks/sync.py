@@ -7,9 +7,14 @@ Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-tcp]``.
   (a lost message arrives one 300 ms retransmission timeout late, as over TCP),
   200 items/s of 1 KiB payload for 60 s at random nodes. Figures over every
   (item, node) pair; bytes include the 4-byte frame header.
-* TCP: 5 processes on 127.0.0.1 (one node each, full mesh); node 0 publishes
-  pre-mined, pre-signed items as fast as it can; every node checks every
-  signature. Figure: items / (time until the last node holds every item).
+* TCP: 5 processes on 127.0.0.1 (one node each, full mesh, every connection on the
+  Noise XX secure channel); node 0 publishes pre-mined, pre-signed items as fast as it
+  can; every node checks every signature. Figures: items / (time until the last node
+  holds every item), and items per node-CPU-second beside the raw Ed25519 verify rate
+  measured in the same run (the verify-only ceiling; target 0.8 of it).
+* Memory: bytes of Python heap per stored item (tracemalloc) for the in-memory store
+  and the SQLite store, beside the item's encoding (target: at most 2x).
+* Every figure with a target in issue 13 is printed beside it.
 """
 
 from __future__ import annotations
@@ -19,19 +24,61 @@ import asyncio
 import multiprocessing as mp
 import os
 import random
+import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
+from timing import rate
 from tqdm import tqdm
 
-from chipstack.crypto import PrivateKey
+from chipstack.crypto import PrivateKey, PublicKey
 from chipstack.sync.item import decode_item, make_item
 from chipstack.sync.node import Node
 from chipstack.sync.params import NodeParams
 from chipstack.sync.sim import SimConfig, Simulator
 from chipstack.sync.sim.workload import Report, run_steady
+from chipstack.sync.store import SqliteStore, Store
 from chipstack.sync.tcp import TcpNode, now_ms
+
+#: Targets of issue 13, printed beside the measured figures.
+TARGET_WITHIN_1S = 0.9999
+TARGET_BYTES_PER_ITEM_BYTE = 1.10
+TARGET_VERIFY_FRACTION = 0.8
+TARGET_MEMORY_RATIO = 2.0
+TARGET_SIM_SPEED = 1.0
+
+
+def verify_rate(seconds: float = 2.0) -> float:
+    """Raw Ed25519 verifications per second on one core (the verify-only ceiling)."""
+    key = PrivateKey.from_label("bench-verify")
+    msg = b"x" * 32
+    sig = key.sign(msg)
+    pub = PublicKey(key.public_key.raw)
+    return rate(lambda: pub.verify(sig, msg), seconds, batch=50)
+
+
+def memory_per_item(n: int, payload: int) -> tuple[float, float, float]:
+    """(encoding bytes, heap bytes per item in Store, in SqliteStore on a file) for ``n`` items."""
+    key = PrivateKey.from_label("bench-memory")
+    encodings = [make_item(key, ("bench", str(i % 32)), i.to_bytes(4, "big") * (payload // 4),
+                           now_ms(), min_priority=0).encoding
+                 for i in tqdm(range(n), desc="items for the memory figure", unit="item")]
+    mean = sum(map(len, encodings)) / n
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("memory", "sqlite"):
+            tracemalloc.start()
+            store: Store = (Store(n, 2**40) if kind == "memory"
+                            else SqliteStore(n, 2**40, f"{tmp}/bench.sqlite"))
+            for enc in encodings:
+                store.add(decode_item(enc))
+            used = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
+            out.append(used / n)
+            store.close()
+    return mean, out[0], out[1]
 
 
 def simulate(nodes: int, rate: float, duration: float, payload: int, seed: int,
@@ -132,7 +179,7 @@ def tcp_throughput(n_nodes: int, n_items: int, payload: int) -> TcpFigures:
     bytes_in = sum(r[2] for r in results) / (n_nodes - 1)
     cpu = sum(r[3] for r in results)
     return TcpFigures(n_items / (end - start), bytes_in / (n_items * payload), dups, cpu,
-                      n_items / cpu)
+                      n_items * n_nodes / cpu)
 
 
 def main() -> None:
@@ -140,6 +187,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small, fast run")
     ap.add_argument("--skip-sim", action="store_true")
     ap.add_argument("--skip-tcp", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--nodes", type=int, default=None)
     ap.add_argument("--payload", type=int, default=1024)
     ap.add_argument("--seed", type=int, default=1)
@@ -149,16 +197,26 @@ def main() -> None:
     rows: list[tuple[str, str]] = []
     if not args.skip_sim:
         nodes = args.nodes or (30 if args.quick else 100)
-        rate, duration = (50.0, 10.0) if args.quick else (200.0, 60.0)
+        per_s, duration = (50.0, 10.0) if args.quick else (200.0, 60.0)
         t = time.time()
         params = replace(NodeParams(), push_fanout=args.push_fanout,
                          have_delay_ms=args.have_delay)
-        rep = simulate(nodes, rate, duration, args.payload, args.seed, params)
-        rows.append((f"SIMULATION: {nodes} nodes, 50-200 ms links, 1% loss, {rate:.0f} items/s "
+        rep = simulate(nodes, per_s, duration, args.payload, args.seed, params)
+        wall = time.time() - t
+        rows.append((f"SIMULATION: {nodes} nodes, 50-200 ms links, 1% loss, {per_s:.0f} items/s "
                      f"x {duration:.0f} s, {args.payload}-byte payloads, push_fanout "
                      f"{args.push_fanout}, have_delay_ms {args.have_delay}", ""))
         rows.extend(("  " + k, v) for k, v in rep.rows())
-        rows.append(("  wall-clock time of the simulation (s)", f"{time.time() - t:.0f}"))
+        enc = len(make_item(PrivateKey.from_label("e"), ("net", "t0"), bytes(args.payload),
+                            now_ms(), min_priority=0).encoding)
+        rows.append(("  deliveries within 1 s (target)",
+                     f"{rep.within_1s:.4%} ({TARGET_WITHIN_1S:.2%})"))
+        rows.append(("  bytes received per encoded item byte delivered (target)",
+                     f"{rep.bytes_per_item_delivered / enc:.3f} ({TARGET_BYTES_PER_ITEM_BYTE})"))
+        sim_s = 2.0 + duration + 10.0
+        rows.append(("  wall-clock time of the simulation (s)", f"{wall:.0f}"))
+        rows.append(("  simulated seconds per wall second (target)",
+                     f"{sim_s / wall:.3f} ({TARGET_SIM_SPEED})"))
     if not args.skip_tcp:
         n_items = 2000 if args.quick else 20000
         f = tcp_throughput(5, n_items, 256)
@@ -166,12 +224,25 @@ def main() -> None:
         rows.append(("  sustained items/s at every node (signatures checked)",
                      f"{f.items_per_s:.0f}"))
         rows.append(("  CPU seconds used by the 5 nodes", f"{f.cpu_s:.1f}"))
-        rows.append(("  items per CPU-second (whole network; x2 = 2-core bound)",
+        verify = verify_rate()
+        rows.append(("  items per node-CPU-second (each node checks each item)",
                      f"{f.items_per_cpu_s:.0f}"))
+        rows.append(("  raw Ed25519 verifications per second, one core (anchor)", f"{verify:.0f}"))
+        rows.append(("  ratio to the verify-only ceiling (target)",
+                     f"{f.items_per_cpu_s / verify:.2f} ({TARGET_VERIFY_FRACTION})"))
         rows.append(("  bytes received per node / payload bytes", f"{f.bytes_ratio:.3f}"))
         rows.append(("  duplicate items received (all nodes)", str(f.duplicates)))
         rows.append(("  cores; load average at the end",
                      f"{os.cpu_count()}; {os.getloadavg()[0]:.1f}"))
+    if not args.skip_memory:
+        n = 5_000 if args.quick else 50_000
+        mean, mem, sql = memory_per_item(n, 256)
+        rows.append((f"MEMORY: {n} items of 256-byte payload, Python heap per item", ""))
+        rows.append(("  item encoding (bytes)", f"{mean:.0f}"))
+        rows.append(("  in-memory Store (bytes; ratio; target)",
+                     f"{mem:.0f}; {mem / mean:.2f}; {TARGET_MEMORY_RATIO}"))
+        rows.append(("  SqliteStore on a file (bytes; ratio; target)",
+                     f"{sql:.0f}; {sql / mean:.2f}; {TARGET_MEMORY_RATIO}"))
     width = max(len(k) for k, _ in rows) + 2
     print()
     for k, v in rows:

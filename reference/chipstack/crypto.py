@@ -64,6 +64,7 @@ class Tag(StrEnum):
 
     VECTOR_SEED = "chipstack/vectors/seed"
     HANDSHAKE = "chipstack/sync/handshake"
+    SYNC_CHANNEL = "chipstack/sync/channel"
     SYNC_ITEM = "chipstack/sync/item"
     SYNC_ITEM_WORK = "chipstack/sync/item-work"
     CHAIN_SIGHASH = "chipstack/chain/sighash"

@@ -71,6 +71,10 @@ class Reason(StrEnum):
     SYNC_BAD_RECONCILIATION = "sync.bad_reconciliation"
     SYNC_TIMEOUT = "sync.timeout"
     SYNC_MISBEHAVING = "sync.misbehaving"
+    # sync secure channel and connection limits (spec/01-sync.md, SYNC-40 ..)
+    SYNC_HANDSHAKE_FAILED = "sync.handshake_failed"
+    SYNC_RECORD_FAILED = "sync.record_failed"
+    SYNC_TOO_MANY_RANGES = "sync.too_many_ranges"
 
     # --- chain (spec/02-chain.md) ---
     CHAIN_BAD_BITS = "chain.bad_bits"
@@ -240,6 +244,15 @@ class Reason(StrEnum):
     CHAIN_BAD_INPUT_INDEX = "chain.bad_input_index"
     CHAIN_NOT_SIGNATURE_CONDITION = "chain.not_signature_condition"
     VECTORS_BAD_LENGTH = "vectors.bad_length"
+
+    # --- poker: hold'em machine, Hand/Table API, PHH replay (spec/06-poker.md) ---
+    POKER_HAND_OVER = "poker.hand_over"
+    POKER_NOT_YOUR_TURN = "poker.not_your_turn"
+    POKER_ILLEGAL_ACTION = "poker.illegal_action"
+    POKER_NOT_REOPENED = "poker.not_reopened"
+    POKER_BAD_AMOUNT = "poker.bad_amount"
+    POKER_BAD_DEAL = "poker.bad_deal"
+    POKER_BAD_TABLE = "poker.bad_table"
 
 
 class Rejected(Exception):

@@ -77,7 +77,7 @@ def test_endless_server_is_abandoned_after_max_rounds_and_client_moves_on(
     handshake(node, "g", T0)  # an honest peer joins while the hostile session runs
     now, replies = T0, 0
     while replies < 3 * MAX_ROUNDS:
-        now += 10
+        now += 50  # the client paces its RECONs at recon_msgs_per_s (20/s) ([SYNC-51])
         outs = node.receive(now, "h", enc(ReconReply(msg.session, ENDLESS)))
         replies += 1
         nxt = _recons(outs, "h")

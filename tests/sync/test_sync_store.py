@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.item import Item, make_item
-from chipstack.sync.store import Store
+from chipstack.sync.store import SqliteStore, Store
 
 KEY = PrivateKey.from_label("test-store")
 T0 = 1_000_000
@@ -26,8 +26,21 @@ def _items(n: int) -> list[Item]:
 ITEMS = _items(40)
 
 
-def test_order_and_queries() -> None:
-    s = Store(100, 10**6)
+@pytest.fixture(params=["memory", "sqlite"])
+def make(request: pytest.FixtureRequest) -> type[Store]:
+    """Both stores obey the same rules: the in-memory one and SQLite (in memory here)."""
+    if request.param == "memory":
+        return Store
+
+    class InMemorySqlite(SqliteStore):
+        def __init__(self, max_items: int, max_bytes: int) -> None:
+            super().__init__(max_items, max_bytes, ":memory:")
+
+    return InMemorySqlite
+
+
+def test_order_and_queries(make: type[Store]) -> None:
+    s = make(100, 10**6)
     for it in ITEMS:
         s.add(it)
     assert s.keys() == sorted((it.timestamp, it.id) for it in ITEMS)
@@ -41,10 +54,10 @@ def test_order_and_queries() -> None:
     assert s.add(ITEMS[0]) == [] and len(s) == len(ITEMS)
 
 
-def test_destination_index() -> None:
+def test_destination_index(make: type[Store]) -> None:
     dest = PrivateKey.from_label("d").public_key.raw
     a = make_item(KEY, ("x", ""), b"a", T0, 100, destination=dest, min_priority=0)
-    s = Store(10, 10**6)
+    s = make(10, 10**6)
     s.add(a)
     s.add(ITEMS[0])
     assert [i.id for i in s.query(destination=dest)] == [a.id]
@@ -52,8 +65,8 @@ def test_destination_index() -> None:
     assert list(s.query(destination=dest)) == []
 
 
-def test_purge_expired() -> None:
-    s = Store(100, 10**6)
+def test_purge_expired(make: type[Store]) -> None:
+    s = make(100, 10**6)
     for it in ITEMS:
         s.add(it)
     cut = T0 + 2500
@@ -62,8 +75,8 @@ def test_purge_expired() -> None:
     assert all(s.get(it.id) is not None for it in ITEMS if it.expiry > cut)
 
 
-def test_refuses_item_ranking_lowest_when_full() -> None:
-    s = Store(3, 10**6)
+def test_refuses_item_ranking_lowest_when_full(make: type[Store]) -> None:
+    s = make(3, 10**6)
     ranked = sorted(ITEMS[:4], key=lambda i: (i.priority, i.timestamp, i.id))
     for it in ranked[1:]:
         s.add(it)
@@ -78,7 +91,11 @@ def test_refuses_item_ranking_lowest_when_full() -> None:
 def test_bounds_hold_and_evictions_follow_rank(
     order: list[int], max_items: int, max_bytes: int
 ) -> None:
-    s = Store(max_items, max_bytes)
+    _check_bounds(Store(max_items, max_bytes), order, max_items, max_bytes)
+    _check_bounds(SqliteStore(max_items, max_bytes, ":memory:"), order, max_items, max_bytes)
+
+
+def _check_bounds(s: Store, order: list[int], max_items: int, max_bytes: int) -> None:
     for k in order:
         it = ITEMS[k]
         rank = (it.priority, it.timestamp, it.id)
@@ -95,3 +112,42 @@ def test_bounds_hold_and_evictions_follow_rank(
         assert len(s) <= max_items and s.bytes_used <= max_bytes
         stored = [x for x in (s.get(i) for _, i in s.keys()) if x is not None]
         assert len(stored) == len(s) and s.bytes_used == sum(x.size for x in stored)
+        assert list(s.index) == s.keys()  # the reconciliation index follows every change
+
+
+def test_sqlite_store_survives_a_restart(tmp_path: object) -> None:
+    path = str(tmp_path) + "/node.sqlite"
+    s = SqliteStore(100, 10**6, path)
+    for it in ITEMS[:30]:
+        s.add(it)
+    s.remove(ITEMS[3].id)
+    s.close()
+    again = SqliteStore(100, 10**6, path)
+    assert again.ids() == {it.id for it in ITEMS[:30]} - {ITEMS[3].id}
+    assert again.keys() == sorted(it.key for it in ITEMS[:30] if it is not ITEMS[3])
+    assert again.bytes_used == sum(it.size for it in ITEMS[:30]) - ITEMS[3].size
+    assert again.get(ITEMS[5].id) == ITEMS[5]
+    again.close()
+    smaller = SqliteStore(10, 10**6, path)  # reopened under a smaller capacity
+    assert len(smaller) == 10
+    ranked = sorted((it for it in ITEMS[:30] if it is not ITEMS[3]),
+                    key=lambda i: (i.priority, i.timestamp, i.id))
+    assert smaller.ids() == {it.id for it in ranked[-10:]}  # the lowest-ranked went
+    smaller.close()
+
+
+def test_node_session_snapshot_is_the_live_old_enough_set() -> None:
+    """The copied index minus young and expiring keys is exactly the set of [SYNC-31]."""
+    from chipstack.sync.node import Node
+    from chipstack.sync.params import NodeParams
+
+    params = NodeParams(min_priority=0, recon_grace_ms=5, fetch_timeout_ms=300)
+    node = Node(KEY, params)
+    for it in ITEMS:
+        node.store.add(it)
+    for now in (T0, T0 + 8, T0 + 1_500, T0 + 3_000):
+        snap = node._live_keys(now)
+        want = [(it.timestamp, it.id) for it in ITEMS
+                if it.timestamp <= now - 5 and it.expiry > now + 300]
+        assert list(snap) == sorted(want)
+    assert list(node.store.index) == node.store.keys()  # the live index is untouched

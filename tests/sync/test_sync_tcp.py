@@ -79,19 +79,27 @@ def test_cli_net_runs(capsys: object) -> None:
     assert done == total and int(total) >= 20
 
 
-def test_cli_node_runs_and_dials(capsys: object) -> None:
+def test_cli_node_runs_and_dials(capsys: object, tmp_path: object) -> None:
+    data = str(tmp_path)
+
     async def scenario() -> int:
         async with spawn(1, FAST, seed=3) as net:
             port = net[0].port
             code = await asyncio.to_thread(
                 main, ["node", "--listen", "127.0.0.1:0", "--peer", f"127.0.0.1:{port}",
-                       "--duration", "2.0", "--publish-every", "0.2"])  # slack for a slow CI
+                       "--duration", "2.0", "--publish-every", "0.2",  # slack for a slow CI
+                       "--data", data])
             assert len(net[0].node.store) >= 1  # the CLI node's items reached the spawned node
             return code
 
     assert asyncio.run(asyncio.wait_for(scenario(), 30)) == 0
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "listening on 127.0.0.1:" in out
+    from chipstack.sync.store import SqliteStore
+
+    kept = SqliteStore(100, 10**6, data + "/store.sqlite")  # the node's items were kept
+    assert len(kept) >= 1
+    kept.close()
 
 
 def test_tcp_challenges_come_from_the_os_not_the_seeded_rng() -> None:
@@ -116,38 +124,64 @@ def test_tcp_challenges_come_from_the_os_not_the_seeded_rng() -> None:
     assert tcp[0] != tcp[1]  # ... the transport is not ([SYNC-23])
 
 
+async def _open_channel(port: int, label: str) -> tuple[
+        asyncio.StreamReader, asyncio.StreamWriter, object]:
+    """Dial a node on loopback and run the secure-channel handshake as ``label``."""
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    channel = Channel(True, PrivateKey.from_label(label), FAST.network_id)
+    writer.write(channel.start())
+    while not channel.established:
+        data = await asyncio.wait_for(reader.read(65536), 10)
+        assert data, "closed during the handshake"
+        out, _ = channel.receive(data)
+        writer.write(out)
+    return reader, writer, channel
+
+
+async def _messages(reader: asyncio.StreamReader, channel: object) -> list[bytes]:
+    """Every message the peer sends until it closes the connection."""
+    from chipstack.errors import Rejected
+    from chipstack.sync.channel import Channel
+
+    assert isinstance(channel, Channel)
+    got: list[bytes] = []
+    while data := await reader.read(65536):
+        try:
+            got += channel.receive(data)[1]
+        except Rejected:
+            break
+    return got
+
+
 def test_oversize_frame_gets_bye_and_close_and_connections_are_capped() -> None:
     from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
     from chipstack.sync.node import Node
     from chipstack.sync.params import MAX_MESSAGE
     from chipstack.sync.tcp import TcpNode
-    from chipstack.sync.wire import Bye, Hello, decode_message
-
-    async def frames(reader: asyncio.StreamReader) -> list[bytes]:
-        out: list[bytes] = []
-        while True:
-            try:
-                header = await reader.readexactly(4)
-            except asyncio.IncompleteReadError:
-                return out
-            out.append(await reader.readexactly(int.from_bytes(header, "little")))
+    from chipstack.sync.wire import Bye, decode_message
 
     async def scenario() -> None:
         node = TcpNode(Node(PrivateKey.from_label("capped"), FAST), max_connections=1)
         await node.start()
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", node.port)
-            writer.write((MAX_MESSAGE + 1).to_bytes(4, "little"))
-            got = [decode_message(f) for f in await asyncio.wait_for(frames(reader), 10)]
-            assert isinstance(got[0], Hello) and got[1:] == [Bye("encoding.over_length")]
+            reader, writer, channel = await _open_channel(node.port, "big")
+            assert isinstance(channel, Channel) and channel._send_cs is not None
+            header = (MAX_MESSAGE + 1).to_bytes(4, "little")  # [SYNC-21]
+            rec = channel._send_cs.encrypt(b"", header)
+            writer.write(len(rec).to_bytes(2, "little") + rec)
+            got = [decode_message(m) for m in
+                   await asyncio.wait_for(_messages(reader, channel), 10)]
+            assert Bye("encoding.over_length") in got
             writer.close()
 
-            first = await asyncio.open_connection("127.0.0.1", node.port)
-            hello = await asyncio.wait_for(first[0].readexactly(4), 10)  # served
-            assert int.from_bytes(hello, "little") > 0
-            second = await asyncio.open_connection("127.0.0.1", node.port)
-            assert await asyncio.wait_for(frames(second[0]), 10) == []  # closed at once
-            second[1].close()
+            first = await _open_channel(node.port, "first")  # served: the handshake ran
+            second_r, second_w = await asyncio.open_connection("127.0.0.1", node.port)
+            assert await asyncio.wait_for(second_r.read(65536), 10) == b""  # closed at once
+            second_w.close()
             try:
                 await node.dial("127.0.0.1", node.port)
                 raise AssertionError("a dial over the cap must fail")
@@ -179,3 +213,102 @@ def test_failed_start_leaves_nothing_running() -> None:
             assert not n._tasks and not n._handlers and not n._writers
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_stalled_frames_hit_the_read_deadline_and_the_buffer_budget() -> None:
+    """Attackers start frames and stall ([SYNC-53]); two honest nodes keep syncing."""
+    from dataclasses import replace
+
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.channel import Channel
+    from chipstack.sync.node import Node
+    from chipstack.sync.tcp import TcpNode
+
+    budget = 1024 * 1024
+    params = replace(FAST, frame_timeout_ms=1_500, buffer_budget_bytes=budget)
+
+    def partial(channel: object, announced: int, sent: int) -> bytes:
+        assert isinstance(channel, Channel) and channel._send_cs is not None
+        stream = announced.to_bytes(4, "little") + bytes(sent)
+        return b"".join(
+            len(c := channel._send_cs.encrypt(b"", stream[i : i + 65519])).to_bytes(2, "little")
+            + c for i in range(0, len(stream), 65519))
+
+    async def scenario() -> None:
+        victim = TcpNode(Node(PrivateKey.from_label("victim"), params))
+        friend = TcpNode(Node(PrivateKey.from_label("friend"), params))
+        await victim.start()
+        await friend.start()
+        try:
+            await friend.dial("127.0.0.1", victim.port)
+            stalled = []
+            for k in range(3):  # 3 x 600 KB of 2 MiB frames: over the 1 MiB budget
+                reader, writer, channel = await _open_channel(victim.port, f"staller-{k}")
+                writer.write(partial(channel, 2 * 1024 * 1024, 600_000))
+                await writer.drain()
+                stalled.append((reader, writer))
+            item = await friend.publish(("chat", "x"), b"still here")
+            got = await _first(victim.subscribe("chat"))
+            assert got == item  # honest traffic flows while the attack runs
+            for reader, _ in stalled:  # every staller is cut off (EOF): budget or deadline
+                while await asyncio.wait_for(reader.read(65536 * 64), 20):
+                    pass
+            assert victim.closed_for["budget"] >= 1 and victim.closed_for["deadline"] >= 1
+            assert victim.closed_for["budget"] + victim.closed_for["deadline"] == 3
+            assert victim.buffered() == 0
+            assert len(victim.node.ready_peers()) == 1  # the friend stayed
+            for _, writer in stalled:
+                writer.close()
+        finally:
+            await friend.close()
+            await victim.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_restarted_node_has_lost_nothing_and_catches_up(tmp_path: object) -> None:
+    """A node on a SQLite file stops mid-run and restarts on it ([SYNC-17])."""
+    from chipstack.crypto import PrivateKey
+    from chipstack.sync.node import Node
+    from chipstack.sync.store import SqliteStore
+    from chipstack.sync.tcp import TcpNode
+
+    path = str(tmp_path) + "/a.sqlite"
+    key = PrivateKey.from_label("restarted")
+
+    def node_a() -> TcpNode:
+        store = SqliteStore(FAST.store_max_items, FAST.store_max_bytes, path)
+        return TcpNode(Node(key, FAST, store=store))
+
+    async def until(cond: object) -> None:
+        async def wait() -> None:
+            while not cond():  # type: ignore[operator]
+                await asyncio.sleep(0.02)
+        await asyncio.wait_for(wait(), 15)
+
+    async def scenario() -> None:
+        b = TcpNode(Node(PrivateKey.from_label("b-steady"), FAST))
+        await b.start()
+        a = node_a()
+        await a.start()
+        try:
+            await a.dial("127.0.0.1", b.port)
+            first = [await b.publish(("bulk", str(k)), bytes([k]) * 64) for k in range(15)]
+            first.append(await a.publish(("own", "a"), b"written by a"))
+            await until(lambda: all(it.id in a.node.store for it in first))
+            before = a.node.store.ids()
+            await a.close()  # stop mid-run
+            a.node.store.close()
+            later = [await b.publish(("bulk", str(k)), bytes([k]) * 64) for k in range(15, 25)]
+            a = node_a()  # restart on the same file
+            assert a.node.store.ids() == before  # nothing it had stored was lost
+            await a.start()
+            await a.dial("127.0.0.1", b.port)
+            await until(lambda: all(it.id in a.node.store for it in later))
+            assert a.node.store.ids() == b.node.store.ids()
+        finally:
+            await a.close()
+            a.node.store.close()
+            await b.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chipstack.cli.demo_cmd",
     "chipstack.cli.sync_cmd",
     "chipstack.cli.fsm_cmd",
+    "chipstack.cli.poker_cmd",
 )
 
 DESCRIPTION = """\

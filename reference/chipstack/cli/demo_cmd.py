@@ -20,12 +20,19 @@ def _section(title: str, body: Callable[[], list[str]]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the sections in layer order; exit 1 if the vectors disagree with the reference."""
-    from chipstack.demo import chain_part, fsm_part, sync_part, vectors_part  # slow: only here
+    from chipstack.demo import (  # slow to import: only when the demo runs
+        cashier_part,
+        chain_part,
+        fsm_part,
+        sync_part,
+        vectors_part,
+    )
 
     print("chipstack demo: the reference implementation, end to end")
     _section("sync: a p2p network that keeps any data mostly in sync", sync_part.run)
     _section("chain: a notarized ledger and an SPV proof", chain_part.run)
     _section("fsm: a YAML machine played by the generic engine", fsm_part.run)
+    _section("cashier: deposit, dispute by replay, one redemption", cashier_part.run)
     lines, ok = vectors_part.run()
     _section("vectors: what other implementations check themselves against", lambda: lines)
     print("\nall good" if ok else "\nSOMETHING DISAGREES (see above)")

@@ -41,6 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    metavar="SECONDS", help="publish a test item every this many seconds (0: never)")
     p.add_argument("--duration", type=args_.finite(0.0, 1e7), default=0.0, metavar="SECONDS",
                    help="stop after this many seconds (0: run until Ctrl-C)")
+    p.add_argument("--data", default=DEFAULT_DATA, metavar="DIR",
+                   help="directory of the node's key and SQLite store (default: %(default)s)")
+    p.add_argument("--memory", action="store_true",
+                   help="keep the store in memory with a fresh key; nothing written to disk "
+                        "(default: off)")
     args_.add_log_level(p, "info")
     p.set_defaults(func=_node)
     q = subparsers.add_parser("net", help="spawn a local sync network and print live figures")
@@ -112,6 +117,24 @@ def _listen_error(host: str, port: int, exc: OSError) -> int:
     return args_.fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
+#: Default directory of ``chipstack node``'s key and store ([SYNC-17]).
+DEFAULT_DATA = "~/.chipstack/sync-node"
+
+
+def _open_data(data: str, params: NodeParams) -> tuple[bytes, str]:
+    """The node's key seed (created on first use) and store path under ``data``."""
+    import os
+    from pathlib import Path
+
+    root = Path(data).expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    key_file = root / "node.key"
+    if not key_file.exists():
+        key_file.write_bytes(os.urandom(32))
+        key_file.chmod(0o600)
+    return key_file.read_bytes(), str(root / "store.sqlite")
+
+
 def _node(args: argparse.Namespace) -> int:
     return _run(lambda: _run_node(args), args.log_level)
 
@@ -122,10 +145,19 @@ async def _run_node(args: argparse.Namespace) -> int:
     from chipstack.cli.sync_log import NodeLog
     from chipstack.crypto import PrivateKey
     from chipstack.sync.node import Node
+    from chipstack.sync.store import SqliteStore
     from chipstack.sync.tcp import TcpNode
 
     params = _params(args.network)
-    node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
+    if args.memory:
+        node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
+    else:
+        try:
+            seed, path = _open_data(args.data, params)
+        except OSError as exc:
+            return args_.fail(f"cannot use data directory {args.data}: {exc.strerror or exc}")
+        store = SqliteStore(params.store_max_items, params.store_max_bytes, path)
+        node = TcpNode(Node(PrivateKey(seed), params, random.Random(), store), *args.listen)
     try:
         await node.start()
     except OSError as exc:
@@ -167,6 +199,7 @@ async def _run_node(args: argparse.Namespace) -> int:
         await node.close()
         print(f"stopped after {time.monotonic() - started:.1f} s: {len(node.node.store)} items "
               f"stored, {received} received, {published} published", flush=True)
+        node.node.store.close()
     return 0
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chipstack.crypto import PUBLIC_KEY_LEN, Tag, tagged_hash
+from chipstack.crypto import PUBLIC_KEY_LEN, Tag, is_weak_public_key, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
@@ -169,6 +169,11 @@ def check_instance(defn: d.Definition, inst: Instance) -> None:
             f"role {role.name}: {len(b.keys)} keys",
         )
         require(all(len(k) == PUBLIC_KEY_LEN for k in b.keys), Reason.FSM_BAD_BINDING, "key length")
+        require(  # [FSM-18]: no protocol object names a weak key (SIG-6)
+            not any(is_weak_public_key(k) for k in b.keys),
+            Reason.FSM_BAD_BINDING,
+            f"role {b.role}: a weak key (SIG-6)",
+        )
 
 
 def initial_state(defn: d.Definition, inst: Instance, library: Library = DEFAULT_LIBRARY) -> State:

@@ -14,8 +14,11 @@ Submodules (imported on demand; this package itself imports nothing heavy):
 
 The hold'em rules live in the machine definition ``machines/holdem.yaml``, run
 by the generic engine :mod:`chipstack.fsm` with the built-in library
-``core/1+poker/1`` (``chipstack.poker.builtins``);
-``chipstack.poker.hand.Hand`` plays one hand through that machine,
-``chipstack.poker.table.Table`` plays consecutive hands at one table and
-``chipstack.poker.replay`` replays PHH records through it.
+``core/1+poker/1`` (:mod:`chipstack.poker.builtins`);
+:class:`chipstack.poker.hand.Hand` plays one hand through that machine,
+:class:`chipstack.poker.table.Table` plays consecutive hands at one table and
+:mod:`chipstack.poker.replay` replays PHH records through it.
+:mod:`chipstack.poker.widgets` (ipywidgets) shows a hand to people: it renders a
+:class:`chipstack.poker.tablemodel.TableModel`, which steps through the frames of
+a :class:`chipstack.poker.timeline.HandTimeline`.
 """

@@ -16,7 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN, PrivateKey, PublicKey, Tag, tagged_hash
+from chipstack.crypto import (
+    PUBLIC_KEY_LEN,
+    SIGNATURE_LEN,
+    PrivateKey,
+    PublicKey,
+    Tag,
+    is_weak_public_key,
+    tagged_hash,
+)
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, Rejected, require
 from chipstack.sync import pow as pow_
@@ -176,6 +184,9 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
         f"timestamp {item.timestamp} > now {now} + {max_clock_skew_ms}",
     )
     require(now < item.expiry, Reason.SYNC_EXPIRED, f"expiry {item.expiry} <= now {now}")
+    if item.destination is not None:  # [SYNC-6]: a destination names a key too, never a weak one
+        require(not is_weak_public_key(item.destination), Reason.CRYPTO_WEAK_PUBLIC_KEY,
+                "destination is a weak key (SIG-6)")
     # [SYNC-6]: the author key (weak: SIG-6) and a small-order R (SIG-7) are checked here, last
     PublicKey(item.author).verify(item.signature, item.id)
 
@@ -209,3 +220,15 @@ def make_item(
         timestamp, mined.expiry, tag1, tag2, destination, mined.author, payload, nonce,
         key.sign(mined.id),
     )
+
+
+def id_of_encoding(encoding: bytes) -> bytes | None:
+    """The id an item encoding would have: the tagged hash of all but its last 64 bytes.
+
+    Equal to ``decode_item(encoding).id`` whenever the encoding is well formed; None when
+    it is too short to hold a signature. Used to recognise a known item before decoding
+    it (a malformed encoding cannot hash to a known id: its body would be a valid body).
+    """
+    if len(encoding) <= SIGNATURE_LEN:
+        return None
+    return tagged_hash(Tag.SYNC_ITEM, encoding[:-SIGNATURE_LEN])

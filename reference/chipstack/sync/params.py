@@ -33,6 +33,31 @@ MAX_RECON_FRAME = 1024 * 1024
 MIN_RECON_FRAME_LIMIT = 4096
 
 
+#: Smallest range in bytes: a bound of at least 2 bytes and a mode byte ([SYNC-50]).
+MIN_RANGE_BYTES = 3
+
+
+def honest_max_ranges(frame_limit: int) -> int:
+    """Most ranges an honest frame of ``frame_limit`` bytes can carry ([SYNC-50]).
+
+    Every range takes at least ``MIN_RANGE_BYTES`` after the version byte (an honest
+    frame can hold many 4-byte empty IdLists separated by 3-byte Skips).
+    """
+    return (frame_limit - 1) // MIN_RANGE_BYTES
+
+
+#: Work units ([SYNC-52]): what one message costs, plus one per KiB of it.
+WORK_MESSAGE = 1
+#: Work units per range parsed from a reconciliation frame ([SYNC-52]).
+WORK_RANGE = 1
+#: Work units per new item checked (decoding, proof of work, signature) ([SYNC-52]).
+WORK_ITEM = 10
+#: Work units per item already held (an unrequested duplicate) ([SYNC-52]).
+WORK_DUPLICATE = 2
+#: Work units per item re-sent after it was refused (low priority, expired, full) ([SYNC-52]).
+WORK_REFUSED = 10
+
+
 @dataclass(frozen=True)
 class NodeParams:
     """Everything a deployment may tune about a node; every field has a documented default.
@@ -119,6 +144,31 @@ class NodeParams:
     ban_score: int = 100
     #: How long a disconnected misbehaving node key is refused.
     ban_ms: int = 600_000
+    #: Most ranges in one incoming reconciliation frame; a frame with more is refused
+    #: (``sync.too_many_ranges``) after parsing at most this many ([SYNC-50]). An honest
+    #: frame of at most ``recon_frame_limit`` bytes has at most ``(limit - 1) // 3``.
+    recon_max_ranges: int = 20_480
+    #: Most ranges in all incoming frames of one reconciliation session ([SYNC-50]); an
+    #: honest 1,000,000-record session with 10,000 differences parses about 400,000.
+    recon_max_session_ranges: int = 1_000_000
+    #: RECON messages accepted per peer per second (token bucket, with a burst of
+    #: ``recon_msgs_burst``); an honest client paces its own at this rate ([SYNC-51]).
+    recon_msgs_per_s: int = 20
+    #: Burst allowance of the RECON message bucket ([SYNC-51]).
+    recon_msgs_burst: int = 40
+    #: Work units a peer may cause per second (token bucket); while a peer's balance
+    #: is negative its messages are dropped (``sync.rate_limited``) ([SYNC-52]). 50,000
+    #: units are 5,000 new items a second, above what one node can verify on one core:
+    #: an honest peer relaying at full speed stays within it.
+    work_per_s: int = 50_000
+    #: Burst allowance of the work budget, in work units ([SYNC-52]).
+    work_burst: int = 500_000
+    #: A frame (or record) that has started arriving must complete within this time or
+    #: the connection is closed (the TCP transport's read deadline) ([SYNC-53]).
+    frame_timeout_ms: int = 10_000
+    #: Bytes all connections together may hold in incomplete records and frames; over
+    #: it, the connection holding the most is closed ([SYNC-53]).
+    buffer_budget_bytes: int = 32 * 1024 * 1024
 
     def __post_init__(self) -> None:
         """Refuse settings the node cannot honour (``ValueError``: a configuration error).
@@ -134,5 +184,12 @@ class NodeParams:
         if self.tick_interval_ms <= 0 or self.reconcile_interval_ms <= 0:
             raise ValueError("tick_interval_ms and reconcile_interval_ms must be positive")
         if min(self.recon_max_rounds, self.recon_max_session_ms, self.max_answer_items,
-               self.max_answer_bytes, self.out_rate_bytes_per_s, self.out_burst_bytes) <= 0:
-            raise ValueError("session caps and answer/outbound budgets must be positive")
+               self.max_answer_bytes, self.out_rate_bytes_per_s, self.out_burst_bytes,
+               self.recon_msgs_per_s, self.recon_msgs_burst, self.work_per_s,
+               self.work_burst, self.frame_timeout_ms, self.buffer_budget_bytes) <= 0:
+            raise ValueError("session caps, rates and budgets must be positive")
+        if self.recon_max_ranges < honest_max_ranges(self.recon_frame_limit):
+            raise ValueError(f"recon_max_ranges {self.recon_max_ranges} is below what an honest "
+                             f"frame of {self.recon_frame_limit} bytes may carry")
+        if self.recon_max_session_ranges < self.recon_max_ranges:
+            raise ValueError("recon_max_session_ranges must be at least recon_max_ranges")

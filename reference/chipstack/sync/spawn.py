@@ -15,6 +15,7 @@ from types import TracebackType
 from chipstack.crypto import PrivateKey
 from chipstack.sync.node import Node
 from chipstack.sync.params import NodeParams
+from chipstack.sync.peers import Limits
 from chipstack.sync.tcp import TcpNode
 
 
@@ -31,7 +32,7 @@ class Network:
             key = PrivateKey.from_label(f"spawn-{seed}-{i}") if seed is not None \
                 else PrivateKey(os.urandom(32))
             self.nodes.append(TcpNode(Node(key, self.params, random.Random(rng.getrandbits(64))),
-                                      host))
+                                      host, limits=Limits(target_outbound=0)))
         self.degree = degree
         self.full_mesh_max = full_mesh_max
 

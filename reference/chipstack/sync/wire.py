@@ -15,11 +15,15 @@ type   name         fields
 0x08   BYE          reason string (at most 64 bytes)
 0x09   PRUNE        author 32: announce (HAVE) this author's items to me, do not push them
 0x0A   GRAFT        author 32: push this author's items to me in full again
+0x0C   ADDR         count (at most 64), then addresses: family u8 (4 or 6), IP, port u16
 =====  ===========  ==========================================================
+
+(0x0B is unassigned.)
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -39,6 +43,8 @@ from chipstack.sync.params import (
 ID_LEN = 32
 #: Longest reason text in BYE.
 MAX_BYE_REASON = 64
+#: Most addresses in one ADDR message ([SYNC-60]).
+MAX_ADDRESSES = 64
 #: Longest item encoding (two 32-byte tags, a destination, the largest payload).
 MAX_ITEM_ENCODING = 1 + 8 + 8 + 33 * 2 + 33 + 32 + 3 + MAX_PAYLOAD + 8 + 64
 
@@ -56,6 +62,7 @@ class MsgType(IntEnum):
     BYE = 0x08
     PRUNE = 0x09
     GRAFT = 0x0A
+    ADDR = 0x0C
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,39 @@ class Graft:
     author: bytes
 
 
+@dataclass(frozen=True)
+class Addr:
+    """Addresses where nodes listen: ``(ip text, port)`` pairs ([SYNC-60]).
+
+    The unspecified address (``0.0.0.0`` or ``::``) stands for "the address you see
+    this connection come from".
+    """
+
+    addresses: tuple[tuple[str, int], ...]
+
+
 #: Any node-protocol message ([SYNC-20]).
-Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft
+Message = Hello | Auth | Items | Have | Want | Recon | ReconReply | Bye | Prune | Graft | Addr
+
+
+def _write_address(w: Writer, host: str, port: int) -> None:
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        raise Rejected(Reason.ENCODING_OUT_OF_RANGE, f"not an IP address: {host!r}") from None
+    require(0 < port < 65536, Reason.ENCODING_OUT_OF_RANGE, f"port {port}")
+    w.u8(ip.version).fixed(ip.packed, 4 if ip.version == 4 else 16).u16(port)
+
+
+def _read_address(r: Reader) -> tuple[str, int]:
+    family = r.u8()
+    if family not in (4, 6):  # [SYNC-60]
+        raise Rejected(Reason.ENCODING_OUT_OF_RANGE, f"address family {family}")
+    packed = r.fixed(4 if family == 4 else 16)
+    host = str(ipaddress.ip_address(packed))
+    port = r.u16()
+    require(port != 0, Reason.ENCODING_OUT_OF_RANGE, "port 0")
+    return host, port
 
 
 def encode_message(msg: Message) -> bytes:
@@ -159,6 +197,10 @@ def encode_message(msg: Message) -> bytes:
         w.u32(msg.session).var_bytes(msg.frame, MAX_RECON_FRAME)
     elif isinstance(msg, Bye):
         w.u8(MsgType.BYE).string(msg.reason, MAX_BYE_REASON)
+    elif isinstance(msg, Addr):
+        w.u8(MsgType.ADDR).count(len(msg.addresses), MAX_ADDRESSES)
+        for host, port in msg.addresses:
+            _write_address(w, host, port)
     else:
         w.u8(MsgType.PRUNE if isinstance(msg, Prune) else MsgType.GRAFT)
         w.fixed(msg.author, PUBLIC_KEY_LEN)
@@ -194,7 +236,60 @@ def _read(r: Reader) -> Message:
         return Prune(r.fixed(PUBLIC_KEY_LEN))
     if kind == MsgType.GRAFT:
         return Graft(r.fixed(PUBLIC_KEY_LEN))
+    if kind == MsgType.ADDR:
+        return Addr(tuple(_read_address(r) for _ in range(r.count(MAX_ADDRESSES))))
     raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x}")
+
+
+#: Bytes of the length header of a frame ([SYNC-21]).
+FRAME_HEADER = 4
+
+
+def frame(message: bytes) -> bytes:
+    """One message as a frame: its length as u32 little-endian, then its bytes ([SYNC-21])."""
+    require(len(message) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH,
+            f"message of {len(message)} bytes")
+    return len(message).to_bytes(FRAME_HEADER, "little") + message
+
+
+def take_frames(buffer: bytearray) -> list[bytes]:
+    """Remove and return the whole frames at the start of ``buffer`` ([SYNC-21]).
+
+    A length header above ``MAX_MESSAGE`` is refused with ``encoding.over_length`` as soon
+    as it is read, before any of the frame is waited for; a partial frame stays.
+    """
+    messages: list[bytes] = []
+    pos = 0
+    while len(buffer) - pos >= FRAME_HEADER:
+        n = int.from_bytes(buffer[pos : pos + FRAME_HEADER], "little")
+        if n > MAX_MESSAGE:
+            raise Rejected(Reason.ENCODING_OVER_LENGTH, f"frame of {n} bytes")
+        if len(buffer) - pos - FRAME_HEADER < n:
+            break
+        messages.append(bytes(buffer[pos + FRAME_HEADER : pos + FRAME_HEADER + n]))
+        pos += FRAME_HEADER + n
+    del buffer[:pos]
+    return messages
+
+
+def split_items(data: bytes) -> list[bytes]:
+    """The raw item encodings of an ITEMS message, framing checked strictly, items not decoded.
+
+    Lets a node recognise an item it holds by its id (the tagged hash of the encoding
+    without its last 64 bytes) before paying for decoding it ([SYNC-52]); the items it
+    does not hold must then be decoded with ``decode_item`` before the message is acted
+    on, so that a malformed item still refuses the whole message ([SYNC-21]).
+    """
+    require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
+
+    def read(r: Reader) -> list[bytes]:
+        kind = r.u8()
+        if kind != MsgType.ITEMS:
+            raise Rejected(Reason.SYNC_UNKNOWN_MESSAGE, f"type 0x{kind:02x} is not ITEMS")
+        n = r.count(MAX_ITEMS_PER_MESSAGE)
+        return [r.var_bytes(MAX_ITEM_ENCODING) for _ in range(n)]
+
+    return decode_exact(data, read)
 
 
 def decode_message(data: bytes) -> Message:

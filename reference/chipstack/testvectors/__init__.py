@@ -29,8 +29,12 @@ from chipstack.testvectors.fsm import expr as fsm_expr
 from chipstack.testvectors.fsm import onchain as fsm_onchain
 from chipstack.testvectors.poker import cards as poker_cards
 from chipstack.testvectors.poker import evaluator as poker_evaluator
+from chipstack.testvectors.poker import holdem as poker_holdem
 from chipstack.testvectors.poker import phh as poker_phh
+from chipstack.testvectors.sync import addr as sync_addr
+from chipstack.testvectors.sync import channel as sync_channel
 from chipstack.testvectors.sync import items as sync_items
+from chipstack.testvectors.sync import limits as sync_limits
 from chipstack.testvectors.sync import negentropy_bound as sync_negentropy_bound
 from chipstack.testvectors.sync import negentropy_fingerprint as sync_negentropy_fingerprint
 from chipstack.testvectors.sync import negentropy_message as sync_negentropy_message
@@ -58,6 +62,9 @@ SUITES: tuple[Suite, ...] = (
     sync_negentropy_transcript.SUITE,
     sync_items.SUITE,
     sync_wire.SUITE,
+    sync_channel.SUITE,
+    sync_limits.SUITE,
+    sync_addr.SUITE,
     fsm_definitions.SUITE,
     fsm_events.SUITE,
     fsm_equivocation.SUITE,
@@ -67,6 +74,7 @@ SUITES: tuple[Suite, ...] = (
     poker_cards.SUITE,
     poker_evaluator.SUITE,
     poker_phh.SUITE,
+    poker_holdem.SUITE,
     cashier_proofs.SUITE,
     cashier_book.SUITE,
 )

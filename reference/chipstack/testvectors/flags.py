@@ -121,6 +121,11 @@ FLAGS: dict[str, Note] = {
         "The vector input itself is not hex.",
         "an implementation that guesses at bad hex reads bytes nobody wrote",
     ),
+    "upper_case_hex": Note(
+        "edge_case",
+        "Hex input written with upper-case digits, which every reader accepts (ENC-13).",
+        "an implementation that refuses it rejects input a conforming writer may send",
+    ),
     "bad_flag": Note(
         "malformed",
         "A boolean or presence byte other than 0x00 and 0x01.",
@@ -532,6 +537,50 @@ FLAGS: dict[str, Note] = {
         "An action string outside the NT grammar (unknown verb, player, amount form).",
         "an implementation with a laxer parser replays actions the others refuse",
     ),
+    # -- sync secure channel (spec/01-sync.md section 3.2) -------------------------------
+    "relay": Note(
+        "wrong_context",
+        "A node identity signed over one connection's handshake, presented on another.",
+        "an implementation that accepts it lets a peer in the middle pass as another node",
+    ),
+    # -- poker: the hold'em machine (spec/06-poker.md) -----------------------------------
+    "pokerkit": Note(
+        "known_attack",
+        "The hand of a rule bug reported against PokerKit (issues #25, #40, #45).",
+        "an implementation with the same bug lets a player bet what the rules forbid, or "
+        "refuses what they allow: " + _SPLIT,
+    ),
+    "rule96": Note(
+        "edge_case",
+        "Short all-ins and reopening the betting (WSOP 2023 Rule 96 and 96a).",
+        "an implementation that gets it wrong lets a player re-raise after a short all-in, "
+        "or refuses a re-raise that several short all-ins reopened: " + _SPLIT,
+    ),
+    "side_pots": Note(
+        "edge_case",
+        "All-ins for different amounts, uncalled bets and dead money.",
+        "an implementation that layers pots differently pays the wrong player",
+    ),
+    "split_pot": Note(
+        "arithmetic",
+        "Tied hands splitting a pot that does not divide evenly.",
+        "an implementation that gives the odd chip elsewhere ends with other stacks",
+    ),
+    "illegal_action": Note(
+        "missing_check",
+        "A player action the rules forbid now: out of turn, the wrong kind, a bad amount.",
+        "an implementation that accepts it lets a player act outside the rules",
+    ),
+    "bad_deal": Note(
+        "missing_check",
+        "A dealer step out of turn or with cards that are repeated, already out or too many.",
+        "an implementation that accepts it plays with a deck that is not one deck",
+    ),
+    "bad_table": Note(
+        "malformed",
+        "A table set up wrongly: one seat, a seat without chips.",
+        "an implementation that starts such a hand cannot finish it by the rules",
+    ),
 }
 
 #: Reason code -> flag of an invalid case that names no flag of its own.
@@ -545,6 +594,10 @@ REASON_FLAGS: dict[str, str] = {
     "encoding.bad_utf8": "bad_utf8",
     "encoding.unknown_version": "unknown_version",
     "crypto.bad_signature": "bad_signature",
+    # sync channel and limits
+    "sync.handshake_failed": "tampered",
+    "sync.record_failed": "tampered",
+    "sync.too_many_ranges": "limit",
     # chain
     "chain.no_coinbase": "structure",
     "chain.extra_coinbase": "structure",
@@ -658,6 +711,14 @@ REASON_FLAGS: dict[str, str] = {
     "phh.bad_amount": "bad_amount",
     "phh.bad_action": "bad_action",
     "phh.unknown_card": "unknown_card",
+    # poker: the hold'em machine (spec/06-poker.md)
+    "poker.hand_over": "illegal_action",
+    "poker.not_your_turn": "illegal_action",
+    "poker.illegal_action": "illegal_action",
+    "poker.bad_amount": "illegal_action",
+    "poker.not_reopened": "rule96",
+    "poker.bad_deal": "bad_deal",
+    "poker.bad_table": "bad_table",
     # cashier
     "cashier.bad_cashier_set": "structure",
     "cashier.bad_table_params": "out_of_range",

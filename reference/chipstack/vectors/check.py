@@ -67,17 +67,29 @@ def _as_json(value: object) -> object:
     return json.loads(json.dumps(value))
 
 
+#: Characters of an expected or produced value quoted in a failure line.
+QUOTE_LIMIT = 300
+
+
+def _quote(value: object) -> str:
+    """``value`` as text, cut to :data:`QUOTE_LIMIT` characters (an answer may be huge)."""
+    text = str(value)
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return f"{text[:QUOTE_LIMIT]}... ({len(text)} characters)"
+
+
 def judge(case: JSONObject, produced: Produced) -> str | None:
     """Compare what a case produced with what it stores; return a failure text or None."""
     result, payload = produced
     if result == "unsupported":
         return None
     if result != case["result"]:
-        return f"expected {case['result']}, got {result} ({payload})"
+        return f"expected {case['result']}, got {result} ({_quote(payload)})"
     if result == "valid" and not json_equal(_as_json(payload), case["expected"]):
-        return f"outputs differ: expected {case['expected']}, got {payload}"
+        return f"outputs differ: expected {_quote(case['expected'])}, got {_quote(payload)}"
     if result == "invalid" and payload != case["reason"]:
-        return f"reason differs: expected {case['reason']}, got {payload}"
+        return f"reason differs: expected {case['reason']}, got {_quote(payload)}"
     return None
 
 

@@ -25,6 +25,12 @@ from chipstack.vectors.model import JSONObject, Suite
 DEFAULT_TIMEOUT = 10.0
 #: Lines of the implementation's standard error quoted when it crashes.
 STDERR_TAIL_LINES = 10
+#: Standard error is read in pieces of at most this many characters (memory stays bounded).
+STDERR_CHUNK_CHARS = 4096
+#: The longest response line read (characters); a longer one stops the run (VEC-6).
+MAX_RESPONSE_CHARS = 8_000_000
+#: Put on the line queue when a response line is longer than :data:`MAX_RESPONSE_CHARS`.
+_TOO_LONG = "\x00too long"
 
 
 class ExternalImpl:
@@ -58,15 +64,18 @@ class ExternalImpl:
 
     def _pump(self) -> None:
         assert self._proc.stdout is not None
-        for line in self._proc.stdout:
+        while line := self._proc.stdout.readline(MAX_RESPONSE_CHARS + 1):
+            if len(line) > MAX_RESPONSE_CHARS:
+                self._lines.put(_TOO_LONG)  # read no further: memory stays bounded
+                return
             self._lines.put(line)
         self._lines.put(None)
 
     def _pump_stderr(self) -> None:
         assert self._proc.stderr is not None
-        for line in self._proc.stderr:
+        while line := self._proc.stderr.readline(STDERR_CHUNK_CHARS):  # a long line in pieces
             sys.stderr.write(line)
-            self._stderr_tail.append(line.rstrip("\n"))
+            self._stderr_tail.append(line.rstrip("\n")[:200])
         sys.stderr.flush()
 
     def __call__(self, suite: Suite, case: JSONObject) -> Produced:
@@ -93,6 +102,10 @@ class ExternalImpl:
             line = None
         if line is None:
             self.problem = self._exit_report(where)
+            return "stopped", self.problem
+        if line == _TOO_LONG:
+            self._proc.kill()
+            self.problem = f"a response longer than {MAX_RESPONSE_CHARS:,} characters (at {where})"
             return "stopped", self.problem
         return parse_response(line)
 

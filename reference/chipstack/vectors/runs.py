@@ -37,10 +37,33 @@ class CheckRun:
         )
 
 
+#: The keys every stored case needs, and those a valid or an invalid one adds.
+_CASE_KEYS = ("id", "comment", "result", "input", "operation")
+_RESULT_KEYS = {"valid": "expected", "invalid": "reason"}
+
+
+def require_readable(root: Path, suites: list[Suite]) -> None:
+    """Exit with one line naming the first file of ``suites`` that is missing or not a vector
+    file (not JSON, or a case without its keys), before anything runs on it."""
+    for suite in suites:
+        path = root / suite.path
+        try:
+            for case in files.cases(files.load(root, suite)):
+                needed = [*_CASE_KEYS, _RESULT_KEYS.get(case.get("result", ""), "a known result")]
+                missing = [k for k in needed if k not in case]
+                if missing:
+                    raise ValueError(f"case {case.get('id')!r} lacks {', '.join(missing)}")
+        except OSError as exc:
+            raise SystemExit(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SystemExit(f"{path}: not a vector file ({type(exc).__name__}: {exc})") from None
+
+
 def run_checks(
     root: Path, suites: list[Suite], impl: str | None = None, timeout: float = 10.0
 ) -> CheckRun:
     """Check ``suites`` against the reference, or against ``impl``, with a progress bar."""
+    require_readable(root, suites)
     bar = tqdm(suites, desc="checking vectors", unit="suite", file=sys.stderr, leave=False,
                disable=None)  # None: no bar when standard error is not a terminal
     if impl is None:
@@ -58,6 +81,7 @@ def run_checks(
 def coverage_lines(root: Path, spec_dir: Path) -> tuple[list[str], int]:
     """Return printable coverage lines and the number of MUST rules with no case at all."""
     rules = cov.parse_rules(spec_dir)
+    require_readable(root, all_suites())
     docs = [files.load(root, s) for s in all_suites()]
     table = cov.coverage(rules, docs)
     lines: list[str] = []

@@ -66,17 +66,21 @@ class Range:
     ids: tuple[bytes, ...] = ()
 
 
-def parse_ranges(cur: Cursor) -> list[Range]:
+def parse_ranges(cur: Cursor, max_ranges: int | None = None) -> list[Range]:
     """Parse the ranges after the version byte, checking order ([NEG-9], [NEG-12]).
 
     Every bound must be strictly above the previous one (the first above the
-    zero bound) and no range may follow one whose bound is infinity.
+    zero bound) and no range may follow one whose bound is infinity. With
+    ``max_ranges``, parsing stops at the first range beyond it:
+    ``sync.too_many_ranges`` ([SYNC-50]); the work done is at most that many ranges.
     """
     ts = TimestampDecoder()
     ranges: list[Range] = []
     prev_key = BOUND_ZERO.key
     prev_infinite = False
     while not cur.at_end():
+        if max_ranges is not None and len(ranges) >= max_ranges:  # [SYNC-50]
+            raise Rejected(Reason.SYNC_TOO_MANY_RANGES, f"more than {max_ranges} ranges")
         if prev_infinite:
             raise Rejected(Reason.SYNC_NEGENTROPY_RANGE_ORDER, "range after the infinity bound")
         upper = decode_bound(cur, ts)
@@ -99,7 +103,7 @@ def parse_ranges(cur: Cursor) -> list[Range]:
     return ranges
 
 
-def parse_message(msg: bytes) -> tuple[int, list[Range]]:
+def parse_message(msg: bytes, max_ranges: int | None = None) -> tuple[int, list[Range]]:
     """Parse a whole message: its version byte and, if it is v1, its ranges ([NEG-8], [NEG-26]).
 
     A version byte outside ``0x60 .. 0x6f`` is ``sync.negentropy_bad_version``;
@@ -112,7 +116,7 @@ def parse_message(msg: bytes) -> tuple[int, list[Range]]:
         raise Rejected(Reason.SYNC_NEGENTROPY_BAD_VERSION, f"version byte {version:#04x}")
     if version != PROTOCOL_VERSION:
         return version, []
-    return version, parse_ranges(cur)
+    return version, parse_ranges(cur, max_ranges)
 
 
 def check_frame_size_limit(limit: int) -> int:
@@ -132,10 +136,15 @@ class Negentropy:
     the session.
     """
 
-    def __init__(self, storage: Storage, frame_size_limit: int = 0) -> None:
+    def __init__(self, storage: Storage, frame_size_limit: int = 0,
+                 max_ranges: int | None = None) -> None:
         self.storage = storage
         self.frame_size_limit = check_frame_size_limit(frame_size_limit)
         self.is_initiator = False
+        #: Most ranges accepted in one incoming message (None: no bound) ([SYNC-50]).
+        self.max_ranges = max_ranges
+        #: Ranges parsed from incoming messages so far (the work a peer caused).
+        self.ranges_in = 0
 
     # -- public API ------------------------------------------------------------
 
@@ -153,7 +162,8 @@ class Negentropy:
         """Server: answer one client message; the answer is always a message ([NEG-15])."""
         if self.is_initiator:
             raise Rejected(Reason.SYNC_NEGENTROPY_WRONG_ROLE, "client must use reconcile_client")
-        version, ranges = parse_message(msg)
+        version, ranges = parse_message(msg, self.max_ranges)
+        self.ranges_in += len(ranges)
         if version != PROTOCOL_VERSION:
             return bytes([PROTOCOL_VERSION])  # [NEG-21]
         reply, _, _ = self._process(ranges)
@@ -168,7 +178,8 @@ class Negentropy:
         """
         if not self.is_initiator:
             raise Rejected(Reason.SYNC_NEGENTROPY_WRONG_ROLE, "call initiate() first")
-        version, ranges = parse_message(msg)
+        version, ranges = parse_message(msg, self.max_ranges)
+        self.ranges_in += len(ranges)
         if version != PROTOCOL_VERSION:
             raise Rejected(
                 Reason.SYNC_NEGENTROPY_UNSUPPORTED_VERSION, f"server speaks {version:#04x}"

@@ -71,6 +71,22 @@ class Storage:
 
     # -- mutation --------------------------------------------------------------
 
+    def copy(self) -> Storage:
+        """An independent copy: pointer copies of the blocks, no sort and no sums ([NEG-11]).
+
+        Lets a node keep one set up to date as items come and go and give each
+        reconciliation session a frozen copy of it, instead of rebuilding one per session.
+        """
+        new = Storage.__new__(Storage)
+        new._blocks = [list(b) for b in self._blocks]
+        new._sums = list(self._sums)
+        new._maxes = list(self._maxes)
+        new._inner = list(self._inner)  # inner caches are replaced, never changed in place
+        new._starts, new._cum = self._starts, self._cum
+        new._stale = self._stale
+        new._len = self._len
+        return new
+
     def seal(self) -> None:
         """Accepted for symmetry with the reference API; the set is always ready to use."""
 

@@ -19,7 +19,14 @@ from chipstack.sync.pow import priority
 from chipstack.sync.wire import Items, Recon, encode_message
 
 #: The kinds of misbehaviour :func:`hostile` can make.
-KINDS = ("bad_signature", "low_pow", "oversize", "bad_recon", "replay", "garbage", "spam")
+KINDS = ("bad_signature", "low_pow", "oversize", "bad_recon", "replay", "garbage", "spam",
+         "max_frame", "dup_flood")
+#: A 1 MiB Negentropy frame of 349,525 Skip ranges, the most ranges a RECON can carry.
+MAX_FRAME = b"\x61" + b"\x02\x00\x00" * ((1024 * 1024 - 1) // 3)
+#: ITEMS messages sent per peer on each attack tick by ``dup_flood``.
+FLOOD_MESSAGES = 10
+#: Copies of the same item in each of those messages.
+FLOOD_COPIES = 64
 
 
 class HostileNode(Node):
@@ -35,10 +42,12 @@ class HostileNode(Node):
         self._last_attack = 0
         self._counter = 0
         self._sent: list[tuple[object, bytes]] = []
+        self._flood: bytes | None = None
 
-    def connect(self, now: int, peer: object) -> list[Output]:
+    def connect(self, now: int, peer: object, remote_key: bytes | None = None,
+                address: str | None = None) -> list[Output]:
         """Connect as usual, remembering the handshake to replay it later."""
-        out = super().connect(now, peer)
+        out = super().connect(now, peer, remote_key, address)
         self._sent.extend((peer, o.data) for o in out if isinstance(o, Send))
         return out
 
@@ -49,9 +58,10 @@ class HostileNode(Node):
             return out
         self._last_attack = now
         for pid in self.ready_peers():
+            repeat = FLOOD_MESSAGES if self.kind == "dup_flood" else 1
             data = self._attack(now, pid)
             if data is not None:
-                out.append(Send(pid, data))
+                out.extend(Send(pid, data) for _ in range(repeat))
         return out
 
     def _item(self, now: int, payload_len: int = 64) -> Item:
@@ -92,6 +102,12 @@ class HostileNode(Node):
                 if peer == pid:
                     return data
             return None
+        if kind == "max_frame":
+            return encode_message(Recon(self.rng.getrandbits(32), MAX_FRAME))
+        if kind == "dup_flood":  # the same valid item, again and again ([SYNC-52])
+            if self._flood is None:
+                self._flood = encode_message(Items((self._item(now),) * FLOOD_COPIES))
+            return self._flood
         if kind == "garbage":
             return self.rng.randbytes(self.rng.randrange(1, 200))
         # spam: valid items at the PoW limit, as many as the attack tick allows

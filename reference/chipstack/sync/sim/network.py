@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from chipstack.crypto import PrivateKey
-from chipstack.sync.item import Item, make_item
+from chipstack.sync.item import Item, decode_item, make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
 from chipstack.sync.params import NodeParams
 
+#: Item encodings the simulator keeps decoded for all its nodes.
+DECODE_MEMO = 20_000
 #: Bytes of framing the TCP transport adds to every message (the u32 length prefix).
 FRAME_OVERHEAD = 4
 
@@ -82,10 +84,12 @@ class Simulator:
         self.payload_received: list[int] = []
         self.closes: list[tuple[float, int, int, str]] = []
         self.samples: list[tuple[float, float]] = []
+        self._decoded: dict[bytes, Item] = {}  # shared by every node: decoding is deterministic
         for i in range(config.nodes):
             key = PrivateKey.from_label(f"sim-{config.seed}-{i}")
             self.keys.append(key)
             node = Node(key, config.params, random.Random(self.rng.getrandbits(64)))
+            node.decode_item = self._decode
             if hostile and i in hostile:
                 node = hostile[i](node)
             self.nodes.append(node)
@@ -95,6 +99,16 @@ class Simulator:
         for i in range(config.nodes):
             self._schedule(self.rng.uniform(0, config.params.tick_interval_ms), self._tick_loop(i))
         self._schedule(0.0, self._maintain)
+
+    def _decode(self, raw: bytes) -> Item:
+        """Decode an item encoding once for every node (a bounded memo; failures are not kept)."""
+        item = self._decoded.get(raw)
+        if item is None:
+            item = decode_item(raw)
+            if len(self._decoded) >= DECODE_MEMO:
+                del self._decoded[next(iter(self._decoded))]
+            self._decoded[raw] = item
+        return item
 
     # -- event machinery ------------------------------------------------------------
 
@@ -201,6 +215,7 @@ class Simulator:
             key = PrivateKey.from_label(f"sim-{self.config.seed}-{i}-{self._epoch}")
             self.keys[i] = key
             self.nodes[i] = Node(key, self.config.params, random.Random(self.rng.getrandbits(64)))
+            self.nodes[i].decode_item = self._decode
         self.online[i] = True
 
     # -- traffic --------------------------------------------------------------------

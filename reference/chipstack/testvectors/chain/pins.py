@@ -14,7 +14,7 @@ from typing import Any
 
 from chipstack.chain.block import Block, assemble_block, make_coinbase
 from chipstack.chain.conditions import Condition, KeyCondition, OpReturn
-from chipstack.chain.header import BlockHeader
+from chipstack.chain.header import BlockHeader, mine
 from chipstack.chain.merkle import MerkleBranch, merkle_branch
 from chipstack.chain.notary import sign_notarization
 from chipstack.chain.proofs import HeaderChainProof, TxProof
@@ -380,6 +380,20 @@ def block_pins(ops: Ops) -> list[Case]:
             ["BLOCK-3"],
             "chain.merkle_mismatch",
         ),
+           (
+            Block(b3.header, (t1, b3.txs[0], *b3.txs[2:])),
+            "a payment first and the coinbase second: the first tx not a coinbase, before "
+            "the later one that is",
+            ["BLOCK-3", "BLOCK-2"],
+            "chain.no_coinbase",
+        ),
+        (
+            Block(mine(replace(b3.header, merkle_root=sha256d(b"another root"))),
+                  (*b3.txs, b3.txs[-1])),
+            "last tx repeated (mutated) under a header whose root differs: mutation before root",
+            ["BLOCK-3", "MERKLE-3"],
+            "chain.merkle_mutated",
+        ),
     ]:
         p.add(
             "block_check", {"block": block.encode().hex(), "bits": bits}, comment, covers,
@@ -481,6 +495,73 @@ def _replay_pins(p: Pins, s: Scenario) -> None:
             comment,
             ["CHAIN-7"],
             ["timing"],
+            why,
+        )
+    _notary_order_pins(p, s, base)
+    late_clock = t0 - 10_000
+    p.add(
+        "ledger_replay",
+        {
+            **base,
+            "steps": [
+                *steps(blocks[1]),
+                {"block": _child(blocks[1], 2, miner, t0 + 45).encode().hex(), "now": late_clock},
+            ],
+        },
+        "block 2 at t+45, at most the median t+60 and over 7200 s ahead of a clock at "
+        "t-10000: too old before too new",
+        ["CHAIN-7"],
+        [TWO_FAULTS, "timing"],
+        "chain.time_too_old",
+    )
+
+
+def _notary_order_pins(p: Pins, s: Scenario, base: JSONDict) -> None:
+    """NOTARY-8's order, after the scenario's notarization of height 4 and a side block 5."""
+    params = s.ledger.params
+    blocks = s.blocks
+    side = _child(blocks[4], 5, blocks[5].txs[0].outputs[0].condition, blocks[4].header.time + 61)
+    assert side.hash != blocks[5].hash
+    before = [{"block": b.encode().hex()} for b in blocks[1:5]]
+    before.append({"notarization": s.notarization.encode().hex()})
+    before += [{"block": blocks[5].encode().hex()}, {"block": side.encode().hex()}]
+    signers = [(i, s.notary_keys[i]) for i in (0, 1, 2)]
+
+    def notarize(height: int, block_hash: bytes, mom: bytes) -> str:
+        n = sign_notarization(params.chain_id, height, block_hash, mom, 1, params.notaries, signers)
+        return n.encode().hex()
+
+    forged = replace(
+        s.notarization,
+        signatures=((s.notarization.signatures[0][0], FORGED), *s.notarization.signatures[1:]),
+    ).encode().hex()
+    for notarization, comment, why, flag in [
+        (
+            forged,
+            "height 4 again with its first signature forged: NOTARY-6 before stale",
+            "crypto.bad_signature",
+            "signature",
+        ),
+        (
+            notarize(3, sha256d(b"no such block"), sha256d(b"any mom")),
+            "height 3 (stale) of a block the ledger does not have: stale first",
+            "chain.notary_stale",
+            "context",
+        ),
+        (
+            notarize(5, side.hash, sha256d(b"not the MoM")),
+            "height 5 of the side block with a MoM that is not the chain's: the best chain "
+            "before the MoM",
+            "chain.notary_wrong_block",
+            "context",
+        ),
+    ]:
+        p.add(
+            "ledger_replay",
+            {**base, "steps": [*before, {"notarization": notarization}]},
+            comment,
+            ["NOTARY-8", "NOTARY-6"] if flag == "signature" else ["NOTARY-8"],
+            [TWO_FAULTS, flag],
             why,
         )
 

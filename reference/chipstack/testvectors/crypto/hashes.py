@@ -55,6 +55,8 @@ def _hash_cases() -> list[Case]:
         ["unknown_tag"],
     )
     t.invalid("sha256", {"data": "abc"}, "odd-length hex input", ["ENC-13"], ["bad_hex"])
+    t.valid("sha256", {"data": "ABCDEF"}, "upper-case hex input: the bytes ab cd ef",
+            ["ENC-13", "HASH-1"], ["upper_case_hex"])
     return t.cases
 
 

@@ -170,6 +170,17 @@ def _compactsize_cases() -> list[Case]:
             expect="invalid",
         )
     )
+    cases.append(
+        make_case(
+            ops,
+            "compact_size_decode",
+            {"encoded": "FDFD00", "max": _U64_MAX},
+            "upper-case hex input: 253 in its 3-byte form",
+            ["ENC-13", "ENC-3"],
+            ["upper_case_hex"],
+            expect="valid",
+        )
+    )
     return cases
 
 

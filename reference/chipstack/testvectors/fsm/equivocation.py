@@ -9,6 +9,7 @@ from chipstack.fsm.equivocation import Equivocation, decode_evidence, verify_evi
 from chipstack.fsm.event import Event
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.fsm.common import KEYS_NOTE, turnstile_script
+from chipstack.testvectors.fsm.pins import equivocation_pins
 from chipstack.vectors.model import Case, JSONObject, Suite, make_case
 
 
@@ -124,5 +125,5 @@ SUITE = Suite(
     notes=FLAGS,
     reason_flags=REASON_FLAGS,
     operations=OPS,
-    build_cases=lambda: _equivocation_cases(),
+    build_cases=lambda: _equivocation_cases() + equivocation_pins(OPS),
 )

@@ -9,14 +9,15 @@ canonical text). Each suite's ``build_cases`` appends these after its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from chipstack.crypto import Tag, tagged_hash
+from chipstack.encoding import Writer
 from chipstack.fsm.codec import encode_definition
 from chipstack.fsm.event import Event
-from chipstack.fsm.scenario import key
-from chipstack.testvectors.fsm.common import edit, turnstile_script
+from chipstack.fsm.scenario import Script, key
+from chipstack.testvectors.fsm.common import TURNSTILE, edit, turnstile_script
 from chipstack.testvectors.pins import IDENTITY_POINT, TWO_FAULTS, Pins, identity_r_signature
 from chipstack.vectors.model import Case, Operation
 
@@ -88,7 +89,87 @@ def definition_pins(ops: Ops) -> list[Case]:
         [TWO_FAULTS, "graph"],
         "fsm.def_unreachable_state",
     )
+    _phase_pins(p)
     return p.cases
+
+
+def _phase_pins(p: Pins) -> None:
+    """FSM-1: the order of the phases, and more of the order inside structure and references."""
+    library = ("version: 1\n", "version: 1\nlibrary: poker/1\n")
+    to_nowhere = (
+        "  - {from: locked, on: push, to: locked}",
+        "  - {from: locked, on: push, to: nowhere}",
+    )
+    lost = ("states: [locked, unlocked, closed]", "states: [locked, unlocked, closed, lost]")
+    for edits, comment, covers, flag, why in [
+        (
+            [library, ('roles: [operator, "riders[0..3]"]', 'roles: [Operator, "riders[0..3]"]')],
+            "another library and a role named Operator: structure before library",
+            ["FSM-1", "FSM-10"],
+            "bad_name",
+            "fsm.def_bad_name",
+        ),
+        (
+            [library, to_nowhere],
+            "another library and a transition to an undeclared state: library before references",
+            ["FSM-1", "FSM-10"],
+            "unknown_name",
+            "fsm.def_unknown_library",
+        ),
+        (
+            [to_nowhere, ("  passes: {type: int, init: 0}", "  passes: {type: int, init: true}")],
+            "a transition to an undeclared state and an ill-typed initial value: references "
+            "before types",
+            ["FSM-1", "FSM-4"],
+            "unknown_name",
+            "fsm.def_unknown_state",
+        ),
+        (
+            [lost, ("    guard: args.amount >= params.fare", "    guard: args.amount")],
+            "an unreachable state and a guard of type int: types before graph",
+            ["FSM-1", "FSM-11"],
+            "ill_typed",
+            "fsm.def_ill_typed",
+        ),
+        (
+            [lost, ("  - {from: locked, on: close, to: closed}",
+                    "  - {from: locked, on: close, to: closed}\n"
+                    "  - {from: locked, on: close, to: unlocked}")],
+            "an unreachable state and two unguarded transitions on one event: graph before "
+            "determinism",
+            ["FSM-1", "FSM-13"],
+            "graph",
+            "fsm.def_unreachable_state",
+        ),
+        (
+            [("  push:\n    signers: [riders]", "  push:\n    signers: [drivers]"), to_nowhere],
+            "push signed by an undeclared role and a transition to an undeclared state: "
+            "signers before transitions",
+            ["FSM-1", "FSM-5"],
+            "unknown_name",
+            "fsm.def_unknown_role",
+        ),
+        (
+            [to_nowhere, ("fire: relock}", "fire: vanish}")],
+            "a transition to an undeclared state and a timeout firing an undeclared event: "
+            "transitions before timeouts",
+            ["FSM-1", "FSM-6"],
+            "unknown_name",
+            "fsm.def_unknown_state",
+        ),
+        (
+            [('roles: [operator, "riders[0..3]"]', 'roles: [operator, "riders[0..99]"]'),
+             ("  passes: {type: int, init: 0}", "  Passes: {type: int, init: 0}")],
+            "a role of 100 members and a variable named Passes: every name before role sizes",
+            ["FSM-1", "FSM-3"],
+            "bad_name",
+            "fsm.def_bad_name",
+        ),
+    ]:
+        text = TURNSTILE
+        for old, new in edits:
+            text = edit(old, new, text)
+        p.add("load_definition", {"yaml": text}, comment, covers, [TWO_FAULTS, flag], why)
 
 
 def event_pins(ops: Ops) -> list[Case]:
@@ -138,7 +219,57 @@ def event_pins(ops: Ops) -> list[Case]:
         [TWO_FAULTS, "unauthorized"],
         "fsm.unauthorized_signer",
     )
+    non_canonical = bytes([0xED]) + bytes([0xFF] * 30) + bytes([0x7F])  # y = p
+    for weak_key, what in [(IDENTITY_POINT, "the identity point"), (non_canonical, "y = p")]:
+        riders = replace(inst.roles[1], keys=(*inst.roles[1].keys[:1], weak_key))
+        p.add(
+            "run_events",
+            {**run([]), "instance": replace(inst, roles=(inst.roles[0], riders)).encode().hex()},
+            f"an instance binding a weak key ({what}) to the riders role",
+            ["FSM-18", "SIG-6"],
+            ["weak_key"],
+            "fsm.bad_binding",
+        )
+    _apply_order_pins(p, s, run)
     return p.cases
+
+
+def _apply_order_pins(
+    p: Pins, s: Script, run: Callable[[list[Event]], dict[str, object]]
+) -> None:
+    """The order of apply_event's checks (FSM-24 .. FSM-30), one pair of faults each."""
+    for event, comment, covers, flag, why in [
+        (
+            s.draft("push", {}, "rider0", 1, instance_id=bytes(32), seq=5),
+            "another instance and seq 5 for 2: the instance first",
+            ["FSM-24", "FSM-26"],
+            "context",
+            "fsm.wrong_instance",
+        ),
+        (
+            s.draft("push", {}, "rider0", 1, seq=5, prev_hash=bytes(32)),
+            "seq 5 for 2 and a stale previous state: the seq first",
+            ["FSM-26", "FSM-27"],
+            "replay",
+            "fsm.wrong_seq",
+        ),
+        (
+            s.draft("push", {}, "rider0", -1, prev_hash=bytes(32)),
+            "a stale previous state and a time before the state's: the state hash first",
+            ["FSM-27", "FSM-28"],
+            "replay",
+            "fsm.stale_state",
+        ),
+        (
+            s.draft("close", {"amount": 1}, "operator", 1),
+            "close with an argument it does not take, in a state without a close "
+            "transition: the arguments first",
+            ["FSM-29", "FSM-30"],
+            "bad_arguments",
+            "fsm.bad_arguments",
+        ),
+    ]:
+        p.add("run_events", run([*s.events, event]), comment, covers, [TWO_FAULTS, flag], why)
 
 
 def expr_pins(ops: Ops) -> list[Case]:
@@ -205,6 +336,59 @@ def expr_pins(ops: Ops) -> list[Case]:
         ("-x[0]", "index binds tighter than negation"),
         ("f( )", "a call without arguments"),
         ("[1,2 , 3]", "one space after each comma, none before"),
+        ("a if (b if c else d) else e", "a conditional as the condition is wrapped"),
+        ("(a or b) if c else d", "an or as the then branch is not wrapped (level 2)"),
+        ("not (not a)", "not of not is not wrapped"),
+        ("(-5) * 2", "a negative literal binds tighter than *"),
     ]:
         p.add("parse", {"text": text}, f"canonical text: {why}", ["EXPR-24"], ["normal"], "valid")
+    return p.cases
+
+
+def equivocation_pins(ops: Ops) -> list[Case]:
+    """FSM-36's order: slot, signer, id order, and only then the signatures."""
+    p = Pins(ops)
+    s = turnstile_script()
+    s.step("coin", {"amount": 25}, "rider0", 3)
+    a = s.draft("push", {}, "rider0", 2)
+    b = s.draft("coin", {"amount": 40}, "rider0", 2)
+    rider1 = s.draft("push", {}, "rider1", 2, seq=3)
+    other = s.draft("push", {}, "rider1", 2)
+
+    def raw(x: Event, y: Event, ordered: bool = True) -> dict[str, object]:
+        if ordered:
+            x, y = sorted((x, y), key=lambda e: e.id)
+        w = Writer().u8(1).var_bytes(x.encode()).var_bytes(y.encode())
+        return {"evidence": w.getvalue().hex()}
+
+    def forge(e: Event) -> Event:
+        return replace(e, signature=bytes(64))
+
+    low, high = sorted((a, b), key=lambda e: e.id)
+    for evidence, comment, why in [
+        (
+            raw(a, rider1),
+            "another seq and another signer: the slot first",
+            "fsm.equivocation_different_slot",
+        ),
+        (
+            raw(forge(a), forge(other)),
+            "two signers, both signatures forged: the signer before any signature",
+            "fsm.equivocation_different_signer",
+        ),
+        (
+            raw(high, forge(low), ordered=False),
+            "a true pair in the wrong order, the second event's signature forged: the id "
+            "order before the signatures",
+            "fsm.equivocation_not_canonical",
+        ),
+    ]:
+        p.add(
+            "verify_evidence",
+            evidence,
+            comment,
+            ["FSM-36", "FSM-35"] if why.endswith("canonical") else ["FSM-36"],
+            [TWO_FAULTS, "non_canonical" if why.endswith("canonical") else "not_equivocation"],
+            why,
+        )
     return p.cases

@@ -1,1 +1,2 @@
-"""Vector suites of the poker area: cards, hand evaluation, PHH records (spec/06-poker.md)."""
+"""Vector suites of the poker area: cards, hand evaluation, PHH records, hold'em hands
+(spec/06-poker.md)."""

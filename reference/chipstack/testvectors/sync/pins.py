@@ -1,7 +1,7 @@
 """Sync cases that pin the order of checks and the choices of issue 8 (spec/01-sync.md).
 
 SYNC-2 (``sync.bad_expiry`` is checked as soon as ``expiry`` is read), SYNC-6
-(the author key is checked with the signature, last: a weak key is
+(a weak destination key, then the author key with the signature, last: a weak key is
 ``crypto.weak_public_key``, a small-order ``R`` ``crypto.bad_signature``) and
 SYNC-24's order. Each suite's ``build_cases`` appends these after its own.
 """
@@ -95,6 +95,44 @@ def item_pins(ops: Ops) -> list[Case]:
         ["hash_length"],
         "vectors.bad_length",
     )
+    to_weak = _signed({"dest": IDENTITY_POINT})
+    p.add(
+        "item_decode",
+        {"encoded": to_weak.hex()},
+        "destination = the identity point: decoding does not look at the key",
+        ["SYNC-6", "SYNC-5"],
+        ["weak_key"],
+        "valid",
+    )
+    for encoded, now, comment, covers, flags, why in [
+        (
+            to_weak,
+            T0 + 1000,
+            "destination = the identity point, well signed",
+            ["SYNC-6", "SIG-6"],
+            ["weak_key"],
+            "crypto.weak_public_key",
+        ),
+        (
+            to_weak,
+            T0 + HOUR,
+            "destination = the identity point and dead at now: the expiry (SYNC-10) first",
+            ["SYNC-11", "SYNC-6"],
+            [TWO_FAULTS, "weak_key"],
+            "sync.expired",
+        ),
+        (
+            raw_item({"dest": IDENTITY_POINT}),
+            T0 + 1000,
+            "destination = the identity point and a forged signature: the destination before "
+            "the signature",
+            ["SYNC-6"],
+            [TWO_FAULTS, "weak_key"],
+            "crypto.weak_public_key",
+        ),
+    ]:
+        p.add("item_validate", validate_input(encoded, now=now, prio=0), comment, covers, flags,
+              why)
     return p.cases
 
 

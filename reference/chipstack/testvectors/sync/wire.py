@@ -11,6 +11,7 @@ from chipstack.sync.item import decode_item
 from chipstack.sync.node import check_hello, sign_challenge, verify_challenge
 from chipstack.sync.params import MAX_PAYLOAD
 from chipstack.sync.wire import (
+    Addr,
     Auth,
     Bye,
     Graft,
@@ -53,6 +54,8 @@ def _message_json(msg: Message) -> JSONObject:
                 "session": msg.session, "frame": msg.frame.hex()}
     if isinstance(msg, Prune | Graft):
         return {"type": "PRUNE" if isinstance(msg, Prune) else "GRAFT", "author": msg.author.hex()}
+    if isinstance(msg, Addr):
+        return {"type": "ADDR", "addresses": [[h, p] for h, p in msg.addresses]}
     return {"type": "BYE", "reason": msg.reason}
 
 
@@ -75,6 +78,8 @@ def _message_from_json(m: JSONObject) -> Message:
         return Bye(str(m["reason"]))
     if kind in ("PRUNE", "GRAFT"):
         return (Prune if kind == "PRUNE" else Graft)(from_hex(m["author"]))
+    if kind == "ADDR":
+        return Addr(tuple((str(h), int(p)) for h, p in m["addresses"]))
     raise Rejected(Reason.VECTORS_BAD_INPUT, f"unknown message type {kind!r}")
 
 
