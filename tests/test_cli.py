@@ -106,7 +106,7 @@ def test_a_misshapen_vector_file_is_one_line(tmp_path: Path, text: str) -> None:
     r = _chipstack("vectors", "check", "--dir", str(tmp_path), "--suite", "crypto/hashes")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert len(r.stderr.splitlines()) == 1, r.stderr
-    assert r.stderr.startswith(f"chipstack: cannot read the vectors in {tmp_path}: ")
+    assert r.stderr.startswith("chipstack: ") and "hashes.json" in r.stderr, r.stderr
 
 
 def test_version_is_one_and_the_same() -> None:
