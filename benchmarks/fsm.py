@@ -144,7 +144,7 @@ def cost_table(seconds: float) -> None:
     print(f"{'-' * 16} {'-' * 12} {'-' * 11} {'-' * 10} {'-' * 8}")
     ratios = []
     names = ("turnstile", "escrow", "tictactoe", "budget-maximal")
-    for name in tqdm(names, desc="cost", leave=False):
+    for name in tqdm(names, desc="cost", leave=False, disable=None):
         s = chain(name)
         units = sum(o.cost for o in s.outcomes) / len(s.outcomes)
         run = steps(s)
@@ -166,7 +166,7 @@ def load_table() -> None:
     print(f"\n{'definition':<28} {'bytes':>10} {'cpu ms':>9} {'us/KB':>7}  outcome")
     cases = [(n, machine_text(n)) for n in ("turnstile", "tictactoe")]
     cases += [(f"hostile, {k} transitions", hostile_yaml(k)) for k in (16, 64, 255)]
-    for label, text in tqdm(cases, desc="load", leave=False):
+    for label, text in tqdm(cases, desc="load", leave=False, disable=None):
         outcome = "loaded"
 
         def load(text: str = text) -> int:

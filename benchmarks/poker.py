@@ -215,7 +215,8 @@ def full_sweep() -> bool:
     values: Counter[int] = Counter()
     hands = combinations(DECK, 7)
     total = sum(SEVEN_CARD_COUNTS.values())
-    with tqdm(total=total, unit="hand", unit_scale=True, desc="all 7-card hands") as bar:
+    with tqdm(total=total, unit="hand", unit_scale=True, desc="all 7-card hands",
+              disable=None) as bar:
         while chunk := list(islice(hands, 1_000_000)):
             values.update(map(hand_value, chunk))
             bar.update(len(chunk))
@@ -236,7 +237,8 @@ def random_agreement(n: int) -> bool:
     rng = random.Random("bench-agreement")
     evaluate = _TREYS.evaluate
     bad = 0
-    for _ in tqdm(range(n), unit="hand", unit_scale=True, desc="vs treys"):
+    for _ in tqdm(range(n), unit="hand", unit_scale=True, desc="vs treys",
+                  disable=None):
         cards = rng.sample(DECK, 7)
         t = to_treys(cards)
         bad += hand_value(cards) != 7463 - evaluate(t[:2], t[2:])

@@ -87,7 +87,8 @@ def simulate(nodes: int, rate: float, duration: float, payload: int, seed: int,
                     seed=seed, params=params)
     sim = Simulator(cfg)
     total_ms = 2000 + (duration + 10) * 1000
-    bar = tqdm(total=int(total_ms / 1000), desc=f"simulating {nodes} nodes", unit="sim s")
+    bar = tqdm(total=int(total_ms / 1000), desc=f"simulating {nodes} nodes", unit="sim s",
+               disable=None)
     last = [0]
 
     def progress(t: float) -> None:
@@ -147,7 +148,8 @@ def tcp_throughput(n_nodes: int, n_items: int, payload: int) -> TcpFigures:
     t0 = now_ms()
     items = [make_item(keys[i % 16], ("bench", str(i % 32)), os.urandom(payload), t0 + i // 1000,
                        min_priority=params.min_priority)
-             for i in tqdm(range(n_items), desc="mining + signing items", unit="item")]
+             for i in tqdm(range(n_items), desc="mining + signing items", unit="item",
+                               disable=None)]
     ctx = mp.get_context("spawn")
     pipes, procs = [], []
     for i in range(n_nodes):

@@ -43,6 +43,7 @@ BAD_INPUT = [
     ["node", "--listen", "nosuchhost.invalid:4000"],
     ["node", "--peer", "nosuchhost.invalid:4000"],
     ["node", "--peer", "no-port-here"],
+    ["node", "--network", "\udcff"],  # a byte that is not UTF-8, as Python passes it on
     ["node", "--duration", "nan"],
     ["node", "--duration", "-1"],
     ["node", "--publish-every", "inf"],
@@ -62,7 +63,15 @@ BAD_INPUT = [
     ["vectors", "check", "--suite", "no/such-suite"],
     ["vectors", "coverage", "--spec", "/nonexistent/spec"],
     ["vectors", "coverage", "--dir", "/nonexistent/vectors"],
+    ["vectors", "check", "--impl", "/nonexistent/implementation", "--suite", "crypto/hashes"],
+    ["vectors", "generate", "--dir", "/proc/no-such-folder", "--suite", "crypto/hashes"],
+    ["vectors", "generate", "--dir", str(ROOT / "README.md"), "--suite", "crypto/hashes"],
+    ["vectors", "rule", "not-a-rule"],
+    ["vectors", "rule", "SYNC-999999"],
     ["fsm", "check", "/nonexistent/machine.yaml"],
+    ["fsm", "check", str(ROOT / "notebooks")],
+    ["fsm", "check", sys.executable],
+    ["fsm", "list", "extra"],
     ["no-such-command"],
     [],
 ]
@@ -88,6 +97,16 @@ def test_coverage_of_a_folder_without_rules_fails(tmp_path: Path) -> None:
     r = _chipstack("vectors", "coverage", "--spec", str(tmp_path))
     assert r.returncode == 1 and len(r.stderr.splitlines()) == 1
     assert "no MUST rules" in r.stderr
+
+
+@pytest.mark.parametrize("text", ["[]", '{"cases": [{"id": 1}]}', '{"broken'])
+def test_a_misshapen_vector_file_is_one_line(tmp_path: Path, text: str) -> None:
+    (tmp_path / "crypto").mkdir()
+    (tmp_path / "crypto" / "hashes.json").write_text(text, encoding="utf-8")
+    r = _chipstack("vectors", "check", "--dir", str(tmp_path), "--suite", "crypto/hashes")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("chipstack: ") and "hashes.json" in r.stderr, r.stderr
 
 
 def test_version_is_one_and_the_same() -> None:
@@ -142,6 +161,38 @@ def test_options_work_after_the_sub_command(capsys: pytest.CaptureFixture[str]) 
     assert "checking vectors" not in err  # standard error is not a terminal: no progress bar
 
 
+def test_interrupted_while_starting_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def ctrl_c(name: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("chipstack.cli.importlib.import_module", ctrl_c)
+    assert main(["demo"]) == 130
+    assert capsys.readouterr().err.splitlines() == ["chipstack: interrupted"]
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    # ``chipstack fsm list | head -0``: the reader is gone before the first line.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        r = subprocess.run([sys.executable, "-m", "chipstack", "fsm", "list"], stdout=write_end,
+                           stderr=subprocess.PIPE, text=True, timeout=60, cwd=ROOT,
+                           stdin=subprocess.DEVNULL)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 141  # 128 + SIGPIPE, as a shell reports a tool stopped by it
+    assert r.stderr == ""
+
+
+def test_negentropy_harness_refuses_bad_arguments_in_one_line() -> None:
+    r = subprocess.run([sys.executable, "-m", "chipstack.sync.negentropy_harness", "--bogus"],
+                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines() == ["python -m chipstack.sync.negentropy_harness: "
+                                     "unrecognized arguments: --bogus (see --help)"]
+
+
 def test_negentropy_harness_answers_help() -> None:
     r = subprocess.run([sys.executable, "-m", "chipstack.sync.negentropy_harness", "--help"],
                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -165,6 +216,22 @@ def test_ctrl_c_stops_cleanly_with_a_summary(argv: list[str], summary: str) -> N
     assert proc.returncode == 130
     assert "Traceback" not in err and "CancelledError" not in err
     assert out.splitlines()[-1].startswith(summary)
+
+
+def test_ctrl_c_twice_still_stops_with_a_summary() -> None:
+    # asyncio's own handler raised KeyboardInterrupt inside the clean-up on the
+    # second press, which could leave a task that never ended: the process hung.
+    proc = subprocess.Popen([sys.executable, "-m", "chipstack", "node"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("listening on")
+    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode in (130, -signal.SIGINT)  # the second press may land as it exits
+    assert "Traceback" not in err
+    assert out.splitlines()[-1].startswith("stopped after")
 
 
 def test_readme_first_example_runs_as_pasted(tmp_path: Path) -> None:

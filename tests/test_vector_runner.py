@@ -151,5 +151,5 @@ def test_a_missing_or_corrupt_vector_file_is_one_line_not_a_traceback(tmp_path: 
         )
         assert run.returncode != 0
         assert "Traceback" not in run.stderr
-        last = run.stderr.strip().splitlines()[-1]
+        last = run.stderr.strip().splitlines()[-1].removeprefix("chipstack: ")
         assert last.startswith(f"{target}: ") and said in last, run.stderr

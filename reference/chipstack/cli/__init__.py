@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from chipstack import __version__
-from chipstack.cli.args import INTERRUPTED, Parser
+from chipstack.cli.args import BROKEN_PIPE, INTERRUPTED, Parser, fail
 
 #: Modules that contribute sub-commands; adding a command means adding a module here.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -45,13 +46,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``chipstack`` console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``chipstack`` console script; returns the exit code.
+
+    Ctrl-C at any point (while starting too) ends with one line, status 130; a
+    command that stops with a message (``SystemExit("...")``) gets it printed
+    as one ``chipstack: ...`` line, status 1; output cut short by a closed pipe
+    ends quietly, status 141.
+    """
     try:
+        args = build_parser().parse_args(argv)
         code: int = args.func(args)
     except KeyboardInterrupt:
         print("chipstack: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            return fail(stop.code.removeprefix("chipstack: "))
+        raise
+    except BrokenPipeError:
+        # The reader went away (``chipstack ... | head``): stop quietly, as Unix tools do,
+        # and keep Python from complaining when it flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
     return code
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 USAGE_ERROR = 2
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
+#: Exit status when standard output was closed early (128 + SIGPIPE, as shells report it).
+BROKEN_PIPE = 141
 
 
 def _shown_default(value: object) -> str | None:
@@ -149,6 +151,15 @@ def existing_dir(text: str) -> Path:
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"no such folder: {text!r}")
     return path
+
+
+def utf8(text: str) -> str:
+    """Text that is valid UTF-8 (a terminal in another encoding can pass other bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"expected UTF-8 text, got {text!r}") from None
+    return text
 
 
 def command(text: str) -> str:

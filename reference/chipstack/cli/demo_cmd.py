@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from chipstack.demo import cashier_part, chain_part, fsm_part, sync_part, vectors_part
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` command."""
@@ -22,6 +20,14 @@ def _section(title: str, body: Callable[[], list[str]]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the sections in layer order; exit 1 if the vectors disagree with the reference."""
+    from chipstack.demo import (  # slow to import: only when the demo runs
+        cashier_part,
+        chain_part,
+        fsm_part,
+        sync_part,
+        vectors_part,
+    )
+
     print("chipstack demo: the reference implementation, end to end")
     _section("sync: a p2p network that keeps any data mostly in sync", sync_part.run)
     _section("chain: a notarized ledger and an SPV proof", chain_part.run)

@@ -18,7 +18,7 @@ from chipstack.cli.args import fail
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``fsm`` command and its ``list`` and ``check`` sub-commands."""
     p = subparsers.add_parser("fsm", help="FSM machine definitions")
-    sub = p.add_subparsers(dest="fsm_command", required=True)
+    sub = p.add_subparsers(dest="fsm_command", required=True, metavar="SUBCOMMAND")
     ls = sub.add_parser("list", help="list the shipped example machines")
     ls.set_defaults(func=cmd_list)
     check = sub.add_parser("check", help="load and check a YAML machine definition")

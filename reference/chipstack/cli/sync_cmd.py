@@ -13,6 +13,9 @@ import asyncio
 import contextlib
 import dataclasses
 import errno
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -33,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="address to listen on (port 0: any free port)")
     p.add_argument("--peer", type=args_.hostport, action="append", default=[],
                    metavar="HOST:PORT", help="a peer to dial (repeatable)")
-    p.add_argument("--network", default="",
+    p.add_argument("--network", type=args_.utf8, default="",
                    help="network name; peers must use the same (default: the unnamed network)")
     p.add_argument("--publish-every", type=args_.finite(0.0, 86400.0), default=0.0,
                    metavar="SECONDS", help="publish a test item every this many seconds (0: never)")
@@ -69,8 +72,41 @@ def _run(main: Callable[[], Coroutine[Any, Any, int]], level: str) -> int:
     """Run ``main`` with logging set up; Ctrl-C ends it cleanly (its ``finally`` prints)."""
     args_.setup_logging(level)
     try:
-        return asyncio.run(main())
-    except KeyboardInterrupt:
+        return asyncio.run(_until_ctrl_c(main()))
+    except KeyboardInterrupt:  # Ctrl-C before the handler below was installed
+        return args_.INTERRUPTED
+
+
+async def _until_ctrl_c(main: Coroutine[Any, Any, int]) -> int:
+    """Await ``main``; the first Ctrl-C cancels it (status 130), a third quits at once.
+
+    The handler runs as an event-loop callback, so a Ctrl-C never lands in the
+    middle of the clean-up (asyncio's own handler raises ``KeyboardInterrupt``
+    wherever the code is, and a second Ctrl-C there can leave a task that never
+    ends: the process then hangs). The second Ctrl-C only says it is stopping.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    presses = 0
+
+    def on_ctrl_c() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1 and task is not None:
+            task.cancel()
+        elif presses == 2:
+            print("chipstack: stopping; Ctrl-C again to quit without the summary",
+                  file=sys.stderr, flush=True)
+        else:
+            os._exit(args_.INTERRUPTED)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals: not Unix
+        loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
+    try:
+        return await main
+    except asyncio.CancelledError:
+        if presses == 0:
+            raise
         return args_.INTERRUPTED
 
 
@@ -111,7 +147,6 @@ def _node(args: argparse.Namespace) -> int:
 
 
 async def _run_node(args: argparse.Namespace) -> int:
-    import os
     import random
 
     from chipstack.cli.sync_log import NodeLog
@@ -150,7 +185,7 @@ async def _run_node(args: argparse.Namespace) -> int:
     async def printer() -> None:
         nonlocal received
         async for item in node.subscribe(existing=False):
-            received += 1
+            received += item.author != node.node.node_key  # not this node's own items
             print(f"item {item.id.hex()[:16]} tags={item.tag1}/{item.tag2} "
                   f"{len(item.payload)} bytes from {item.author.hex()[:16]}", flush=True)
 
@@ -187,7 +222,6 @@ def _net(args: argparse.Namespace) -> int:
 
 
 async def _run_net(args: argparse.Namespace) -> int:
-    import os
 
     from chipstack.cli.sync_log import NodeLog
     from chipstack.sync.spawn import spawn

@@ -53,7 +53,7 @@ class NodeLog:
         stored = len(core.store)
         if stats.reconciliations > self._reconciliations:
             level = logging.INFO if stored != self._stored_at_recon else logging.DEBUG
-            self._say(level, "reconciled (%d sessions so far); %d items stored",
+            self._say(level, "reconciled (session %d); %d items stored",
                       stats.reconciliations, stored)
             self._reconciliations = stats.reconciliations
             self._stored_at_recon = stored

@@ -1,19 +1,22 @@
-"""``chipstack vectors generate | check | coverage`` (spec/05-vectors.md)."""
+"""``chipstack vectors generate | check | coverage | rule`` (spec/05-vectors.md).
+
+The vector machinery is imported when a sub-command runs, not when the parser
+is built: importing every suite takes seconds, and ``chipstack --help`` (or
+Ctrl-C while starting) should not wait for it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chipstack
 from chipstack.cli import args as args_
-from chipstack.testvectors import all_suites
-from chipstack.vectors import coverage as cov
-from chipstack.vectors import files, rules
-from chipstack.vectors.check import format_table
-from chipstack.vectors.model import Suite
-from chipstack.vectors.runs import coverage_lines, run_checks
+
+if TYPE_CHECKING:
+    from chipstack.vectors.model import Suite
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +66,8 @@ def _chosen_dir(args: argparse.Namespace) -> Path | None:
 
 def _root(args: argparse.Namespace, must_exist: bool = True) -> Path:
     """The vectors folder: the one given (which must exist unless generating into it)."""
+    from chipstack.vectors import files
+
     chosen = _chosen_dir(args)
     if chosen is not None:
         if must_exist and not chosen.is_dir():
@@ -75,6 +80,8 @@ def _root(args: argparse.Namespace, must_exist: bool = True) -> Path:
 
 
 def _spec(args: argparse.Namespace) -> Path:
+    from chipstack.vectors import files
+
     if getattr(args, "spec", None):
         return Path(args.spec)
     try:
@@ -84,6 +91,8 @@ def _spec(args: argparse.Namespace) -> Path:
 
 
 def _selected(args: argparse.Namespace) -> list[Suite]:
+    from chipstack.testvectors import all_suites
+
     suites = all_suites()
     if getattr(args, "suite", None):
         unknown = set(args.suite) - {s.name for s in suites}
@@ -94,27 +103,47 @@ def _selected(args: argparse.Namespace) -> list[Suite]:
     return suites
 
 
+def _misshapen(root: Path, exc: Exception) -> int:
+    """The one-line error for a vector file that parses as JSON but lacks the expected fields."""
+    return args_.fail(f"cannot read the vectors in {root}: a file is not in the vector format "
+                      f"of spec/05-vectors.md ({type(exc).__name__}: {exc})")
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate files (into a new folder too); print which changed."""
+    from chipstack.vectors import files
+
     root = _root(args, must_exist=False)
     if files.is_packaged(root) and _chosen_dir(args) is None:
         raise SystemExit(
             f"{root} is the installed copy of the vectors: generate into a checkout "
             "(run from it) or pass --dir"
         )
-    for path, changed in files.write_all(root, _selected(args)):
+    suites = _selected(args)
+    if root.exists() and not root.is_dir():
+        return args_.fail(f"cannot write the vectors into {root}: it is not a folder")
+    try:
+        written = files.write_all(root, suites)
+    except OSError as exc:
+        return args_.fail(f"cannot write the vectors into {root}: {exc.strerror or exc}")
+    for path, changed in written:
         print(f"{'wrote    ' if changed else 'unchanged'} {path}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check and print the per-suite table; exit 1 if a case failed or nothing was checked."""
+    from chipstack.vectors.check import format_table
+    from chipstack.vectors.runs import run_checks
+
     root, suites = _root(args), _selected(args)
-    print(f"vectors: {root}", file=sys.stderr)
     try:
         run = run_checks(root, suites, args.impl, args.timeout)
     except (OSError, ValueError) as exc:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
+    except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not shaped as a vector file
+        return _misshapen(root, exc)
+    print(f"vectors: {root}", file=sys.stderr)  # after the run: an error stays one line
     print(format_table(run.reports))
     if run.problem is not None:
         print(f"implementation stopped: {run.problem}")
@@ -130,6 +159,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print coverage; exit 1 if a MUST rule has no case at all."""
+    from chipstack.vectors import coverage as cov
+    from chipstack.vectors.runs import coverage_lines
+
     root, spec_dir = _root(args), _spec(args)
     if not spec_dir.is_dir():
         return args_.fail(f"no spec folder at {spec_dir} (give one with --spec DIR)")
@@ -139,12 +171,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         lines, uncovered = coverage_lines(root, spec_dir)
     except (OSError, ValueError) as exc:
         return args_.fail(f"cannot read the vectors in {root}: {exc}")
+    except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not shaped as a vector file
+        return _misshapen(root, exc)
     print("\n".join(lines))
     return 1 if uncovered else 0
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
     """Print everything about one rule; a one-line error for an id no spec file defines."""
+    from chipstack.testvectors import all_suites
+    from chipstack.vectors import rules
+
     rule_id = rules.normalize_id(args.rule_id)
     if rule_id is None:
         raise SystemExit(f"not a rule id: {args.rule_id!r} (rule ids look like AREA-N)")

@@ -16,10 +16,11 @@ stderr and the exit status is 1.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from chipstack.encoding import from_hex
 from chipstack.errors import Reason, Rejected
@@ -118,11 +119,16 @@ def run(lines: Iterable[str], out: TextIO, err: TextIO, env: Mapping[str, str]) 
     return 0
 
 
+class _Arguments(argparse.ArgumentParser):
+    """Refuses a bad command line in one line on stderr (not usage plus a message)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: stdin -> stdout, errors on stderr; ``--help`` prints the protocol."""
-    import argparse
-
-    argparse.ArgumentParser(
+    _Arguments(
         prog="python -m chipstack.sync.negentropy_harness",
         description=(__doc__ or "").replace("``", ""),
         formatter_class=argparse.RawDescriptionHelpFormatter,
