@@ -80,6 +80,7 @@ class Tag(StrEnum):
     CASHIER_ISSUE = "chipstack/cashier/issue"
     CASHIER_SETTLEMENT = "chipstack/cashier/settlement"
     CASHIER_PRICE = "chipstack/cashier/price"
+    CASHIER_HAND = "chipstack/cashier/hand"
 
 
 def sha256(data: bytes) -> bytes:
