@@ -80,6 +80,7 @@ class Tag(StrEnum):
     CASHIER_ISSUE = "chipstack/cashier/issue"
     CASHIER_SETTLEMENT = "chipstack/cashier/settlement"
     CASHIER_PRICE = "chipstack/cashier/price"
+    CASHIER_HAND = "chipstack/cashier/hand"
     # dealing (spec/07-dealing.md)
     DEALING_GENERATOR = "chipstack/dealing/generator"
     DEALING_CARD = "chipstack/dealing/card"

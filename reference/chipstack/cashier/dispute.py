@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from chipstack.cashier.games import GameRules
 from chipstack.cashier.settlement import MAX_SEATS, SignedSettlement, check_signed
+from chipstack.crypto import SIGNATURE_LEN, PrivateKey, PublicKey, Tag
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, require
 from chipstack.fsm.engine import Machine
@@ -34,10 +35,38 @@ MAX_DISPUTE_EVIDENCE = 16
 
 @dataclass(frozen=True)
 class Hand:
-    """One hand: the game instance the cashier expects, and its signed events in order."""
+    """One hand: the game instance, its signed events in order, and its seats' binding.
+
+    ``binding`` holds one signature per seat, in seat order, over
+    :func:`binding_message` ([CASH-38]); it is empty for a game whose instance
+    names its table and hand itself ([CASH-30]).
+    """
 
     instance: Instance
     events: tuple[Event, ...]
+    binding: tuple[bytes, ...] = ()
+
+
+def binding_message(table_id: bytes, hand: int, instance_id: bytes) -> bytes:
+    """``table_id[32] || u64 hand || instance_id[32]``, what each seat signs ([CASH-38])."""
+    return Writer().fixed(table_id, 32).u64(hand).fixed(instance_id, 32).getvalue()
+
+
+def sign_binding(key: PrivateKey, table_id: bytes, hand: int, instance_id: bytes) -> bytes:
+    """A seat's signature binding ``instance_id`` to hand ``hand`` of the table ([CASH-38])."""
+    return key.sign_tagged(Tag.CASHIER_HAND, binding_message(table_id, hand, instance_id))
+
+
+def check_binding(hand: Hand, table_id: bytes, number: int, seats: tuple[bytes, ...]) -> None:
+    """Reject unless every seat signed ``hand``'s instance as hand ``number`` here ([CASH-38])."""
+    require(
+        len(hand.binding) == len(seats),
+        Reason.CASHIER_DISPUTE_BAD_GAME,
+        f"hand {number}: {len(hand.binding)} binding signatures for {len(seats)} seats",
+    )
+    msg = binding_message(table_id, number, hand.instance.id)
+    for seat, sig in zip(seats, hand.binding, strict=True):
+        PublicKey(seat).verify_tagged(sig, Tag.CASHIER_HAND, msg)
 
 
 @dataclass(frozen=True)
@@ -98,6 +127,8 @@ def replay_dispute(
     for k, hand in enumerate(dispute.hands):
         number = base.seq + k + 1
         rules.check_instance(hand.instance, table_id, number, seats, stacks)  # [CASH-32]
+        if hand.binding or getattr(rules, "binds_hands", False):
+            check_binding(hand, table_id, number, seats)  # [CASH-38]
         machine = Machine(rules.definition, hand.instance, rules.library)
         for ev in hand.events:
             applied = machine.apply(ev)  # [CASH-33]: the game's own rules decide
@@ -179,8 +210,10 @@ def refutes(challenger: DisputeResult, standing: DisputeResult) -> bool:
     return challenger.seq > standing.seq
 
 
-#: The only dispute encoding version ([CASH-37]).
+#: The dispute encoding version without hand bindings ([CASH-37]).
 DISPUTE_VERSION = 1
+#: The dispute encoding version with one binding part per hand ([CASH-37], [CASH-38]).
+DISPUTE_VERSION_BOUND = 2
 
 
 def encode_dispute(d: Dispute) -> tuple[bytes, ...]:
@@ -188,9 +221,17 @@ def encode_dispute(d: Dispute) -> tuple[bytes, ...]:
 
     Part 0 is ``u8 version || count hands (u16 events)* || count evidence ||
     count claim u64*``; part 1 the signed base settlement; then each hand's
-    instance followed by its events; then each evidence item.
+    instance followed by its events (and, in version 2, its binding); then
+    each evidence item. Version 2 is used when any hand carries a binding.
     """
-    w = Writer().u8(DISPUTE_VERSION).count(len(d.hands), MAX_DISPUTE_HANDS)
+    bound = any(h.binding for h in d.hands)
+    require(
+        not bound or all(h.binding for h in d.hands),
+        Reason.ENCODING_OUT_OF_RANGE,
+        "either every hand of a dispute carries a binding or none does",
+    )
+    version = DISPUTE_VERSION_BOUND if bound else DISPUTE_VERSION
+    w = Writer().u8(version).count(len(d.hands), MAX_DISPUTE_HANDS)
     for h in d.hands:
         w.u16(len(h.events))
     w.count(len(d.evidence), MAX_DISPUTE_EVIDENCE).count(len(d.claim), MAX_SEATS)
@@ -200,6 +241,11 @@ def encode_dispute(d: Dispute) -> tuple[bytes, ...]:
     for h in d.hands:
         parts.append(h.instance.encode())
         parts.extend(encode_event(e) for e in h.events)
+        if bound:
+            b = Writer().count(len(h.binding), MAX_SEATS)
+            for sig in h.binding:
+                b.fixed(sig, SIGNATURE_LEN)
+            parts.append(b.getvalue())
     parts.extend(e.encode() for e in d.evidence)
     return tuple(parts)
 
@@ -208,22 +254,31 @@ def decode_dispute(parts: Sequence[bytes]) -> Dispute:
     """Decode the parts written by :func:`encode_dispute`; reject a wrong shape ([CASH-37])."""
     require(len(parts) >= 2, Reason.ENCODING_TRUNCATED, "a dispute has a header and a base")
 
-    def header(r: Reader) -> tuple[list[int], int, tuple[int, ...]]:
-        r.version(frozenset({DISPUTE_VERSION}))
+    def header(r: Reader) -> tuple[int, list[int], int, tuple[int, ...]]:
+        version = r.version(frozenset({DISPUTE_VERSION, DISPUTE_VERSION_BOUND}))
         counts = r.items(MAX_DISPUTE_HANDS, lambda rr: rr.u16())
         n_evidence = r.count(MAX_DISPUTE_EVIDENCE)
         claim = tuple(r.items(MAX_SEATS, lambda rr: rr.u64()))
-        return counts, n_evidence, claim
+        return version, counts, n_evidence, claim
 
-    counts, n_evidence, claim = decode_exact(parts[0], header)
-    need = 2 + sum(counts) + len(counts) + n_evidence
+    version, counts, n_evidence, claim = decode_exact(parts[0], header)
+    bound = version == DISPUTE_VERSION_BOUND
+    need = 2 + sum(counts) + len(counts) * (2 if bound else 1) + n_evidence
     require(len(parts) == need, Reason.ENCODING_TRUNCATED, f"{len(parts)} parts, need {need}")
     base = SignedSettlement.decode(parts[1])
     hands: list[Hand] = []
     at = 2
     for n in counts:
         inst = decode_instance(parts[at])
-        hands.append(Hand(inst, tuple(decode_event(p) for p in parts[at + 1 : at + 1 + n])))
+        events = tuple(decode_event(p) for p in parts[at + 1 : at + 1 + n])
         at += 1 + n
+        binding: tuple[bytes, ...] = ()
+        if bound:
+            binding = tuple(
+                decode_exact(parts[at], lambda r: r.items(MAX_SEATS, lambda rr: rr.fixed(64)))
+            )
+            require(bool(binding), Reason.ENCODING_OUT_OF_RANGE, "a version 2 hand has a binding")
+            at += 1
+        hands.append(Hand(inst, events, binding))
     evidence = tuple(decode_evidence(p) for p in parts[at:])
     return Dispute(base, tuple(hands), evidence, claim)

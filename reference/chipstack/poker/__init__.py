@@ -18,6 +18,8 @@ by the generic engine :mod:`chipstack.fsm` with the built-in library
 :class:`chipstack.poker.hand.Hand` plays one hand through that machine,
 :class:`chipstack.poker.table.Table` plays consecutive hands at one table and
 :mod:`chipstack.poker.replay` replays PHH records through it.
+:mod:`chipstack.poker.cashier_rules` lets a cashier table dispute hold'em hands
+(the [CASH-30] mapping and the [CASH-38] hand binding).
 :mod:`chipstack.poker.widgets` (ipywidgets) shows a hand to people: it renders a
 :class:`chipstack.poker.tablemodel.TableModel`, which steps through the frames of
 a :class:`chipstack.poker.timeline.HandTimeline`.

@@ -223,6 +223,8 @@ class Hand:
         self._vars_of: object = None
         self._vars_cache: dict[str, Value] = {}
         self.steps: list[Step] = []
+        #: Every accepted event, signed, in order (what a cashier dispute replays).
+        self.events: list[Event] = []
         if auto:
             self.deal_hole(self._deck[: 2 * n])
 
@@ -491,6 +493,7 @@ class Hand:
         if self.sign:
             ev = sign_event(ev, key)
         m.apply(ev, check_signature=self.sign)
+        self.events.append(ev)
         self.steps.append(
             Step(ev.seq, name, ev.arg_values(), self._role_of.get(ev.signer, "anyone"), ev.id,
                  m.state_hash)

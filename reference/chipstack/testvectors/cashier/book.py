@@ -10,7 +10,7 @@ from chipstack.cashier.book import TableBook
 from chipstack.cashier.bookcodec import encode_book
 from chipstack.cashier.deposit import DepositProof
 from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_dispute
-from chipstack.cashier.games import DeclaredBalances
+from chipstack.cashier.games import DeclaredBalances, GameRules
 from chipstack.cashier.issuance import Certificate, assemble_certificate
 from chipstack.cashier.machine import cashier_library
 from chipstack.cashier.params import PegParams, TableParams
@@ -25,7 +25,12 @@ from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.codec import decode_definition, definition_id, encode_definition
 from chipstack.fsm.equivocation import make_evidence
+from chipstack.fsm.event import Event, sign_event
 from chipstack.fsm.expr import BYTES
+from chipstack.poker.cards import parse_cards
+from chipstack.poker.cashier_rules import HoldemRules, dispute_hand
+from chipstack.poker.hand import Hand as PokerHand
+from chipstack.poker.machines import holdem_id, load_holdem
 from chipstack.testvectors.cashier.common import (
     hex_list,
     opt_hex,
@@ -43,9 +48,13 @@ TIMEOUT = 600
 # ------------------------------------------------------------------ operations
 
 
-def _game(case_input: JSONObject) -> DeclaredBalances | None:
+def _game(case_input: JSONObject) -> GameRules | None:
+    """The table's game: the hold'em mapping ([CASH-30], [CASH-38]) or a declared game."""
     data = opt_hex(case_input, "game")
-    return DeclaredBalances(decode_definition(data)) if data else None
+    if not data:
+        return None
+    defn = decode_definition(data)
+    return HoldemRules() if definition_id(defn) == holdem_id() else DeclaredBalances(defn)
 
 
 def _claim(step: dict[str, Any]) -> SignedSettlement | Dispute | None:
@@ -366,6 +375,56 @@ def _dispute_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+def _holdem_cases() -> list[Case]:
+    """A 3-seat hold'em hand with an all-in and a side pot, disputed ([CASH-38])."""
+    s = Story(n_players=3, game=HoldemRules())
+    issues = [s.issue(i, c) for i, c in enumerate((30, 60, 90))]
+    st1, base = s.settle((30, 60, 90))
+    w = s.w
+    hand = PokerHand([30, 60, 90], blinds=[0, 1, 2], button=0, created=base.settlement.time,
+                     deck=parse_cards("AsAhKsKhQsQh2c3d7c8d9h"), keys=w.players,
+                     dealer=key("dealer"))  # fmt: skip
+    hand.raise_to(30)  # seat 0 all in
+    hand.raise_to(60)  # seat 1 all in
+    hand.call()  # seat 2: aces win 90, kings the 60 side pot, seat 2 keeps 30
+    bound = dispute_hand(hand, w.table.table_id, 2, w.players)
+    good = Dispute(base, (bound,), (), (90, 60, 30))
+    now = base.settlement.time + TIMEOUT
+    other = Story(n_players=3, game=HoldemRules(), penalty=11)
+    other_pre = [*[other.issue(i, c) for i, c in enumerate((30, 60, 90))]]
+    other_st, other_base = other.settle((30, 60, 90))
+    as_3 = dispute_hand(hand, w.table.table_id, 3, w.players)
+    shove = hand.events[1]
+    fold = sign_event(Event(shove.instance_id, shove.seq, shove.prev_hash, "fold", (), b"",
+                            shove.time, b""), w.players[0])  # fmt: skip
+    penal = replace(good, evidence=(make_evidence(shove, fold),), claim=(80, 65, 35))
+    pre = [*issues, st1]
+    inp = {**s.input([]), "game": encode_definition(load_holdem()).hex()}
+
+    def case(steps: list[JSONObject], comment: str, covers: tuple[str, ...], ok: bool) -> Case:
+        return _case({**inp, "steps": steps}, comment, covers, "valid" if ok else "invalid")
+
+    return [
+        case([*pre, claim_step("close", now, good)],
+             "hold'em: an all-in hand with a side pot replays to (90, 60, 30) and is paid",
+             ("CASH-30", "CASH-38", "CASH-37"), True),
+        case([*pre, claim_step("close", now, replace(good, claim=(90, 30, 60)))],
+             "hold'em: the side pot claimed by seat 2 instead of seat 1", ("CASH-34",), False),
+        case([*pre, claim_step("close", now, replace(good, hands=(as_3,)))],
+             "hold'em: the seats bound the hand as hand 3, it is replayed as hand 2",
+             ("CASH-38",), False),
+        case([*pre, claim_step("close", now, replace(
+            good, hands=(replace(bound, binding=bound.binding[:2]),)))],
+             "hold'em: seat 2 never signed the binding", ("CASH-38",), False),
+        case([*pre, claim_step("close", now, penal)],
+             "hold'em: seat 0 signed a shove and a fold at one state and forfeits 10",
+             ("CASH-34", "CASH-38"), True),
+        _case({**inp, "table": other.w.table.encode().hex(), "steps": [
+            *other_pre, other_st, claim_step("close", now, replace(good, base=other_base))]},
+              "hold'em: the hand bound at table A replayed at table B", ("CASH-38",), "invalid"),
+    ]  # fmt: skip
+
+
 def _closed_payout(pre: list[JSONObject], claim: Dispute, now: int) -> JSONObject:
     """The payout step of a table closed by ``claim``, built by a fresh replay of ``pre``."""
     s = Story()
@@ -462,7 +521,8 @@ def _builtin_cases() -> list[Case]:
 
 def _cases() -> list[Case]:
     return [
-        *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases()
+        *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases(),
+        *_holdem_cases(),
     ]  # fmt: skip
 
 
