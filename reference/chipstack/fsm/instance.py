@@ -20,15 +20,16 @@ from chipstack.fsm.env import base_env
 from chipstack.fsm.expr import (
     DEFAULT_LIBRARY,
     Library,
+    Meter,
     Type,
     Value,
     check_value,
-    evaluate,
     read_type,
     read_value,
     write_type,
     write_value,
 )
+from chipstack.fsm.expr.compiled import Compiled, compile_expr
 from chipstack.fsm.state import State
 from chipstack.fsm.times import read_time, write_time
 
@@ -181,9 +182,20 @@ def initial_state(defn: d.Definition, inst: Instance, library: Library = DEFAULT
     check_instance(defn, inst)
     env = base_env(inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created)
     values: list[Value] = []
-    for v in defn.variables:
+    for v, code in zip(defn.variables, _init_code(defn, library), strict=True):
         try:
-            values.append(check_value(evaluate(v.init, env, library), v.type))
+            values.append(check_value(code(env, Meter()), v.type))
         except Rejected as exc:
             raise Rejected(Reason.FSM_EVAL_FAILED, f"init {v.name}: {exc}") from None
     return State(inst.id, defn.initial, tuple(values), 0, inst.created)
+
+
+def _init_code(defn: d.Definition, library: Library) -> list[Compiled]:
+    """The initial-value expressions of ``defn`` compiled with ``library`` (once per pair);
+    each evaluates exactly as :func:`~chipstack.fsm.expr.evaluate` would."""
+    found = defn._index.get("init_code")
+    if not (isinstance(found, tuple) and found[0] is library):
+        found = defn._index["init_code"] = (
+            library, [compile_expr(v.init, library) for v in defn.variables]
+        )
+    return found[1]  # type: ignore[no-any-return]
