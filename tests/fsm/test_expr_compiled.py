@@ -30,7 +30,7 @@ from chipstack.fsm.expr import (
     value_size,
 )
 
-_TYPES = [INT, BOOL, BYTES, ListType(INT), ListType(BOOL), ListType(BYTES),
+_TYPES: list[Type] = [INT, BOOL, BYTES, ListType(INT), ListType(BOOL), ListType(BYTES),
           ListType(ListType(INT)), ListType(ListType(BYTES))]
 
 
