@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
-from chipstack.fsm.budget import args_cost, state_cost
+from chipstack.fsm.budget import args_cost
 from chipstack.fsm.env import base_env
 from chipstack.fsm.event import Event, verify_event_signature
 from chipstack.fsm.expr import (
@@ -166,8 +166,15 @@ def apply_event(
         except Rejected as exc:
             raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
     values = tuple([env[k] for k in plan.var_keys])
-    meter.charge(state_cost(values), "new state")  # [FSM-52]
+    # [FSM-52]: state_cost(values), each unchanged value's weight taken from the last state
+    old_weights = state._weights or [weight(v) for v in state.values]
+    weights = [
+        w if v is o else weight(v)
+        for v, o, w in zip(values, state.values, old_weights, strict=True)
+    ]
+    meter.charge(sum(weights), "new state")
     new = next_state(state, defn, chosen.target, values, event.seq, event.time)
+    new._weights[:] = weights
     return Applied(new, new.hash(defn), via_timeout, fired, meter.spent)
 
 

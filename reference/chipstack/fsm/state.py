@@ -40,6 +40,8 @@ class State:
     )
     # The canonical encoding of each value, in variable order, once known.
     _parts: list[bytes] = field(default_factory=list, init=False, compare=False, repr=False)
+    # The cost weight of each value ([EXPR-50]), once known (the engine's states).
+    _weights: list[int] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def encode(self, defn: d.Definition) -> bytes:
         """Return the canonical encoding ([FSM-20])."""

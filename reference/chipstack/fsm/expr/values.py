@@ -182,9 +182,16 @@ def value_size(v: Value, stop: int = MAX_VALUE_SIZE) -> int:
 
 def check_size(v: Value) -> Value:
     """Return ``v`` if its encoding is at most :data:`MAX_VALUE_SIZE` bytes ([EXPR-3])."""
+    if type(v) is tuple and len(v) <= _FLAT_MAX and _SCALARS.issuperset(map(type, v)):
+        return v  # ints and bools only: at most 3 + 8 * len bytes, within the limit
     if isinstance(v, tuple | bytes) and value_size(v) > MAX_VALUE_SIZE:
         raise Rejected(Reason.FSM_EXPR_LIMIT, f"value encoding over {MAX_VALUE_SIZE} bytes")
     return v
+
+
+#: A tuple of at most this many ints and bools always encodes within MAX_VALUE_SIZE.
+_FLAT_MAX = (MAX_VALUE_SIZE - 5) // 8
+_SCALARS = frozenset({int, bool})
 
 
 def default_value(t: Type) -> Value:
