@@ -204,3 +204,17 @@ def test_node_log_reports_peers_and_reconciliation(caplog: pytest.LogCaptureFixt
     assert any("peer connected" in m for m in lines), lines
     assert any("reconciled" in m for m in lines), lines
     assert any("peer gone" in m for m in lines), lines
+
+
+def test_node_with_a_damaged_store_or_key_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "store.sqlite").write_bytes(b"not a database " * 10)
+    r = _chipstack("node", "--data", str(tmp_path), "--listen", "127.0.0.1:0",
+                   "--duration", "1")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("chipstack: cannot use the store: sync.bad_store"), r.stderr
+    (tmp_path / "node.key").write_bytes(b"short")
+    r = _chipstack("node", "--data", str(tmp_path), "--listen", "127.0.0.1:0",
+                   "--duration", "1")
+    assert r.returncode == 1 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith("chipstack: cannot use the node key"), r.stderr

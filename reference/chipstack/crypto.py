@@ -80,6 +80,16 @@ class Tag(StrEnum):
     CASHIER_ISSUE = "chipstack/cashier/issue"
     CASHIER_SETTLEMENT = "chipstack/cashier/settlement"
     CASHIER_PRICE = "chipstack/cashier/price"
+    # dealing (spec/07-dealing.md)
+    DEALING_GENERATOR = "chipstack/dealing/generator"
+    DEALING_CARD = "chipstack/dealing/card"
+    DEALING_RANDOM = "chipstack/dealing/random"
+    DEALING_KEY_PROOF = "chipstack/dealing/key-proof"
+    DEALING_SHUFFLE_STATEMENT = "chipstack/dealing/shuffle-statement"
+    DEALING_SHUFFLE_CHALLENGE = "chipstack/dealing/shuffle-challenge"
+    DEALING_SHUFFLE_PROOF = "chipstack/dealing/shuffle-proof"
+    DEALING_SHARE_WEIGHT = "chipstack/dealing/share-weight"
+    DEALING_SHARE_PROOF = "chipstack/dealing/share-proof"
 
 
 def sha256(data: bytes) -> bytes:

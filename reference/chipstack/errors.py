@@ -75,6 +75,7 @@ class Reason(StrEnum):
     SYNC_HANDSHAKE_FAILED = "sync.handshake_failed"
     SYNC_RECORD_FAILED = "sync.record_failed"
     SYNC_TOO_MANY_RANGES = "sync.too_many_ranges"
+    SYNC_BAD_STORE = "sync.bad_store"
 
     # --- chain (spec/02-chain.md) ---
     CHAIN_BAD_BITS = "chain.bad_bits"
@@ -253,6 +254,25 @@ class Reason(StrEnum):
     POKER_BAD_AMOUNT = "poker.bad_amount"
     POKER_BAD_DEAL = "poker.bad_deal"
     POKER_BAD_TABLE = "poker.bad_table"
+
+    # --- dealing: fair dealing with no trusted dealer (spec/07-dealing.md, DEAL rules) ---
+    DEALING_BAD_POINT = "dealing.bad_point"
+    DEALING_BAD_SCALAR = "dealing.bad_scalar"
+    DEALING_BAD_MESSAGE = "dealing.bad_message"
+    DEALING_BAD_DECK_SIZE = "dealing.bad_deck_size"
+    DEALING_BAD_POSITIONS = "dealing.bad_positions"
+    DEALING_BAD_KEY_PROOF = "dealing.bad_key_proof"
+    DEALING_BAD_SHUFFLE_PROOF = "dealing.bad_shuffle_proof"
+    DEALING_BAD_SHARE_PROOF = "dealing.bad_share_proof"
+    DEALING_UNKNOWN_CARD = "dealing.unknown_card"
+    DEALING_DUPLICATE_CARD = "dealing.duplicate_card"
+    DEALING_WRONG_HAND = "dealing.wrong_hand"
+    DEALING_WRONG_SENDER = "dealing.wrong_sender"
+    DEALING_DUPLICATE_MESSAGE = "dealing.duplicate_message"
+    DEALING_EQUIVOCATION = "dealing.equivocation"
+    DEALING_OUT_OF_TURN = "dealing.out_of_turn"
+    DEALING_TIMEOUT = "dealing.timeout"
+    DEALING_HAND_OVER = "dealing.hand_over"
 
 
 class Rejected(Exception):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chipstack.cashier.bookcodec import decode_book, encode_book
 from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_dispute
-from chipstack.cashier.games import DeclaredBalances
+from chipstack.cashier.games import DeclaredBalances, StakeAdapter
 from chipstack.cashier.machine import builtin_cost, cashier_definition, cashier_library
 from chipstack.cashier.redemption import cosign_payout
 from chipstack.cashier.scenario import START, World, new_world, play_oddeven
@@ -20,8 +20,9 @@ from chipstack.fsm.codec import definition_id
 from chipstack.fsm.engine import Machine
 from chipstack.fsm.event import Arg, sign_event
 from chipstack.fsm.event import Event as FsmEvent
-from chipstack.fsm.expr import BYTES, ListType, Type, Value
+from chipstack.fsm.expr import BYTES, INT, ListType, Type, Value
 from chipstack.fsm.instance import Binding, Instance, ParamValue
+from chipstack.fsm.machines import load_machine
 
 
 class Runner:
@@ -134,13 +135,37 @@ def test_book_encoding_round_trips() -> None:
 
 
 def test_costs_are_known_before_running() -> None:
-    # CASH-72: CALL + w + 200 w + 400 k, weights as in EXPR-50 (1 + floor(n / 64) for bytes)
-    assert builtin_cost([b"x" * 63]) == 4 + 1 + 200
-    assert builtin_cost([b"x" * 64]) == 4 + 2 + 400
-    assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 4 + 200 * 4 + 2 * 400
+    # CASH-72: CALL + 20 w + 1200 * (64-byte slots of the proof arguments) + 61200 k
+    assert builtin_cost([b"x" * 63]) == 4 + 20 * 1
+    assert builtin_cost([b"t", b"n", b"b", b"x" * 64]) == 4 + 20 * 5 + 1_200
+    assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 20 * 4 + 2 * 61_200
     lib = cashier_library()
     rule = lib.lookup("cashier_issue").cost
     assert rule.bound((BYTES,) * 6) >= rule.exact((b"x" * 4096,) * 6)
+    close = lib.lookup("cashier_close").cost
+    claim = tuple(b"x" * 4096 for _ in range(8))
+    assert close.bound((BYTES, BYTES, BYTES, INT, ListType(BYTES))) >= close.exact(
+        (b"x" * 4096, b"x" * 4096, b"x" * 4096, 1, claim)
+    )
+
+
+def test_machine_form_limits_claims_and_game_budgets() -> None:
+    w = new_world()
+    lib = cashier_library()
+    nine = tuple(b"" for _ in range(9))
+    book = encode_book(w.book)
+    close = lib.lookup("cashier_close").impl
+    with pytest.raises(Rejected) as exc:
+        close((w.table.encode(), w.ledger.params.notaries.encode(), book, 1, nine))
+    assert exc.value.reason is Reason.FSM_EXPR_BAD_ARGUMENT
+    ttt = load_machine("tictactoe")  # budget 1,000,000: too dear to replay in the machine
+    rules = StakeAdapter(ttt, ("x", "o"), {"x_won": 0, "o_won": 1, "draw": -1}, stake=5)
+    wt = new_world(game=rules)
+    lib_t = cashier_library({definition_id(ttt): rules})
+    args = (wt.table.encode(), wt.ledger.params.notaries.encode(), encode_book(wt.book), 1, ())
+    with pytest.raises(Rejected) as exc2:
+        lib_t.lookup("cashier_close").impl(args)
+    assert exc2.value.reason is Reason.CASHIER_DISPUTE_BAD_GAME
 
 
 @given(st.binary(max_size=400))

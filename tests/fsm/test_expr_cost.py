@@ -224,3 +224,25 @@ def test_meter_rejects_a_negative_budget() -> None:
         Meter(-1)
     with pytest.raises(ValueError):
         linear_cost(-1)
+
+
+@settings(max_examples=200)
+@given(typed_values(), typed_values(), st.integers(0, 40))
+def test_capped_weighing_agrees_with_the_weight(
+    a: tuple[Type, Value], b: tuple[Type, Value], cap: int
+) -> None:
+    # EXPR-52's charge, min of the two weights, found without walking the heavier operand
+    from chipstack.fsm.expr.cost import compare_cost, weight_at_most
+
+    (_, x), (_, y) = a, b
+    assert weight_at_most(x, cap) == (weight(x) if weight(x) <= cap else cap + 1)
+    assert compare_cost(x, y) == compare_cost(y, x) == min(weight(x), weight(y))
+
+
+def test_a_heavy_operand_costs_only_the_lighter_weight() -> None:
+    # 3 lists of 100 empty lists weigh 1 + 3 * 101; compared with an empty list: 1
+    big = tuple(tuple(() for _ in range(100)) for _ in range(3))
+    assert weight(big) == 304
+    assert cost_of("big == e", big=big, e=()) == 3 * NODE + 1
+    assert cost_of("len(repeat(big, 0))", big=big) == 4 * NODE + 2 * CALL
+    assert cost_of("len(repeat(big, 2))", big=big) == 4 * NODE + 2 * CALL + 2 * 304

@@ -336,6 +336,50 @@ def _outcome_metered(e: Expr, meter: Meter) -> tuple[str, object]:
         return "rejected", exc.reason
 
 
+def _values_of(t: Type) -> st.SearchStrategy[Value]:
+    """Values of ``t`` up to the sizes of EXPR-3 (long lists and 4 KiB bytes included)."""
+    if t == INT:
+        return i64s
+    if t == BOOL:
+        return st.booleans()
+    # long values are a short drawn pattern repeated to a drawn length (little entropy)
+    if t == BYTES:
+        long_bytes = st.tuples(st.binary(min_size=1, max_size=4), st.integers(4000, 4096))
+        return st.one_of(st.binary(max_size=8), long_bytes.map(lambda p: (p[0] * 4096)[:p[1]]))
+    assert isinstance(t, ListType)
+    inner = _values_of(t.elem)
+    if t.elem == INT or t.elem == BOOL:
+        pattern = st.tuples(st.lists(inner, min_size=1, max_size=3), st.integers(1000, 1024))
+        return st.one_of(st.lists(inner, max_size=4).map(tuple),
+                         pattern.map(lambda p: tuple((p[0] * 1024)[:p[1]])))
+    return st.lists(inner, max_size=6).map(tuple)
+
+
+heavy_envs = st.fixed_dictionaries({k: _values_of(t) for k, (t, _) in ENV.items()})
+
+
+@settings(max_examples=100, deadline=None)
+@given(typed_pairs, heavy_envs)
+def test_cost_never_passes_the_static_bound_with_values_at_their_limits(
+    pair: tuple[Type, Expr], env: dict[str, Value]
+) -> None:
+    # [EXPR-57] is a bound over every environment of those types, not only the small one:
+    # values near the limits of EXPR-3 (1,024-item lists, 4 KiB bytes, nested lists of
+    # them) must never make an evaluation charge more than the bound
+    _, e = pair
+    try:
+        env = {k: check_value(v, ENV_TYPES[k]) for k, v in env.items()}
+    except Rejected:  # a drawn value over the 64 KiB size limit: not a value of the type
+        return
+    _, bound = typecheck_bound(e, ENV_TYPES)
+    meter = Meter()
+    try:
+        evaluate(e, env, meter=meter)
+    except Rejected as exc:
+        assert exc.reason in RUNTIME_REASONS
+    assert meter.spent <= bound
+
+
 # -- compiled expressions (the engine's guards, effects, initial values) ---------------
 # Costs are protocol: on random trees, typed or not, with and without a budget, the
 # compiled form must give the tree-walking evaluator's exact value, rejection reason

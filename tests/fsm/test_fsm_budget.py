@@ -171,3 +171,47 @@ def test_the_onchain_validator_does_not_import_yaml() -> None:
     code = "import sys, chipstack.fsm.onchain, chipstack.fsm; print('yaml' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# creating counter ([FSM-54]): x = 0 is one node then its weight 1; xs = [1, 2] is three
+# nodes, the items' weights 2, then its weight 3; last the state's weights 1 + 3
+CREATION = (NODE + 1) + (3 * NODE + 2 + 3) + (1 + 3)
+
+
+def test_creating_an_instance_is_metered() -> None:
+    from chipstack.fsm.expr import Meter
+    from chipstack.fsm.instance import initial_state
+
+    d = load_definition(COUNTER.format(budget=CREATION))
+    inst = make_instance(d, {}, {"p": ["p"]}, 0)
+    meter = Meter(d.budget)
+    initial_state(d, inst, meter=meter)
+    assert meter.spent == CREATION
+    short = load_definition(COUNTER.format(budget=CREATION - 1))
+    assert reason(initial_state, short, make_instance(short, {}, {"p": ["p"]}, 0)) is (
+        Reason.FSM_OVER_BUDGET
+    )
+
+
+def test_the_creation_bound_counts_initial_values_and_the_state() -> None:
+    from chipstack.fsm.validity import static_creation_bound
+
+    # x: one node, weight 1 twice; xs: three nodes and two items of weight 1, then the
+    # largest weight of list[int] (1 + 1024) twice
+    assert static_creation_bound(counter().machine.definition) == (
+        (NODE + 2) + (3 * NODE + 2 + 2 * 1025)
+    )
+
+
+def test_initial_values_that_would_take_minutes_are_refused_at_load() -> None:
+    # each term builds two 64 KiB lists and compares them: ~200,000 units each, 55 terms a
+    # variable, 64 variables: about 10 minutes to create one instance, with no event at all
+    a = "repeat(repeat(true, 1024), 63)"
+    init = " and ".join([f"({a} == {a})"] * 55)
+    variables = "\n".join(f'  v{i}: {{type: bool, init: "{init}"}}' for i in range(64))
+    text = (
+        "name: heavy\nversion: 1\nroles: [p]\nvariables:\n" + variables + "\n"
+        "states: [s0, s1]\ninitial: s0\nfinals: [s1]\nevents:\n  go: {signers: [p]}\n"
+        "transitions:\n  - {from: s0, on: go, to: s1}\n"
+    )
+    assert reason(load_definition, text) is Reason.FSM_DEF_OVER_BUDGET

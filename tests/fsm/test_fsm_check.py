@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.cli import main
 from chipstack.errors import Reason, Rejected
-from chipstack.fsm import machine_text
+from chipstack.fsm import loader, machine_text
 from chipstack.fsm.loader import MAX_YAML_DEPTH, check_yaml, load_definition
 from chipstack.vectors import files
 
@@ -130,6 +131,60 @@ def test_nesting_is_refused_at_the_stated_depth() -> None:
     for levels in (1000, 2000, 100_000):
         report = check_yaml("name: " + "[" * levels + "]" * levels)
         assert report.errors[0].code == "fsm.def_malformed"
+
+
+@pytest.fixture
+def pure_python_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load YAML as PyYAML does without libyaml (its pure-Python parser and composer)."""
+    monkeypatch.setattr(loader, "_StrictLoader", loader._strict_loader(yaml.SafeLoader))
+
+
+@pytest.mark.usefixtures("pure_python_yaml")
+def test_without_libyaml_nesting_is_refused_at_the_stated_depth_not_by_recursion() -> None:
+    # the pure-Python composer recurses per level: 100,000 levels used to end in a
+    # RecursionError; the depth is now counted as each collection starts
+    for levels in (MAX_YAML_DEPTH + 1, 1000, 100_000):
+        (err,) = check_yaml(_nested(levels), "deep.yaml").errors
+        # "name: " then 32 brackets: the 33rd level starts at column 7 + 31
+        assert (err.file, err.line, err.column, err.code) == (
+            "deep.yaml", 1, 7 + MAX_YAML_DEPTH - 1, "fsm.def_malformed"
+        )
+        assert f"deeper than {MAX_YAML_DEPTH}" in err.detail
+    assert "nesting" not in check_yaml(_nested(MAX_YAML_DEPTH)).errors[0].detail
+    for name in ("turnstile", "escrow", "tictactoe"):
+        assert check_yaml(machine_text(name)).errors == ()
+
+
+def _alias_chain(anchors: int, levels: int) -> str:
+    lines = [f"a0: &a0 {'[' * levels}1{']' * levels}"]
+    lines += [f"a{i}: &a{i} {'[' * levels}*a{i - 1}{']' * levels}" for i in range(1, anchors)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_nesting_through_aliases_keys_or_cycles_is_refused(
+    pure: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if pure:
+        monkeypatch.setattr(loader, "_StrictLoader", loader._strict_loader(yaml.SafeLoader))
+    # each anchor nests the previous one 20 levels deeper: no single path of the text is
+    # deeper than 21 levels, but a1 already holds 1 + 20 + 20 = 41 levels of collections
+    # the error is at the innermost collection holding more than 32 levels: a1's 8th
+    # bracket (column 9 + 7), which holds 13 of a1's brackets and a0's 20
+    (err,) = check_yaml(_alias_chain(40, 20), "alias.yaml").errors
+    assert (err.line, err.column, err.code) == (2, 16, "fsm.def_malformed")
+    assert "nesting deeper" in err.detail
+    # at the limit through one alias: 1 (top) + 15 + 16 levels is fine (refused for its shape)
+    ok = check_yaml("a0: &a0 " + "[" * 16 + "1" + "]" * 16 + "\nb: " + "[" * 15 + "*a0"
+                    + "]" * 15 + "\n")
+    assert "nesting" not in ok.errors[0].detail
+    over = check_yaml("a0: &a0 " + "[" * 16 + "1" + "]" * 16 + "\nb: " + "[" * 16 + "*a0"
+                      + "]" * 16 + "\n")
+    assert "nesting deeper" in over.errors[0].detail
+    key = check_yaml("? " + "[" * 40 + "1" + "]" * 40 + "\n: 1\n")
+    assert key.errors[0].code == "fsm.def_malformed" and "nesting" in key.errors[0].detail
+    (cycle,) = check_yaml("a: &x [*x]\n").errors
+    assert cycle.code == "fsm.def_malformed" and (cycle.line, cycle.column) == (1, 4)
 
 
 def test_cli_prints_every_error_and_exits_1(

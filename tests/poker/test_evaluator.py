@@ -208,6 +208,9 @@ def test_value_is_the_best_five_card_subset(cards: list[int], rnd: random.Random
         ((0, 1, 2, 3, "Ah"), Reason.POKER_BAD_CARD),
         ((0, 1, 2, 3, None), Reason.POKER_BAD_CARD),
         ((0, 1, 2, 3, [4]), Reason.POKER_BAD_CARD),
+        ((True, False, 2, 3, 4), Reason.POKER_BAD_CARD),  # bools equal 1 and 0, not cards
+        ((2, 3, 4, 5, 6, False), Reason.POKER_BAD_CARD),
+        ((2, 3, 4, 5, True, 1), Reason.POKER_BAD_CARD),  # not a card wins over the duplicate
     ],
 )
 def test_bad_input_is_rejected(cards: tuple[object, ...], reason: Reason) -> None:
@@ -224,7 +227,7 @@ def test_non_sequences_are_rejected() -> None:
         assert e.value.reason == Reason.POKER_BAD_CARD
 
 
-@given(st.lists(st.integers(-3, 60) | st.none() | st.text(max_size=2), max_size=9))
+@given(st.lists(st.integers(-3, 60) | st.none() | st.booleans() | st.text(max_size=2), max_size=9))
 def test_evaluator_fuzz(cards: list[object]) -> None:
     try:
         value = hand_value(cards)  # type: ignore[arg-type]

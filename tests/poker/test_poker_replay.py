@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from chipstack.cli import main
-from chipstack.poker.replay import phh_files, replay_files
+from chipstack.poker.phh import read_phh
+from chipstack.poker.replay import phh_files, replay_files, replay_hand
 
 #: Where the shared PHH data lives: next to the repository (CI) or the workspace copy.
 CANDIDATES = (
@@ -42,6 +43,10 @@ def test_every_shared_hand_matches(phh_root: Path) -> None:
     # Chips are conserved and every state was hashed (a few per action).
     assert all(sum(r.final or ()) == sum(r.expected) for r in results)
     assert min(r.states for r in results) >= 6
+    # [HOLDEM-15] is read into exactly one record: the WSOP 2019 button never folds pre-flop
+    # in its actions (p8 does not act before the flop); every other record is complete.
+    assert [Path(r.source).name for r in results if r.implied] == ["00-01-07.phh"]
+    assert sum(r.implied for r in results) == 1
 
 
 def test_half_chip_records_run_in_half_chips(phh_root: Path) -> None:
@@ -92,3 +97,57 @@ def test_cli_replay(phh_root: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "junk.phh: unreadable" in out
     assert main(["poker", "replay", str(tmp_path / "missing.phh")]) == 1
+
+
+HEADS_UP = """variant = 'NT'
+antes = [{antes}]
+blinds_or_straddles = [1, 2]
+min_bet = 2
+starting_stacks = [100, 100]
+actions = [{actions}]
+finishing_stacks = [{finish}]
+"""
+
+
+@pytest.mark.parametrize(
+    "antes,actions,finish",
+    [
+        # The button p2 (small blind 1) acts first pre-flop and raises to 6; p1 (big blind 2)
+        # calls; after the flop p1 acts first; aces win 6 from kings.
+        ("0, 0", "'d dh p1 AcAd', 'd dh p2 KcKd', 'p2 cbr 6', 'p1 cc', 'd db 2h7s9c', "
+         "'p1 cc', 'p2 cc', 'd db Td', 'p1 cc', 'p2 cc', 'd db 3s', 'p1 cc', 'p2 cc', "
+         "'p1 sm AcAd', 'p2 sm KcKd'", "106, 94"),
+        # Antes are reversed too: the button p2 posts the 5 listed first, then folds its
+        # small blind: it loses 6.
+        ("5, 0", "'d dh p1 AcAd', 'd dh p2 KcKd', 'p2 f'", "106, 94"),
+    ],
+)
+def test_heads_up_record_reverses_blinds_and_antes(antes: str, actions: str,
+                                                   finish: str) -> None:
+    """[PHH-9], [HOLDEM-13]: in a heads-up record the button p2 posts the first entries.
+
+    Expected stacks worked by hand; PokerKit 0.7.7 (``HandHistory.loads``) ends both
+    records with the same stacks.
+    """
+    hand = read_phh(HEADS_UP.format(antes=antes, actions=actions, finish=finish))
+    result = replay_hand(hand, "heads-up.phh")
+    assert result.matched, result.reason
+    assert result.final == (106, 94)
+
+
+@pytest.mark.parametrize(
+    "actions,reason",
+    [
+        ("'d dh p1 AcKd', 'd dh p1 2c3c', 'd dh p2 4c5c', 'p2 f'", "p1 is dealt twice"),
+        ("'d dh p1 AcKd', 'd dh p2 4c5c', 'p2 f', 'd dh p1 2c3c'", "p1 is dealt twice"),
+        ("'d dh p1 AcKdQd', 'd dh p2 4c5c', 'p2 f'", "3 hole cards for p1, not 2"),
+        ("'d dh p1 AcKd', 'p2 f'", "no hole cards for p2"),
+    ],
+)
+def test_messy_deals_are_mismatches_with_a_reason(actions: str, reason: str) -> None:
+    """A record that deals a player twice (which would change the cards a show is checked
+    against) or deals other than two hole cards is refused with ``poker.bad_deal``."""
+    hand = read_phh(HEADS_UP.format(antes="0, 0", actions=actions, finish="101, 99"))
+    result = replay_hand(hand, "messy.phh")
+    assert not result.matched
+    assert "poker.bad_deal" in result.reason and reason in result.reason

@@ -246,6 +246,23 @@ def test_split_pot_odd_chip_goes_left_of_the_button() -> None:
     assert h.stacks == [102, 95, 103]
 
 
+def test_three_way_split_gives_every_odd_chip_to_the_first_winner() -> None:
+    """[POT-5] 11 split three ways: 3 each, and both odd chips go to the first winner left
+    of the button (not one each to the first two). PokerKit 0.7.7 pays the same.
+
+    Five seats, antes 1, blinds 1/2, button 4: seats 3 and 4 fold, seats 0, 1 and 2 see a
+    royal flush on the board. Pot 5 antes + 3 x 2 = 11.
+    """
+    h = Hand([100] * 5, antes=[1] * 5, blinds=[1, 2, 0, 0, 0], button=4,
+             deck=deck(["2c3d", "2d3c", "2h3s", "4h4s", "5h5s"], "AsKsQsJsTs"))
+    play(h, "call", "fold", "fold", "call", "check")
+    for _ in range(3):
+        play(h, "check", "check", "check")
+    assert h.is_over
+    assert h.payouts == [5, 3, 3, 0, 0]
+    assert h.stacks == [102, 100, 100, 99, 99]
+
+
 def test_big_blind_ante_is_dead_money() -> None:
     """[HOLDEM-3] A big-blind ante is dead money: it is not matched and never comes back.
 
@@ -291,7 +308,12 @@ def test_illegal_actions_are_refused_and_change_nothing() -> None:
     rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, 101)  # more than the stack
     rejected(Reason.POKER_NOT_YOUR_TURN, h.act, "call", None, 0)
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "dance")
-    assert h.machine.state_hash == before
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "call", 50)  # a call is 10: no amount is taken
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "fold", 0)
+    rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, -20)
+    rejected(Reason.POKER_BAD_AMOUNT, h.raise_to, 10**40)
+    rejected(Reason.POKER_BAD_AMOUNT, h.act, "raise", True)  # a bool is not an amount
+    assert h.machine.state_hash == before and h.actor == 2 and h.stacks == [95, 90, 100]
     play(h, "call", "call")
     rejected(Reason.POKER_ILLEGAL_ACTION, h.act, "fold")  # the big blind can check
     play(h, 100, "fold", "fold")
@@ -339,6 +361,13 @@ def test_bad_tables_are_refused() -> None:
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 0], blinds=[1, 2]))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100, 100], blinds=[1, 2], button=2))
     rejected(Reason.POKER_BAD_TABLE, lambda: Hand([100] * 11, blinds=[0] * 11))
+    # [HOLDEM-1] Chips that add up to 2**63 could never be settled: with both all in, the
+    # pot overflows the machine's i64 and neither settle nor the dealer's timeout succeeds.
+    rejected(Reason.POKER_BAD_TABLE, lambda: Hand([2**62, 2**62], blinds=[2, 1], button=1))
+    h = Hand([2**62, 2**62 - 1], blinds=[2, 1], button=1, sign=False,
+             deck=deck(["AsAd", "KsKd"], "2c7h9dJc3s"))
+    play(h, 2**62 - 1, "call")  # both all in: the board runs out and the pot is settled
+    assert h.is_over and h.stacks == [2**63 - 1, 0]
 
 
 def test_bad_inputs_are_rejections_not_crashes() -> None:

@@ -133,3 +133,23 @@ def test_unasked_recon_replies_are_ignored(handshake: Handshake) -> None:
     for _ in range(5):  # replies nobody asked for: the client waits for its pacing slot
         node.receive(T0 + 11, "h", enc(ReconReply(recon[0].session, endless)))
     assert node.stats.work - ranges == 5 * 1  # only each message's own charge
+
+
+def test_records_that_never_complete_a_message_cost_work(handshake: Handshake) -> None:
+    """[SYNC-52]: tiny secure-channel records are charged, so they reach the ban score."""
+    from chipstack.sync.params import WORK_RECORD
+
+    params = replace(PARAMS, work_burst=10_000)
+    node = Node(PrivateKey.from_label("n"), params)
+    handshake(node, "h", T0)
+    before = node.stats.work
+    reads, outs = 0, list[Output]()
+    while reads < 1_000 and not _closed(outs, "sync.rate_limited"):
+        outs = node.records(T0, "h", 3855)  # one 64 KiB read of one-byte records
+        reads += 1
+    assert _closed(outs, "sync.rate_limited")
+    # the burst is spent after ceil(10000 / 3855) = 3 reads; then 10 over-budget reads
+    # of 10 points each reach the ban score of 100
+    assert reads == 3 + 10 and node.stats.work_limited == 10
+    assert node.stats.work - before == reads * 3855 * WORK_RECORD
+    assert node.records(T0, "h", 5) == []  # a closed peer is unknown: nothing happens

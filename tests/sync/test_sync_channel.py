@@ -184,3 +184,50 @@ def test_node_admits_an_authenticated_peer_and_refuses_banned_or_own_keys() -> N
     assert node.ready_peers() == []
     out = node.connect(2, "me", _key("n").public_key.raw)
     assert any(isinstance(o, Close) and o.reason == "sync.unexpected_message" for o in out)
+
+
+def test_wrong_handshake_length_fails_at_the_record_header() -> None:
+    """[SYNC-42]: a header announcing 65535 bytes fails before any body is waited for."""
+    b = Channel(False, _key("b"), NET)
+    with pytest.raises(Rejected) as exc:
+        b.receive((MAX_RECORD).to_bytes(2, "little"))  # the header alone
+    assert exc.value.reason == Reason.SYNC_HANDSHAKE_FAILED
+    assert b.buffered == 2  # nothing beyond the header was held
+    a = Channel(True, _key("a"), NET)
+    a.start()
+    with pytest.raises(Rejected) as exc:  # the initiator expects 225 bytes, not 32
+        a.receive((HANDSHAKE_LENGTHS[0]).to_bytes(2, "little") + b"\x01")
+    assert exc.value.reason == Reason.SYNC_HANDSHAKE_FAILED
+
+
+def test_records_and_frames_are_counted_for_the_work_budget() -> None:
+    """[SYNC-52]: one-byte records that never finish a message are still counted."""
+    a, b = Channel(True, _key("a"), NET), Channel(False, _key("b"), NET)
+    _connect(a, b)
+    assert a._send_cs is not None
+    stream = (1000).to_bytes(4, "little") + bytes(300)  # a frame that never completes
+    wire = b""
+    for byte in stream:
+        rec = a._send_cs.encrypt(b"", bytes([byte]))
+        wire += len(rec).to_bytes(2, "little") + rec
+    assert b.receive(wire) == (b"", [])
+    assert b.records_in == 304 and b.frames_in == 0 and b.partial
+    _, msgs = b.receive(a.send(b"x") + a.send(b"yz"))
+    assert msgs == [] and b.frames_in == 0  # still inside the 1000-byte frame
+    a2, b2 = Channel(True, _key("a"), NET), Channel(False, _key("b"), NET)
+    _connect(a2, b2)
+    _, msgs = b2.receive(a2.send(b"x") + a2.send(b"yz"))
+    assert msgs == [b"x", b"yz"] and b2.frames_in == 2 and b2.records_in == 2
+
+
+def test_tampered_record_delivers_nothing_of_its_read() -> None:
+    """[SYNC-43]: a read whose last record fails authentication delivers no message."""
+    a, b = Channel(True, _key("a"), NET), Channel(False, _key("b"), NET)
+    _connect(a, b)
+    good, bad = a.send(b"first"), bytearray(a.send(b"second"))
+    bad[-1] ^= 1
+    with pytest.raises(Rejected) as exc:
+        b.receive(good + bytes(bad))
+    assert exc.value.reason == Reason.SYNC_RECORD_FAILED
+    with pytest.raises(Rejected):  # and the channel stays failed
+        b.receive(a.send(b"third"))

@@ -114,3 +114,33 @@ def test_read_never_crashes(data: bytes) -> None:
             (init2 if side is init2 else init).read_message(data)
         except Rejected:
             pass
+
+
+def test_nonce_two_to_the_64_minus_one_is_never_used() -> None:
+    """Noise section 5.1: the nonce 2^64-1 is reserved; the cipher refuses it both ways."""
+    from chipstack.sync.noise import MAX_NONCE, CipherState
+
+    key = bytes(range(32))
+    send, recv = CipherState(key), CipherState(key)
+    send.nonce = recv.nonce = MAX_NONCE - 1
+    ct = send.encrypt(b"", b"last")
+    assert ct[:4] != b"last" and recv.decrypt(b"", ct, Reason.SYNC_RECORD_FAILED) == b"last"
+    with pytest.raises(Rejected) as exc:
+        send.encrypt(b"", b"x")
+    assert exc.value.reason == Reason.SYNC_RECORD_FAILED
+    with pytest.raises(Rejected) as exc:
+        recv.decrypt(b"", ct, Reason.SYNC_RECORD_FAILED)
+    assert exc.value.reason == Reason.SYNC_RECORD_FAILED
+    assert send.nonce == recv.nonce == MAX_NONCE
+
+
+def test_a_failed_decryption_does_not_advance_the_nonce() -> None:
+    """Noise section 5.1: DecryptWithAd leaves n unchanged on failure."""
+    from chipstack.sync.noise import CipherState
+
+    key = bytes(32)
+    send, recv = CipherState(key), CipherState(key)
+    ct = send.encrypt(b"ad", b"hello")
+    with pytest.raises(Rejected):
+        recv.decrypt(b"other ad", ct, Reason.SYNC_RECORD_FAILED)
+    assert recv.nonce == 0 and recv.decrypt(b"ad", ct, Reason.SYNC_RECORD_FAILED) == b"hello"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import random
 
+import pytest
+
 from chipstack.crypto import PrivateKey
 from chipstack.sync.node import Node
 from chipstack.sync.params import NodeParams
@@ -21,7 +23,7 @@ from chipstack.sync.peers import (
     address_group,
     redial_delay_ms,
 )
-from chipstack.sync.tcp import TcpNode
+from chipstack.sync.tcp import TcpNode, now_ms
 from chipstack.sync.wire import Addr, decode_message, encode_message
 
 FAST = NodeParams(min_priority=2, reconcile_interval_ms=300)
@@ -95,6 +97,24 @@ def test_eviction_refuses_when_everyone_is_protected() -> None:
     assert pol.admit(1, "30.0.0.1", False).reason == "full"  # a dial never evicts
 
 
+def test_new_connections_per_address_are_rate_limited() -> None:
+    """[SYNC-62]: opening and dropping connections buys one handshake per token."""
+    pol = ConnectionPolicy(Limits(accepts_per_s=2.0, accepts_burst=8))
+    got = [pol.admit(0, "9.9.9.9", True) for _ in range(20)]  # each closed again at once
+    assert sum(d.accept for d in got) == 8
+    assert {d.reason for d in got if not d.accept} == {"accept_rate"}
+    assert pol.admit(0, "9.9.9.10", True).accept  # another address has its own bucket
+    assert pol.admit(499, "9.9.9.9", True).reason == "accept_rate"  # 0.998 of a token
+    assert pol.admit(500, "9.9.9.9", True).accept  # one token after 500 ms at 2/s
+    assert pol.admit(0, "127.0.0.1", True).accept and all(
+        pol.admit(0, "127.0.0.1", True).accept for _ in range(20))  # loopback exempt
+    assert pol.admit(0, "9.9.9.11", False).accept  # our own dials are not limited
+    many = ConnectionPolicy(Limits())
+    for k in range(30_000):  # the buckets are bounded like the bans
+        many.admit(k, f"10.{k // 65536}.{k // 256 % 256}.{k % 256}", True)
+    assert len(many.accepts) <= 10 * 1024
+
+
 def test_address_bans_expire() -> None:
     pol = ConnectionPolicy()
     pol.ban(1_000, "5.5.5.5", 600_000)
@@ -118,6 +138,54 @@ def test_address_book_is_bounded_per_source_and_in_all() -> None:
     for k in range(300):
         book.add((f"2.2.{k // 250}.{k % 250}", 9000), bytes([k % 256]))
     assert len(book) == 100
+
+
+def test_a_loopback_ban_holds_by_key_not_by_address() -> None:
+    """[SYNC-62]: banning one local process must not lock out every other one."""
+    pol = ConnectionPolicy(Limits())
+    pol.ban(0, "127.0.0.1", 600_000)
+    assert pol.admit(1, "127.0.0.1", True).accept
+    strict = ConnectionPolicy(Limits(exempt_loopback=False))
+    strict.ban(0, "127.0.0.1", 600_000)
+    assert strict.admit(1, "127.0.0.1", True).reason == "banned_address"
+    from chipstack.sync.node import Close
+
+    node = Node(PrivateKey.from_label("n"), FAST)  # the key ban still holds locally
+    bad = PrivateKey.from_label("bad").public_key.raw
+    node.connect(0, 1, bad, "127.0.0.1")
+    node.receive(0, 1, b"\xff")  # garbage: banned
+    out = node.connect(1, 2, bad, "127.0.0.1")
+    assert any(isinstance(o, Close) and o.reason == "sync.misbehaving" for o in out)
+    assert node.connect(1, 3, PrivateKey.from_label("good").public_key.raw, "127.0.0.1") \
+        is not None and node.ready_peers() == [3]
+
+
+def test_addr_flood_from_many_keys_of_one_group_is_one_source() -> None:
+    """[SYNC-61]: fresh keys do not buy more room in the address book; groups do."""
+    node = Node(PrivateKey.from_label("n"), FAST)
+    for k in range(40):  # 40 keys from one /16, each sharing 64 new addresses
+        key = PrivateKey.from_label(f"sybil-{k}").public_key.raw
+        node.connect(0, k, key, f"6.6.{k}.1")
+        addrs = tuple((f"20.{k}.{j}.1", 9000) for j in range(64))
+        node.receive(0, k, encode_message(Addr(addrs)))
+    assert len(node.address_book) == ADDRESSES_PER_SOURCE
+    honest = PrivateKey.from_label("honest").public_key.raw
+    node.connect(0, 100, honest, "7.7.7.7")
+    node.receive(0, 100, encode_message(Addr((("8.8.8.8", 9000),))))
+    assert ("8.8.8.8", 9000) in node.address_book
+    assert len(node.address_book) == ADDRESSES_PER_SOURCE + 1
+
+
+def test_a_public_peer_cannot_point_the_node_into_its_own_network() -> None:
+    """[SYNC-61]: non-routable addresses are taken only from local peers."""
+    node = Node(PrivateKey.from_label("n"), FAST)
+    inside = (("127.0.0.1", 22), ("10.0.0.1", 80), ("192.168.1.1", 443), ("169.254.0.1", 1))
+    node.connect(0, 1, PrivateKey.from_label("far").public_key.raw, "8.8.4.4")
+    node.receive(0, 1, encode_message(Addr((*inside, ("1.1.1.1", 9000)))))
+    assert len(node.address_book) == 1 and ("1.1.1.1", 9000) in node.address_book
+    node.connect(0, 2, PrivateKey.from_label("near").public_key.raw, "10.0.0.7")
+    node.receive(0, 2, encode_message(Addr(inside)))
+    assert all(a in node.address_book for a in inside)  # a LAN peer may share them
 
 
 def test_addr_message_round_trip_and_refusals() -> None:
@@ -160,7 +228,9 @@ def test_reconnect_under_a_new_key_is_refused_by_address() -> None:
     from chipstack.sync.channel import Channel
 
     async def scenario() -> None:
-        victim = TcpNode(Node(PrivateKey.from_label("victim"), FAST), limits=Limits())
+        # loopback plays a remote address here: by default local processes are exempt
+        victim = TcpNode(Node(PrivateKey.from_label("victim"), FAST),
+                         limits=Limits(exempt_loopback=False))
         await victim.start()
         try:
             reader, writer, channel = await _channel_to(victim.port, "mallory-1")
@@ -246,3 +316,31 @@ def test_persistent_peer_is_redialled_and_addresses_are_learned() -> None:
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
 
+
+
+def test_a_redial_closed_as_a_duplicate_backs_off_and_a_refused_dial_is_retried() -> None:
+    """[SYNC-64]: a handshake the node closes at once does not restart the backoff."""
+    async def scenario() -> None:
+        fast = Limits(redial_base_ms=50, target_outbound=0)
+        a, b = (TcpNode(Node(PrivateKey.from_label(x), FAST), limits=fast) for x in "ab")
+        for n in (a, b):
+            await n.start()
+        try:
+            await a.dial("127.0.0.1", b.port, persistent=True)
+            await _until(lambda: len(b.node.ready_peers()) == 1)
+            # B keeps A too: each of its connections duplicates the ready one and is closed
+            await b.dial("127.0.0.1", a.port, persistent=True)
+            await _until(lambda: b._persistent[("127.0.0.1", a.port)] >= 4)
+            assert len(a.node.ready_peers()) == len(b.node.ready_peers()) == 1
+        finally:
+            for n in (a, b):
+                await n.close()
+        strict = TcpNode(Node(PrivateKey.from_label("s"), FAST),
+                         limits=Limits(exempt_loopback=False, target_outbound=0))
+        strict.policy.ban(now_ms(), "127.0.0.1", 600_000)
+        with pytest.raises(ConnectionError):
+            await strict.dial("127.0.0.1", 9, persistent=True)
+        assert strict._persistent[("127.0.0.1", 9)] == 1  # a retry is scheduled
+        await strict.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 60))

@@ -151,3 +151,105 @@ def test_node_session_snapshot_is_the_live_old_enough_set() -> None:
                 if it.timestamp <= now - 5 and it.expiry > now + 300]
         assert list(snap) == sorted(want)
     assert list(node.store.index) == node.store.keys()  # the live index is untouched
+
+
+def _refused(path: str) -> str:
+    with pytest.raises(Rejected) as exc:
+        SqliteStore(100, 10**6, path)
+    assert exc.value.reason == Reason.SYNC_BAD_STORE
+    assert "\n" not in str(exc.value)
+    return str(exc.value)
+
+
+def test_foreign_or_damaged_files_are_refused_in_one_line(tmp_path: object) -> None:
+    """[SYNC-17]: not SQLite, another schema, a row whose id is not its item's."""
+    import sqlite3
+
+    junk = str(tmp_path) + "/junk.sqlite"
+    with open(junk, "wb") as f:
+        f.write(b"this is not a database, only some words " * 4)
+    assert "not a database" in _refused(junk)
+    foreign = str(tmp_path) + "/foreign.sqlite"
+    db = sqlite3.connect(foreign)
+    db.execute("CREATE TABLE items (name TEXT)")
+    db.commit()
+    db.close()
+    assert "items: name" in _refused(foreign)
+    db = sqlite3.connect(foreign)
+    assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("items",)]  # untouched
+    db.close()
+    damaged = str(tmp_path) + "/damaged.sqlite"
+    s = SqliteStore(100, 10**6, damaged)
+    for it in ITEMS[:3]:
+        s.add(it)
+    s.close()
+    db = sqlite3.connect(damaged)
+    raw = bytearray(ITEMS[1].encoding)
+    raw[-70] ^= 1  # a byte of the body: the row's id no longer matches it
+    db.execute("UPDATE items SET encoding = ? WHERE id = ?", (bytes(raw), ITEMS[1].id))
+    db.commit()
+    db.close()
+    assert "damaged item row" in _refused(damaged)
+
+
+def test_a_write_interrupted_before_commit_leaves_the_last_committed_state(
+        tmp_path: object) -> None:
+    """[SYNC-17]: a process killed inside an insert leaves the store as it was."""
+    import subprocess
+    import sys
+
+    path = str(tmp_path) + "/node.sqlite"
+    s = SqliteStore(100, 10**6, path)
+    for it in ITEMS[:5]:
+        s.add(it)
+    s.close()
+    killed = (  # the store's own insert, with the process dying before the commit
+        "import os, sqlite3, sys\n"
+        "from chipstack.sync.store import SqliteStore\n"
+        "from tests.sync.test_sync_store import ITEMS\n"
+        "s = SqliteStore(100, 10**6, sys.argv[1])\n"
+        "class Dies(sqlite3.Connection):\n"
+        "    def commit(self): os._exit(9)\n"
+        "db = sqlite3.connect(sys.argv[1], factory=Dies)\n"
+        "s._db = db\n"
+        "s.add(ITEMS[7])\n")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-c", killed, path], cwd=root, timeout=120)
+    assert r.returncode == 9
+    again = SqliteStore(100, 10**6, path)
+    assert again.ids() == {it.id for it in ITEMS[:5]}
+    again.close()
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_queries_are_parameters_never_sql(tag: str) -> None:
+    """A tag full of SQL is only ever compared, never run ([SYNC-16])."""
+    s = SqliteStore(100, 10**6, ":memory:")
+    for it in ITEMS[:6]:
+        s.add(it)
+    for text in (tag, "x' OR '1'='1", "'); DROP TABLE items; --"):
+        got = list(s.query(tag=text))
+        assert all(it.has_tag(text) for it in got)
+    assert len(list(s.query())) == 6
+    s.close()
+
+
+def test_node_key_file_is_created_owner_only(tmp_path: object) -> None:
+    """[SYNC-17]: the key file is 0600 from its creation, whatever the umask."""
+    import os
+    import stat
+
+    from chipstack.cli.sync_cmd import _open_data
+    from chipstack.sync.params import NodeParams
+
+    old = os.umask(0)
+    try:
+        seed, store = _open_data(str(tmp_path), NodeParams())
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE(os.stat(str(tmp_path) + "/node.key").st_mode)
+    assert mode == 0o600 and len(seed) == 32 and store.endswith("store.sqlite")
+    assert _open_data(str(tmp_path), NodeParams())[0] == seed  # kept, not redrawn

@@ -312,3 +312,21 @@ def test_restarted_node_has_lost_nothing_and_catches_up(tmp_path: object) -> Non
             await b.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 60))
+
+
+def test_frame_deadline_belongs_to_the_frame_in_progress() -> None:
+    """[SYNC-53]: frames streamed back to back never inherit a finished frame's deadline."""
+    from chipstack.sync.tcp import frame_deadline
+
+    assert frame_deadline(None, 5.0, False, False, 1_000) is None  # nothing partial
+    first = frame_deadline(None, 5.0, False, True, 1_000)
+    assert first == 6.0
+    assert frame_deadline(first, 5.9, False, True, 1_000) == 6.0  # same frame: kept
+    assert frame_deadline(first, 5.9, True, True, 1_000) == 6.9  # a new frame began
+    assert frame_deadline(first, 5.9, True, False, 1_000) is None
+    # a peer streaming 100 frames, each read ending inside the next one, 0.5 s apart:
+    deadline, now = None, 0.0
+    for _ in range(100):
+        deadline = frame_deadline(deadline, now, True, True, 1_000)
+        assert deadline is not None and deadline > now
+        now += 0.5

@@ -29,17 +29,23 @@ from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.definition import Definition
 from chipstack.fsm.expr import BOOL, BYTES, DEFAULT_LIBRARY, INT, Library, ListType, Type, Value
-from chipstack.fsm.expr.cost import CALL_COST, Cost, args_weight, max_weight
+from chipstack.fsm.expr.cost import CALL_COST, Cost, args_weight, linear_cost, max_weight
 from chipstack.fsm.expr.library import Builtin, Impl, TypeRule, type_error
-from chipstack.fsm.expr.types import MAX_LIST_LEN
+from chipstack.fsm.expr.types import MAX_BYTES_LEN
 from chipstack.fsm.loader import load_definition
 
 #: Version of the cashier built-in library ([CASH-71]).
 CASHIER_LIBRARY_VERSION = 1
-#: Cost units per unit of argument weight for the signatures it may hold ([CASH-72]).
-VERIFY_COST = 200
-#: Cost units of one replayed game event (list item): its engine step ([CASH-72]).
-EVENT_COST = 400
+#: Cost units of one Ed25519 check, about 95 us at 80 ns a unit ([CASH-72], spec/03 note).
+VERIFY_COST = 1_200
+#: Cost units per unit of argument weight, for decoding it ([CASH-72]).
+DECODE_COST = 20
+#: Cost units of one claim part: its signature and the game's event budget ([CASH-72]).
+PART_COST = VERIFY_COST + 60_000
+#: Most cost units a table game's event may spend for the machine form to replay it.
+MAX_GAME_BUDGET = 60_000
+#: Most parts of a claim the machine form accepts ([CASH-72]).
+MAX_FSM_CLAIM_PARTS = 8
 
 
 def _rule(*pattern: Type) -> TypeRule:
@@ -95,6 +101,22 @@ def _reserve(v: Value) -> tuple[OutPoint, int] | None:
     return decode_exact(data, lambda r: (OutPoint.read(r), r.u64()))
 
 
+def _claim_parts(v: Value) -> list[bytes]:
+    """The parts of a claim; more than the machine form's limit is refused before any work."""
+    parts = _parts(v)
+    if len(parts) > MAX_FSM_CLAIM_PARTS:
+        raise Rejected(
+            Reason.FSM_EXPR_BAD_ARGUMENT, f"{len(parts)} claim parts > {MAX_FSM_CLAIM_PARTS}"
+        )
+    return parts
+
+
+def _check_game(book: TableBook) -> None:
+    """The machine form replays only games whose events fit its part cost ([CASH-72])."""
+    if book.game is not None and book.game.definition.budget > MAX_GAME_BUDGET:
+        raise Rejected(Reason.CASHIER_DISPUTE_BAD_GAME, "game budget over 60,000 units")
+
+
 def _claim(parts: list[bytes]) -> SignedSettlement | object | None:
     if not parts:
         return None
@@ -125,13 +147,17 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
         return encode_book(book)
 
     def close(a: tuple[Value, ...]) -> Value:
+        parts = _claim_parts(a[4])
         book = books.open(*a[:3])
-        book.close(_i(a[3]), _claim(_parts(a[4])))  # type: ignore[arg-type]
+        _check_game(book)
+        book.close(_i(a[3]), _claim(parts))  # type: ignore[arg-type]
         return encode_book(book)
 
     def challenge(a: tuple[Value, ...]) -> Value:
+        parts = _claim_parts(a[4])
         book = books.open(*a[:3])
-        claim = _claim(_parts(a[4]))
+        _check_game(book)
+        claim = _claim(parts)
         if claim is None:
             raise Rejected(Reason.CASHIER_STALE_SETTLEMENT, "an empty challenge")
         book.challenge(_i(a[3]), claim)  # type: ignore[arg-type]
@@ -165,35 +191,59 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
         ("cashier_challenge", (*tp, INT, lb), BYTES, challenge, "a better claim (CASH-35)"),
         ("cashier_finalize", (*tp, INT), BYTES, finalize, "end the window (CASH-31)"),
         ("cashier_redeem", (*tp, BYTES, BYTES, BYTES), BYTES, redeem, "the payout (CASH-42)"),
+    ]
+    decode_only: list[tuple[str, tuple[Type, ...], Type, Impl, str]] = [
         ("cashier_seq", tp, INT, seq, "the authoritative sequence of a book"),
         ("cashier_issued", tp, INT, issued, "chips issued at a book's table"),
+        ("settlement_closing", (BYTES,), BOOL, closing, "whether a settlement closes the table"),
     ]
     builtins = [
         Builtin(name, f"{name}({', '.join(map(str, ps))}) -> {r}", _rule(*ps, r), impl, doc,
                 CASHIER_COST)
         for name, ps, r, impl, doc in table
     ]  # fmt: skip
-    builtins.append(
-        Builtin("settlement_closing", "settlement_closing(bytes) -> bool", _rule(BYTES, BOOL),
-                closing, "whether a signed settlement closes the table")
-    )  # fmt: skip
+    builtins += [
+        Builtin(name, f"{name}({', '.join(map(str, ps))}) -> {r}", _rule(*ps, r), impl, doc,
+                DECODE_ONLY_COST)
+        for name, ps, r, impl, doc in decode_only
+    ]  # fmt: skip
     return DEFAULT_LIBRARY.extend("cashier", CASHIER_LIBRARY_VERSION, builtins)
+
+
+def _slots(args: tuple[Value, ...]) -> int:
+    """64-byte signature slots of the proof arguments (those after table, notaries, book)."""
+    return sum(len(a) // 64 for a in args[3:] if isinstance(a, bytes))
 
 
 def _cashier_exact(args: tuple[Value, ...]) -> int:
     items = sum(len(a) for a in args if isinstance(a, tuple))
-    w = args_weight(args)
-    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
+    return (
+        CALL_COST
+        + DECODE_COST * args_weight(args)
+        + VERIFY_COST * _slots(args)
+        + (PART_COST * items)
+    )
 
 
 def _cashier_bound(types: tuple[Type, ...]) -> int:
-    w = sum(map(max_weight, types))
-    items = sum(MAX_LIST_LEN for t in types if isinstance(t, ListType))
-    return CALL_COST + w + VERIFY_COST * w + EVENT_COST * items
+    weights = 0
+    slots = 0
+    items = 0
+    for i, t in enumerate(types):
+        if isinstance(t, ListType):
+            items += MAX_FSM_CLAIM_PARTS
+            weights += 1 + MAX_FSM_CLAIM_PARTS * max_weight(t.elem)
+        else:
+            weights += max_weight(t)
+            if i >= 3 and t == BYTES:
+                slots += MAX_BYTES_LEN // 64
+    return CALL_COST + DECODE_COST * weights + VERIFY_COST * slots + PART_COST * items
 
 
 #: The cost rule of every proof-checking cashier built-in ([CASH-72]).
 CASHIER_COST = Cost(_cashier_exact, _cashier_bound)
+#: The cost rule of the cashier built-ins that only decode ([CASH-72]).
+DECODE_ONLY_COST = linear_cost(CALL_COST, DECODE_COST)
 
 
 def builtin_cost(args: Sequence[Value]) -> int:

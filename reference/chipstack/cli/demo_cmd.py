@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from chipstack.demo import chain_part, fsm_part, sync_part, vectors_part
+from chipstack.demo import cashier_part, chain_part, fsm_part, sync_part, vectors_part
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +26,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _section("sync: a p2p network that keeps any data mostly in sync", sync_part.run)
     _section("chain: a notarized ledger and an SPV proof", chain_part.run)
     _section("fsm: a YAML machine played by the generic engine", fsm_part.run)
+    _section("cashier: deposit, dispute by replay, one redemption", cashier_part.run)
     lines, ok = vectors_part.run()
     _section("vectors: what other implementations check themselves against", lambda: lines)
     print("\nall good" if ok else "\nSOMETHING DISAGREES (see above)")

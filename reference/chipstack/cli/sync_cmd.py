@@ -19,6 +19,7 @@ from typing import Any
 
 from chipstack.cli import args as args_
 from chipstack.crypto import sha256
+from chipstack.errors import Rejected
 from chipstack.sync.params import MAX_PAYLOAD, NodeParams
 
 #: Most nodes ``chipstack net`` spawns (each is a listening socket plus its links).
@@ -93,9 +94,15 @@ def _open_data(data: str, params: NodeParams) -> tuple[bytes, str]:
     root = Path(data).expanduser()
     root.mkdir(parents=True, exist_ok=True)
     key_file = root / "node.key"
-    if not key_file.exists():
-        key_file.write_bytes(os.urandom(32))
-        key_file.chmod(0o600)
+    try:  # [SYNC-17] created 0600 from the start: the seed is never readable by others
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+            f.flush()
+            os.fsync(f.fileno())
     return key_file.read_bytes(), str(root / "store.sqlite")
 
 
@@ -121,8 +128,15 @@ async def _run_node(args: argparse.Namespace) -> int:
             seed, path = _open_data(args.data, params)
         except OSError as exc:
             return args_.fail(f"cannot use data directory {args.data}: {exc.strerror or exc}")
-        store = SqliteStore(params.store_max_items, params.store_max_bytes, path)
-        node = TcpNode(Node(PrivateKey(seed), params, random.Random(), store), *args.listen)
+        try:
+            key = PrivateKey(seed)
+        except Rejected as exc:
+            return args_.fail(f"cannot use the node key in {args.data}: {exc}")
+        try:
+            store = SqliteStore(params.store_max_items, params.store_max_bytes, path)
+        except Rejected as exc:
+            return args_.fail(f"cannot use the store: {exc}")
+        node = TcpNode(Node(key, params, random.Random(), store), *args.listen)
     try:
         await node.start()
     except OSError as exc:

@@ -6,8 +6,10 @@ arguments, the guards it evaluates and the effects it runs in the order of
 [FSM-32] and [FSM-33], the weight of each value an effect assigns, and the
 weight of the new state it encodes. A definition carries a budget per event
 (at most :data:`MAX_EVENT_BUDGET`); the loader computes, from the types
-alone, the most any event can cost (:func:`event_bounds`) and refuses a
-definition whose worst event could pass the global maximum.
+alone, the most any event can cost (:func:`event_bounds`) and what creating
+an instance's initial state can cost (:func:`creation_bound`, [FSM-54]), and
+refuses a definition whose worst event or creation could pass the global
+maximum.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ def args_cost(values: Sequence[Value]) -> int:
 def state_cost(values: Sequence[Value]) -> int:
     """The last charge of an event: the weight of the new state's values ([FSM-52])."""
     return sum(map(weight, values))
+
+
+def creation_bound(defn: d.Definition, init_bounds: Sequence[int]) -> int:
+    """Most units creating the initial state can cost ([FSM-54]).
+
+    ``init_bounds[i]`` is the bound ([EXPR-57]) of variable ``i``'s initial
+    expression in the initial environment: each is charged with the largest
+    weight of the value it gives, then the whole state once more (its hash).
+    """
+    return sum(
+        b + 2 * max_weight(v.type) for v, b in zip(defn.variables, init_bounds, strict=True)
+    )
 
 
 def effect_bound(defn: d.Definition, t: d.Transition, expr_bounds: Sequence[int]) -> int:

@@ -15,6 +15,7 @@ from chipstack.crypto import PUBLIC_KEY_LEN, Tag, is_weak_public_key, tagged_has
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
+from chipstack.fsm.budget import state_cost
 from chipstack.fsm.codec import definition_id
 from chipstack.fsm.env import base_env
 from chipstack.fsm.expr import (
@@ -26,6 +27,7 @@ from chipstack.fsm.expr import (
     check_value,
     read_type,
     read_value,
+    weight,
     write_type,
     write_value,
 )
@@ -177,16 +179,32 @@ def check_instance(defn: d.Definition, inst: Instance) -> None:
         )
 
 
-def initial_state(defn: d.Definition, inst: Instance, library: Library = DEFAULT_LIBRARY) -> State:
-    """Check ``inst`` and return its initial state: seq 0, time = created ([FSM-19])."""
+def initial_state(
+    defn: d.Definition,
+    inst: Instance,
+    library: Library = DEFAULT_LIBRARY,
+    meter: Meter | None = None,
+) -> State:
+    """Check ``inst`` and return its initial state: seq 0, time = created ([FSM-19]).
+
+    Creating it is metered ([FSM-54]) against ``meter``, by default a fresh
+    one with the definition's budget (past it: ``fsm.over_budget``); read
+    ``meter.spent`` for what creation cost.
+    """
     check_instance(defn, inst)
     env = base_env(inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created)
+    meter = Meter(defn.budget) if meter is None else meter
     values: list[Value] = []
     for v, code in zip(defn.variables, _init_code(defn, library), strict=True):
-        try:
-            values.append(check_value(code(env, Meter()), v.type))
+        try:  # [FSM-54]: each initial value, then its weight
+            value = code(env, meter)
+            meter.charge(weight(value), f"init {v.name}")
+            values.append(check_value(value, v.type))
         except Rejected as exc:
+            if exc.reason is Reason.FSM_OVER_BUDGET:
+                raise
             raise Rejected(Reason.FSM_EVAL_FAILED, f"init {v.name}: {exc}") from None
+    meter.charge(state_cost(values), "initial state")  # [FSM-54]: last, the state's weight
     return State(inst.id, defn.initial, tuple(values), 0, inst.created)
 
 

@@ -12,8 +12,9 @@ a valid definition apart ([FSM-14]).
 
 Nesting is refused past :data:`MAX_YAML_DEPTH` levels on the composed node
 tree, before anything is constructed from it; the parser is libyaml's when
-PyYAML has it (it refuses nesting past 1000 itself, in C), so loading and
-checking stay linear in the size of the text.
+PyYAML has it (it refuses nesting past 1000 itself, in C), and without it the
+pure-Python composer refuses nesting past :data:`MAX_YAML_DEPTH` as it goes,
+so loading and checking stay linear in the size of the text.
 """
 
 from __future__ import annotations
@@ -59,20 +60,6 @@ MAX_YAML_LEN = 1 << 20
 #: Deepest nesting of YAML collections the loader accepts (the top mapping is level 1).
 MAX_YAML_DEPTH = 32
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_Base):  # type: ignore[misc]
-    """Safe loader (libyaml's when present) with YAML 1.2 booleans and no duplicate keys."""
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
-)
 
 
 class _NodeRejected(Rejected):
@@ -102,7 +89,50 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     return out
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _strict_loader(base: Any) -> Any:
+    """Return a safe loader class on ``base`` with YAML 1.2 booleans and no duplicate keys.
+
+    ``base`` is libyaml's ``CSafeLoader`` when PyYAML has it (its composer, in
+    C, refuses nesting past 1000 levels itself), else the pure-Python
+    ``SafeLoader``, whose composer recurses once per level: there the depth
+    is counted as each collection starts and nesting past
+    :data:`MAX_YAML_DEPTH` is refused at once ([FSM-14]), so that neither a
+    ``RecursionError`` nor deep work comes before the refusal.
+    """
+
+    class _Strict(base):  # type: ignore[misc]
+        """Safe loader with YAML 1.2 booleans, no duplicate keys, bounded nesting."""
+
+        _depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:  # pure-Python composer only
+            start = self.peek_event()
+            if not isinstance(start, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                return super().compose_node(parent, index)
+            if self._depth >= MAX_YAML_DEPTH:  # [FSM-14]: refused before going deeper
+                raise _NodeRejected(
+                    Reason.FSM_DEF_MALFORMED,
+                    f"YAML nesting deeper than {MAX_YAML_DEPTH}",
+                    start.start_mark,
+                )
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    _Strict.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _Strict.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
+    )
+    _Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return _Strict
+
+
+_StrictLoader: Any = _strict_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 #: Bounded ``repr`` for error details: a YAML alias chain can expand a short text
@@ -149,7 +179,56 @@ def _walk(root: yaml.Node) -> Marks:
         elif isinstance(node, yaml.SequenceNode):
             for i in reversed(range(len(node.value))):
                 stack.append((node.value[i], (*path, i), depth + 1))
+    _check_height(root)
     return marks
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_height(root: yaml.Node) -> None:
+    """Refuse a node graph whose collections nest past :data:`MAX_YAML_DEPTH` through aliases.
+
+    :func:`_walk` sees each node once, on its first path; an alias used deeper
+    down (a chain of anchors, each nesting the previous one a few levels
+    deeper) or a collection used as a mapping key nests further than that
+    path shows, and an alias inside its own anchor nests without end. This
+    pass computes each node's height once (iteratively, so its cost is the
+    graph's size) and refuses the first collection taller than the limit,
+    or a cycle ([FSM-14]).
+    """
+    height: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            h = 1 + max((height[id(c)] for c in _children(node)), default=0)
+            if h > MAX_YAML_DEPTH:
+                raise _NodeRejected(
+                    Reason.FSM_DEF_MALFORMED,
+                    f"YAML nesting deeper than {MAX_YAML_DEPTH} (through an alias or a key)",
+                    node.start_mark,
+                )
+            height[key] = h
+        elif key not in height:
+            if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+                height[key] = 0
+                continue
+            if key in open_:
+                raise _NodeRejected(
+                    Reason.FSM_DEF_MALFORMED, "YAML alias inside its own anchor", node.start_mark
+                )
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node))
 
 
 def _read_yaml(text: str) -> tuple[Any, Marks]:

@@ -1,4 +1,5 @@
-"""The validity rules of a machine definition (spec/03-fsm.md FSM-1 .. FSM-13, FSM-50, FSM-51).
+"""The validity rules of a machine definition (spec/03-fsm.md FSM-1 .. FSM-13, FSM-50, FSM-51,
+FSM-54).
 
 These checks run on the typed model, whether it came from YAML
 (:mod:`chipstack.fsm.loader`) or from bytes (:mod:`chipstack.fsm.codec`), so
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm import definition as d
-from chipstack.fsm.budget import effect_bound, event_bounds
+from chipstack.fsm.budget import creation_bound, effect_bound, event_bounds
 from chipstack.fsm.env import init_env_types, transition_env_types
 from chipstack.fsm.exclusive import guard_key
 from chipstack.fsm.expr import BOOL, DEFAULT_LIBRARY, Expr, Library, Type
@@ -29,6 +30,11 @@ _NAME = re.compile(d.NAME_PATTERN)
 
 #: Where in a definition a problem is: keys and indices from the top, as in the YAML form.
 Path = tuple[str | int, ...]
+
+
+#: The bounds of a definition's expressions ([EXPR-57]): per transition its guard's and its
+#: effects' (with the weights they assign), then per variable its initial value's.
+_Bounds = tuple[list[int], list[int], list[int]]
 
 
 @dataclass(frozen=True)
@@ -207,13 +213,16 @@ class _Checks:
             return None
         return bound
 
-    def types(self) -> tuple[list[int], list[int]] | None:
-        """Check every expression's type; return the guard and effect bounds when all pass."""
+    def types(self) -> _Bounds | None:
+        """Check every expression's type; return the guard, effect and initial-value bounds
+        when all pass."""
         defn = self.defn
         before = len(self.problems)
         init_env = init_env_types(defn)
-        for v in defn.variables:
+        inits = [
             self.typed(v.init, init_env, v.type, ("variables", v.name, "init"))
+            for v in defn.variables
+        ]
         var_types = {v.name: v.type for v in defn.variables}
         events = {e.name: e for e in defn.events}
         envs: dict[str, dict[str, Type]] = {}
@@ -238,7 +247,7 @@ class _Checks:
                 effects.append(effect_bound(defn, t, [b for b in bounds if b is not None]))
         if len(self.problems) > before or self.skip or len(guards) != len(defn.transitions):
             return None
-        return guards, effects
+        return guards, effects, [b for b in inits if b is not None]
 
     # -- [FSM-12]
 
@@ -291,9 +300,10 @@ class _Checks:
 
     # -- [FSM-51]
 
-    def budget(self, bounds: tuple[list[int], list[int]]) -> None:
-        """[FSM-51]: no (state, event) pair may cost more than the global maximum."""
-        per_event = event_bounds(self.defn, *bounds)
+    def budget(self, bounds: _Bounds) -> None:
+        """[FSM-51]: no (state, event) pair may cost more than the global maximum; nor may
+        the creation of an instance ([FSM-54])."""
+        per_event = event_bounds(self.defn, bounds[0], bounds[1])
         first: dict[tuple[str, str], int] = {}
         for i, t in enumerate(self.defn.transitions):
             first.setdefault((t.source, t.on), i)
@@ -305,6 +315,14 @@ class _Checks:
                     f" over the maximum {d.MAX_EVENT_BUDGET}",
                     "transitions", first[key],
                 )
+        creation = creation_bound(self.defn, bounds[2])
+        if creation > d.MAX_EVENT_BUDGET:  # [FSM-54]
+            self.fail(
+                Reason.FSM_DEF_OVER_BUDGET,
+                f"creating an instance may cost {creation} units, over the maximum"
+                f" {d.MAX_EVENT_BUDGET}",
+                "variables",
+            )
 
 
 def definition_problems(
@@ -341,11 +359,24 @@ def static_bounds(
 
     ``defn`` must be valid (:func:`check_definition`), or be refused.
     """
+    bounds = _valid_bounds(defn, library)
+    return event_bounds(defn, bounds[0], bounds[1])
+
+
+def static_creation_bound(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> int:
+    """Return the static bound of creating an instance's initial state ([FSM-54]).
+
+    ``defn`` must be valid (:func:`check_definition`), or be refused.
+    """
+    return creation_bound(defn, _valid_bounds(defn, library)[2])
+
+
+def _valid_bounds(defn: d.Definition, library: Library) -> _Bounds:
     bounds = _Checks(defn, library, frozenset()).types()
     if bounds is None:
         check_definition(defn, library)
         raise ValueError("a definition without bounds must have been refused")
-    return event_bounds(defn, *bounds)
+    return bounds
 
 
 def check_definition(defn: d.Definition, library: Library = DEFAULT_LIBRARY) -> None:

@@ -135,6 +135,8 @@ _KEY: dict[Card, int] = {
 _BY_SUM, _FLUSH, _CLASSES = _build()
 _CATEGORY: tuple[HandCategory, ...] = tuple(cls[0] for cls in _CLASSES)
 _key = _KEY.__getitem__
+_BOOL_CARDS = 3 << _CARD_SHIFT
+"""The bits of cards 0 and 1 in a sum of keys: the cards a bool would pass for."""
 
 
 def hand_value(cards: Sequence[Card]) -> int:
@@ -149,7 +151,11 @@ def hand_value(cards: Sequence[Card]) -> int:
         if n < 5 or n > 7:  # [EVAL-4]
             raise Rejected(Reason.POKER_BAD_HAND_SIZE, f"{n} cards; 5, 6 or 7 are evaluated")
         total = sum(map(_key, cards), _START)
+        if total & _BOOL_CARDS and bool in map(type, cards):
+            raise _bad_cards(cards)  # [EVAL-4]: False and True equal cards 0 and 1, not cards
         if (total >> _CARD_SHIFT).bit_count() != n:  # [EVAL-4]
+            if bool in map(type, cards):  # a bool beside its card: the carry hid its bit
+                raise _bad_cards(cards)
             raise Rejected(Reason.POKER_DUPLICATE_CARD, "a card is given twice")
         if total & _FLUSH_FLAGS:
             return _flush_value(cards, total)

@@ -177,6 +177,8 @@ class Hand:
         )
         require(0 <= button < n, Reason.POKER_BAD_TABLE, f"button {button}")
         require(all(s > 0 for s in stacks), Reason.POKER_BAD_TABLE, "every stack must be positive")
+        # [HOLDEM-1]: the machine's integers are i64; a pot of 2**63 could never be settled.
+        require(sum(stacks) < 2**63, Reason.POKER_BAD_TABLE, "the stacks add up to 2**63 or more")
         require(
             all(x >= 0 for x in (*blinds, *antes)), Reason.POKER_BAD_TABLE, "negative ante or blind"
         )
@@ -383,6 +385,7 @@ class Hand:
             self._player_event(a, "raise_to", (Arg("amount", INT, amount),))
         else:
             require(kind in legal, Reason.POKER_ILLEGAL_ACTION, f"{kind} is not legal now")
+            require(amount is None, Reason.POKER_BAD_AMOUNT, f"{kind} takes no amount")
             self._player_event(a, kind, ())
         self._advance()
 

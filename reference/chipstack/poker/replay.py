@@ -8,8 +8,10 @@ The result says whether the machine's final stacks equal the recorded
 ``finishing_stacks`` exactly, in the record's chip unit; if not, why.
 
 Seats: PHH lists players by position, the last one on the button (heads-up
-too, where the blinds are listed in the reversed order the PHH spec gives),
-so seat ``i`` is player ``p{i+1}`` and the button is the last seat.
+too), so seat ``i`` is player ``p{i+1}`` and the button is the last seat.
+Heads-up, the PHH standard lists ``antes`` and ``blinds_or_straddles`` in
+reverse (the button ``p2`` posts the first entry, the small blind), so the
+replay reverses those two arrays for the machine [PHH-9].
 """
 
 from __future__ import annotations
@@ -100,11 +102,15 @@ def replay_hand(phh: PhhHandLike, source: str = "", sign: bool = False) -> Repla
     n = len(phh.starting_stacks)
     if phh.finishing_stacks is None:
         return _fail(source, phh, None, "the record has no finishing_stacks")
+    antes, blinds = list(phh.antes), list(phh.blinds_or_straddles)
+    if n == 2:  # [PHH-9]: heads-up, the button p2 posts the first entry, p1 the second
+        antes.reverse()
+        blinds.reverse()
     try:
         hand = Hand(
             list(phh.starting_stacks),
-            antes=list(phh.antes),
-            blinds=list(phh.blinds_or_straddles),
+            antes=antes,
+            blinds=blinds,
             min_bet=phh.min_bet,
             button=n - 1,
             auto=False,
@@ -167,7 +173,9 @@ def _describe(action: PhhActionLike) -> str:
 def _deal(hand: Hand, hole: dict[int, tuple[int, ...]], n: int) -> None:
     missing = [i for i in range(n) if len(hole.get(i, ())) != 2]
     if missing:
-        raise Rejected(Reason.POKER_BAD_DEAL, f"no hole cards for p{missing[0] + 1}")
+        i, got = missing[0], len(hole.get(missing[0], ()))
+        what = f"{got} hole cards for p{i + 1}, not 2" if got else f"no hole cards for p{i + 1}"
+        raise Rejected(Reason.POKER_BAD_DEAL, what)
     hand.deal_hole([c for i in range(n) for c in hole[i]])
 
 
@@ -176,6 +184,10 @@ def _step(hand: Hand, hole: dict[int, tuple[int, ...]], action: PhhActionLike, n
     if kind == "dh":
         if action.actor is None or action.cards is None:
             raise Rejected(Reason.POKER_BAD_DEAL, "dh needs a player and cards")
+        if action.actor in hole or hand.machine.state.name != "dealing":
+            # One deal per player, before the betting: a later one would change the cards
+            # that 'sm' is checked against.
+            raise Rejected(Reason.POKER_BAD_DEAL, f"p{action.actor + 1} is dealt twice")
         hole[action.actor] = tuple(action.cards)
         return
     if hand.machine.state.name == "dealing":

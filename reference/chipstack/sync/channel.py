@@ -101,8 +101,12 @@ class Channel:
         self.remote_key: bytes | None = None
         #: The final handshake hash (the channel binding), once the handshake is done.
         self.binding: bytes | None = None
-        #: Transport records decrypted so far (the work a peer caused; [SYNC-50]).
+        #: Transport records decrypted so far (work the peer caused, charged by the
+        #: transport to its budget: [SYNC-52]).
         self.records_in = 0
+        #: Node messages (whole frames) received so far; the transport restarts a
+        #: frame's read deadline when it grows ([SYNC-53]).
+        self.frames_in = 0
 
     @property
     def established(self) -> bool:
@@ -151,6 +155,8 @@ class Channel:
         pos = 0
         while len(inbox) - pos >= RECORD_HEADER:
             n = int.from_bytes(inbox[pos : pos + RECORD_HEADER], "little")
+            if self._hs is not None:  # [SYNC-42] a wrong length fails at its header
+                self._check_handshake_length(n)
             if len(inbox) - pos - RECORD_HEADER < n:
                 break
             body = bytes(inbox[pos + RECORD_HEADER : pos + RECORD_HEADER + n])
@@ -162,13 +168,18 @@ class Channel:
         del inbox[:pos]
         return bytes(out), messages
 
-    def _handshake_record(self, body: bytes) -> bytes:
+    def _check_handshake_length(self, n: int) -> None:
         hs = self._hs
         assert hs is not None
         expected = HANDSHAKE_LENGTHS[hs.step]
-        if len(body) != expected:  # [SYNC-42]
+        if n != expected:  # [SYNC-42]
             raise Rejected(Reason.SYNC_HANDSHAKE_FAILED,
-                           f"handshake message {hs.step + 1} of {len(body)} bytes, not {expected}")
+                           f"handshake message {hs.step + 1} of {n} bytes, not {expected}")
+
+    def _handshake_record(self, body: bytes) -> bytes:
+        hs = self._hs
+        assert hs is not None
+        self._check_handshake_length(len(body))
         payload = hs.read_message(body)
         if hs.step == 1:  # responder read message 1: answer with message 2
             return self._record(hs.write_message(self._identity))
@@ -190,7 +201,9 @@ class Channel:
         plain = self._recv_cs.decrypt(b"", body, Reason.SYNC_RECORD_FAILED)
         self.records_in += 1
         self._plain += plain
-        messages += take_frames(self._plain)  # [SYNC-21], [SYNC-43]
+        frames = take_frames(self._plain)  # [SYNC-21], [SYNC-43]
+        self.frames_in += len(frames)
+        messages += frames
 
     def send(self, message: bytes) -> bytes:
         """Encrypt one node message (as a frame) into records ([SYNC-43])."""

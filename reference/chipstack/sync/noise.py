@@ -41,7 +41,7 @@ DHLEN = 32
 TAGLEN = 16
 #: Largest Noise message, handshake or transport (Noise section 3).
 MAX_NOISE_MESSAGE = 65535
-#: A cipher state refuses to use this nonce (Noise section 5.1).
+#: A cipher state refuses to use this nonce (Noise section 5.1; no rekey: [SYNC-43]).
 MAX_NONCE = 2**64 - 1
 
 

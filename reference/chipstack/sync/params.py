@@ -48,6 +48,9 @@ def honest_max_ranges(frame_limit: int) -> int:
 
 #: Work units ([SYNC-52]): what one message costs, plus one per KiB of it.
 WORK_MESSAGE = 1
+#: Work units per transport record decrypted by the secure channel ([SYNC-52]): records
+#: that carry no whole message (one byte each, say) would otherwise cost nothing.
+WORK_RECORD = 1
 #: Work units per range parsed from a reconciliation frame ([SYNC-52]).
 WORK_RANGE = 1
 #: Work units per new item checked (decoding, proof of work, signature) ([SYNC-52]).

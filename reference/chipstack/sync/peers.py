@@ -39,7 +39,7 @@ def address_group(host: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address (exempt from the per-address limits)."""
+    """Whether ``host`` is a loopback address (exempt from the limits and bans by address)."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -72,6 +72,15 @@ class Limits:
     redial_base_ms: int = 1_000
     #: Largest redial delay ([SYNC-64]).
     redial_max_ms: int = 60_000
+    #: New inbound connections accepted per second from one IP address (token bucket;
+    #: each costs the node a handshake: key agreement and a signature) ([SYNC-62]).
+    accepts_per_s: float = 2.0
+    #: Burst of that bucket.
+    accepts_burst: int = 8
+    #: Whether loopback addresses (local processes) are exempt from the per-address
+    #: and per-group limits and from bans by address ([SYNC-62]); a banned local
+    #: peer is still refused by key. Tests turn it off to play a remote attacker.
+    exempt_loopback: bool = True
 
 
 @dataclass
@@ -146,15 +155,20 @@ class ConnectionPolicy:
     conns: dict[int, Conn] = field(default_factory=dict)
     #: Banned address -> until when (ms) ([SYNC-62]).
     banned: dict[str, int] = field(default_factory=dict)
+    #: Address -> (tokens, when refilled (ms)) of its accept bucket ([SYNC-62]).
+    accepts: dict[str, tuple[float, int]] = field(default_factory=dict)
 
     def admit(self, now: int, host: str, inbound: bool) -> Decision:
         """Decide on a new connection from (or to) ``host`` ([SYNC-62], [SYNC-63])."""
-        until = self.banned.get(host)
-        if until is not None and now < until:
-            return Decision(False, "banned_address")
         lim = self.limits
+        local = lim.exempt_loopback and is_loopback(host)
+        until = self.banned.get(host)
+        if until is not None and now < until and not local:  # [SYNC-62]
+            return Decision(False, "banned_address")
         conns = list(self.conns.values())
-        if not is_loopback(host):  # local processes are not limited per address
+        if inbound and not local and not self._take_accept(now, host):  # [SYNC-62]
+            return Decision(False, "accept_rate")
+        if not local:  # local processes are not limited per address
             if sum(c.host == host for c in conns) >= lim.max_per_address:
                 return Decision(False, "per_address")
             group = address_group(host)
@@ -168,6 +182,22 @@ class ConnectionPolicy:
         if victim is None:
             return Decision(False, "full")
         return Decision(True, "evicted", victim)
+
+    def _take_accept(self, now: int, host: str) -> bool:
+        """Spend one token of ``host``'s accept bucket; False if it has none ([SYNC-62])."""
+        lim = self.limits
+        tokens, since = self.accepts.get(host, (float(lim.accepts_burst), now))
+        tokens = min(float(lim.accepts_burst), tokens + (now - since) * lim.accepts_per_s / 1000)
+        if len(self.accepts) >= ADDRESS_BOOK_SIZE * 10 and host not in self.accepts:
+            self.accepts = {h: v for h, v in self.accepts.items()  # keep the ones still low
+                            if v[0] + (now - v[1]) * lim.accepts_per_s / 1000 < lim.accepts_burst}
+            while len(self.accepts) >= ADDRESS_BOOK_SIZE * 9:  # room for many: pruned rarely
+                del self.accepts[next(iter(self.accepts))]
+        if tokens < 1:
+            self.accepts[host] = (tokens, now)
+            return False
+        self.accepts[host] = (tokens - 1, now)
+        return True
 
     def opened(self, now: int, pid: int, host: str, inbound: bool) -> None:
         """Record an accepted connection."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from sortedcontainers import SortedList
 
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, decode_item
+from chipstack.sync.item import Item, decode_item, id_of_encoding
 from chipstack.sync.negentropy import Storage
 
 #: Key of the eviction order: lowest priority first, then oldest, then by id ([SYNC-13]).
@@ -207,6 +207,15 @@ CREATE INDEX IF NOT EXISTS items_destination ON items (destination, timestamp, i
 """
 
 
+#: The columns of the items table, in order (a file with others is not a store of ours).
+_COLUMNS = ("id", "timestamp", "expiry", "priority", "size", "tag1", "tag2", "destination",
+            "encoding")
+
+
+def _ints(*values: object) -> bool:
+    return all(type(v) is int for v in values)
+
+
 class SqliteStore(Store):
     """The store kept in a SQLite database: a file per node, or ``":memory:"``.
 
@@ -216,6 +225,10 @@ class SqliteStore(Store):
     ``(timestamp, id)``, ``(priority, timestamp, id)`` and ``(expiry, id)`` keys and each
     item's size) and the ``ITEM_CACHE`` most recently used items; queries by tag and
     destination are answered by the database's indexes.
+
+    Opening reads every row once and refuses, with ``Rejected(sync.bad_store)`` and the
+    connection closed, a file that is not SQLite, has another ``items`` table, or holds
+    a row whose id is not the tagged hash of its encoding's body ([SYNC-17]).
     """
 
     def __init__(self, max_items: int, max_bytes: int, path: str) -> None:
@@ -223,18 +236,36 @@ class SqliteStore(Store):
         import sqlite3
 
         self.path = path
-        self._db = sqlite3.connect(path)
-        self._db.executescript(_SCHEMA)
         self._meta: dict[bytes, tuple[int, int, int]] = {}  # id -> (timestamp, expiry, size)
         self._cache: dict[bytes, Item] = {}
-        times, evict, expiry = [], [], []
-        for iid, ts, exp, prio, size in self._db.execute(
-                "SELECT id, timestamp, expiry, priority, size FROM items"):
-            self._meta[iid] = (ts, exp, size)
-            self.bytes_used += size
-            times.append((ts, iid))
-            evict.append((prio, ts, iid))
-            expiry.append((exp, iid))
+        times: list[tuple[int, bytes]] = []
+        evict: list[tuple[int, int, bytes]] = []
+        expiry: list[tuple[int, bytes]] = []
+        self._db = sqlite3.connect(path)
+        try:  # [SYNC-17] a foreign or damaged file is refused whole, in one line
+            tables = [row[0] for row in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(items)"))
+            if tables not in ([], ["items"]) or (tables and columns != _COLUMNS):
+                raise Rejected(Reason.SYNC_BAD_STORE, f"{path}: not a chipstack store "
+                               f"(tables {', '.join(tables)}; items: {', '.join(columns)})")
+            self._db.executescript(_SCHEMA)  # checked first: a foreign file is not written
+            for iid, ts, exp, prio, size, encoding in self._db.execute(
+                    "SELECT id, timestamp, expiry, priority, size, encoding FROM items"):
+                if (not isinstance(encoding, bytes) or id_of_encoding(encoding) != iid
+                        or size != len(encoding) or not _ints(ts, exp, prio)):
+                    raise Rejected(Reason.SYNC_BAD_STORE, f"{path}: a damaged item row")
+                self._meta[iid] = (ts, exp, size)
+                self.bytes_used += size
+                times.append((ts, iid))
+                evict.append((prio, ts, iid))
+                expiry.append((exp, iid))
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise Rejected(Reason.SYNC_BAD_STORE, f"{path}: {exc}") from exc
+        except Rejected:
+            self._db.close()
+            raise
         self._by_time = SortedList(times)
         self.index = Storage(times)
         self._by_evict = SortedList(evict)

@@ -53,6 +53,23 @@ def _secure_challenge() -> bytes:
     return os.urandom(32)
 
 
+def frame_deadline(deadline: float | None, now: float, completed: bool, partial: bool,
+                   timeout_ms: int) -> float | None:
+    """The read deadline (loop seconds) after one read, or None when none applies ([SYNC-53]).
+
+    The deadline belongs to the frame (or record) in progress: none while nothing is
+    partial; kept while the same frame is still arriving; started anew at ``now`` when
+    a read completed a frame and the next one has begun (that one started in this
+    read), so a peer streaming frames back to back is never cut off by the deadline of
+    an earlier, finished frame.
+    """
+    if not partial:
+        return None
+    if deadline is None or completed:
+        return now + timeout_ms / 1000
+    return deadline
+
+
 def now_ms() -> int:
     """Wall-clock milliseconds since the Unix epoch (item timestamps use this clock)."""
     return time.time_ns() // 1_000_000
@@ -89,7 +106,8 @@ class TcpNode:
         #: Connections this transport closed on its own, by cause: ``deadline`` (a frame
         #: not completed within ``frame_timeout_ms``), ``budget`` (over the buffer
         #: budget), ``handshake`` (channel handshake failed or timed out) ([SYNC-53]);
-        #: and refusals at accept: ``banned_address``, ``per_address``, ``per_group``,
+        #: and refusals at accept: ``banned_address``, ``accept_rate``, ``per_address``,
+        #: ``per_group``,
         #: ``full``, and ``evicted`` for a peer closed to make room ([SYNC-62], [SYNC-63]).
         self.closed_for: Counter[str] = Counter()
         self._ids = itertools.count(1)
@@ -150,7 +168,8 @@ class TcpNode:
         if persistent:
             self._persistent.setdefault(address, 0)
         decision = self.policy.admit(now_ms(), host, inbound=False)
-        if not decision.accept:
+        if not decision.accept:  # refused now (full, banned): a persistent peer is retried
+            self._schedule_redial(address)
             raise ConnectionError(f"dial refused: {decision.reason}")
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port),
@@ -247,9 +266,13 @@ class TcpNode:
                     raise
                 assert channel.remote_key is not None
                 self._channels[pid] = channel
-                if dialled in self._persistent:
-                    self._persistent[dialled] = 0  # connected: the backoff starts over
                 self._apply(node.connect(now_ms(), pid, channel.remote_key, host))
+                peer = node.peers.get(pid)
+                if dialled in self._persistent and peer is not None and peer.ready:
+                    # [SYNC-64] the backoff starts over only once the node took the peer:
+                    # a connection it closed at once (a duplicate of a ready one, a
+                    # banned key) must not be redialled every redial_base_ms forever
+                    self._persistent[dialled] = 0
                 for message in first:
                     if pid in self._writers:
                         self._apply(node.receive(now_ms(), pid, message))
@@ -290,15 +313,15 @@ class TcpNode:
                 return
             if not data:
                 return
+            records, frames = channel.records_in, channel.frames_in
             _, messages = channel.receive(data)
+            self._apply(node.records(now_ms(), pid, channel.records_in - records))  # [SYNC-52]
             for message in messages:
                 if pid not in self._writers:
                     return
                 self._apply(node.receive(now_ms(), pid, message))
-            if not channel.partial:
-                deadline = None
-            elif deadline is None:
-                deadline = loop.time() + node.params.frame_timeout_ms / 1000
+            deadline = frame_deadline(deadline, loop.time(), channel.frames_in > frames,
+                                      channel.partial, node.params.frame_timeout_ms)
             self._hold_budget()
 
     def buffered(self) -> int:

@@ -19,6 +19,8 @@ from chipstack.testvectors.chain import spv as chain_spv
 from chipstack.testvectors.chain import tx as chain_tx
 from chipstack.testvectors.crypto import ed25519 as crypto_ed25519
 from chipstack.testvectors.crypto import hashes as crypto_hashes
+from chipstack.testvectors.dealing import primitives as dealing_primitives
+from chipstack.testvectors.dealing import protocol as dealing_protocol
 from chipstack.testvectors.encoding import compactsize as encoding_compactsize
 from chipstack.testvectors.encoding import primitives as encoding_primitives
 from chipstack.testvectors.fsm import costs as fsm_costs
@@ -77,6 +79,8 @@ SUITES: tuple[Suite, ...] = (
     poker_holdem.SUITE,
     cashier_proofs.SUITE,
     cashier_book.SUITE,
+    dealing_primitives.SUITE,
+    dealing_protocol.SUITE,
 )
 
 

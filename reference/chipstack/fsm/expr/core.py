@@ -19,7 +19,7 @@ from chipstack.fsm.expr.cost import (
     Cost,
     linear_cost,
     max_weight,
-    weight,
+    weight_at_most,
 )
 from chipstack.fsm.expr.library import (
     LIBRARY_VERSION,
@@ -188,7 +188,12 @@ def _range_bound(types: ArgTypes) -> int:
 def _repeat_exact(args: Args) -> int:
     if len(args) != 2:
         return CALL_COST
-    return CALL_COST + min(_clamped_count(args[1]) * weight(args[0]), MAX_WEIGHT + 1)
+    n = _clamped_count(args[1])
+    if n == 0:
+        return CALL_COST
+    # weighing the value only as far as the charge needs: its whole walk is not paid for
+    cap = (MAX_WEIGHT + 1) // n + 1
+    return CALL_COST + min(n * weight_at_most(args[0], cap), MAX_WEIGHT + 1)
 
 
 def _repeat_bound(types: ArgTypes) -> int:

@@ -49,7 +49,7 @@ MAX_WEIGHT = MAX_VALUE_SIZE
 def weight(v: Value) -> int:
     """Return the weight of ``v`` ([EXPR-50]): the size measure every cost is counted in.
 
-    ``int`` and ``bool`` weigh 1, ``bytes`` ``1 + len // 32``, a list ``1`` plus
+    ``int`` and ``bool`` weigh 1, ``bytes`` ``1 + len // 64``, a list ``1`` plus
     the weights of its items. A weight is never more than the length of the
     value's canonical encoding, so never more than :data:`MAX_WEIGHT`. Lists
     are homogeneous ([EXPR-2]), so a list of scalars is weighed in one step.
@@ -67,6 +67,45 @@ def weight(v: Value) -> int:
         assert isinstance(v, bytes)
         return 1 + len(v) // BYTES_PER_WEIGHT
     return 1
+
+
+def weight_at_most(v: Value, cap: int) -> int:
+    """Return ``weight(v)`` if it is at most ``cap``, else ``cap + 1``, in about ``cap`` steps.
+
+    A charge that depends on only part of a value's weight (the smaller
+    operand of a comparison, a ``repeat`` of count 0) must not cost a walk
+    of the whole value: a nested list of 65,536 empty lists weighs its size
+    to walk, whatever the charge.
+    """
+    total = 0
+    stack: list[Value] = [v]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is tuple:
+            assert isinstance(item, tuple)
+            first = type(item[0]) if item else int
+            if first is int or first is bool:
+                total += 1 + len(item)
+            else:
+                total += 1
+                stack.extend(item)
+        elif kind is bytes:
+            assert isinstance(item, bytes)
+            total += 1 + len(item) // BYTES_PER_WEIGHT
+        else:
+            total += 1
+        if total > cap:
+            return cap + 1
+    return total
+
+
+def _flat(v: Value) -> bool:
+    """Whether :func:`weight` of ``v`` takes one step (a scalar, or a list of ints or bools)."""
+    if type(v) is not tuple:
+        return True
+    assert isinstance(v, tuple)
+    return not v or type(v[0]) is int or type(v[0]) is bool
 
 
 def max_weight(t: Type) -> int:
@@ -164,5 +203,22 @@ class Meter:
 
 
 def compare_cost(left: Value, right: Value) -> int:
-    """Extra cost of ``== != < <= > >=`` on the evaluated operands ([EXPR-52])."""
-    return min(weight(left), weight(right))
+    """Extra cost of ``== != < <= > >=`` on the evaluated operands ([EXPR-52]).
+
+    That is ``min(weight(left), weight(right))``, found in steps proportional
+    to the result: the operands are weighed up to a cap that grows fourfold
+    until one of them is within it, so a heavy operand compared with a light
+    one is not walked whole (its walk would be work the charge does not pay).
+    """
+    if _flat(left):
+        light = weight(left)
+        return min(light, weight_at_most(right, light))
+    if _flat(right):
+        light = weight(right)
+        return min(light, weight_at_most(left, light))
+    cap = 64
+    while True:
+        a, b = weight_at_most(left, cap), weight_at_most(right, cap)
+        if a <= cap or b <= cap:
+            return min(a, b)
+        cap *= 4

@@ -15,13 +15,21 @@ from chipstack.sync.node.state import ConnEvent, Peer, next_state
 from chipstack.sync.params import (
     PROTOCOL_VERSION,
 )
-from chipstack.sync.peers import ADDRESSES_SHARED
+from chipstack.sync.peers import ADDRESSES_SHARED, address_group, is_loopback
 from chipstack.sync.wire import (
     MAX_ADDRESSES,
     Addr,
     Auth,
     Hello,
 )
+
+
+def _is_global(host: str) -> bool:
+    """Whether ``host`` is a publicly routable address (not loopback, private, reserved)."""
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 class ConnectionsMixin(NodeBase):
@@ -65,13 +73,23 @@ class ConnectionsMixin(NodeBase):
             out.append(self._send(p.pid, Addr(tuple(shared[:MAX_ADDRESSES]))))
 
     def _on_addr(self, p: Peer, msg: Addr) -> None:
-        """Remember the addresses a peer shares ([SYNC-61]), bounded per source."""
+        """Remember the addresses a peer shares ([SYNC-61]), bounded per source.
+
+        The source is the address group the connection comes from, since keys are free
+        and addresses are not (one attacker's many keys count as one source); a
+        loopback or unknown address (local processes, the simulator) counts by key.
+        """
         source = p.remote_key or b""
+        if p.address is not None and not is_loopback(p.address):  # [SYNC-61]
+            source = address_group(p.address).encode()
+        local_peer = p.address is None or not _is_global(p.address)
         for host, port in msg.addresses:
             if ipaddress.ip_address(host).is_unspecified:
                 if p.address is None:
                     continue
                 host = p.address  # "where you see me": the address of this connection
+            if not local_peer and not _is_global(host):  # [SYNC-61] no dials into our LAN
+                continue
             if (host, port) not in self.local_addresses:
                 self.address_book.add((host, port), source)
 

@@ -23,6 +23,7 @@ from chipstack.sync.node.state import (
 )
 from chipstack.sync.params import (
     WORK_MESSAGE,
+    WORK_RECORD,
 )
 from chipstack.sync.wire import (
     Addr,
@@ -92,6 +93,24 @@ class Node(ConnectionsMixin, PushMixin, FetchMixin, ReconcileMixin):
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
+        return out
+
+    def records(self, now: int, peer: PeerId, count: int) -> list[Output]:
+        """Charge ``count`` secure-channel records decrypted for ``peer``; never raises.
+
+        The transport calls it after each read, before handing over the messages read
+        ([SYNC-52]). A peer already over its work budget counts ``sync.rate_limited``
+        once per call (so a stream of records that never completes a message still
+        reaches the ban score); the result is ``[]`` or a BYE and a :class:`Close`.
+        """
+        p = self.peers.get(peer)
+        if p is None or count <= 0:
+            return []
+        out: list[Output] = []
+        if not self._work_left(now, p):
+            self.stats.work_limited += 1
+            self._penalize(now, p, Reason.SYNC_RATE_LIMITED, out)
+        self._charge(p, count * WORK_RECORD)
         return out
 
     def tick(self, now: int) -> list[Output]:

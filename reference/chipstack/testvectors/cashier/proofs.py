@@ -465,12 +465,14 @@ def _cost_cases() -> list[Case]:
         return {"args": [{"type": t, "value": v} for t, v in items]}
 
     return [
-        _case("builtin_cost", args(("bytes", "00" * 63)), "63 bytes weigh 1: 4 + 1 + 200",
+        _case("builtin_cost", args(("bytes", "00" * 63)), "one small argument: 4 + 20 * 1",
               ("CASH-72",), "valid"),
-        _case("builtin_cost", args(("bytes", "00" * 64)), "64 bytes weigh 2: 4 + 2 + 400",
+        _case("builtin_cost", args(("bytes", "aa"), ("bytes", "bb"), ("bytes", "cc"),
+                                   ("bytes", "00" * 64)),
+              "a 64-byte proof argument after table, notaries and book: 4 + 20 * 5 + 1200",
               ("CASH-72",), "valid"),
         _case("builtin_cost", args(("int", 5), ("list[bytes]", ["aa" * 10, "bb" * 10])),
-              "an int and a list of two items: 4 + 4 + 800 + 800", ("CASH-72",), "valid"),
+              "an int and a claim of two parts: 4 + 20 * 4 + 2 * 61200", ("CASH-72",), "valid"),
         _case("builtin_cost", args(("bytes", "0")), "odd hex", ("CASH-72",), "invalid",
               ("bad_hex",)),
     ]  # fmt: skip

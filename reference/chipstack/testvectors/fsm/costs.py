@@ -10,6 +10,8 @@ encodings, so no YAML or expression parser is needed to run the suite.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from chipstack.encoding import from_hex
 from chipstack.errors import Rejected
 from chipstack.fsm import definition as d
@@ -20,10 +22,11 @@ from chipstack.fsm.expr.codec import decode_expr, encode_expr
 from chipstack.fsm.expr.typecheck import typecheck_bound
 from chipstack.fsm.expr.types import parse_type
 from chipstack.fsm.expr.values import value_from_json, value_to_json
+from chipstack.fsm.instance import initial_state
 from chipstack.fsm.loader import load_definition
 from chipstack.fsm.scenario import Script, example_script, make_instance
 from chipstack.fsm.synthetic import budget_yaml
-from chipstack.fsm.validity import check_definition, static_bounds
+from chipstack.fsm.validity import check_definition, static_bounds, static_creation_bound
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.testvectors.fsm.common import KEYS_NOTE, run_input, start_machine, turnstile_script
 from chipstack.vectors.inputs import hex_field
@@ -50,13 +53,16 @@ def op_evaluate_cost(case_input: JSONObject) -> JSONObject:
 
 
 def op_run_costs(case_input: JSONObject) -> JSONObject:
-    """Apply the events in order; return each one's cost and new state hash, or refuse."""
+    """Create the initial state, then apply the events in order; return what creation cost
+    ([FSM-54]) and each event's cost and new state hash, or refuse."""
     m = start_machine(case_input)
+    meter = Meter(m.definition.budget)
+    initial_state(m.definition, m.instance, DEFAULT_LIBRARY, meter)
     steps: list[JSONObject] = []
     for hex_event in case_input["events"]:
         out = m.apply(decode_event(from_hex(hex_event)))
         steps.append({"cost": out.cost, "hash": out.state_hash.hex()})
-    return {"steps": steps}
+    return {"creation": meter.spent, "steps": steps}
 
 
 def op_apply_each(case_input: JSONObject) -> JSONObject:
@@ -83,6 +89,7 @@ def op_static_bounds(case_input: JSONObject) -> JSONObject:
     return {
         "budget": defn.budget,
         "bounds": [{"state": s, "event": e, "bound": b} for (s, e), b in bounds.items()],
+        "creation": static_creation_bound(defn),
     }
 
 
@@ -117,6 +124,30 @@ _EXPRESSIONS: list[tuple[str, dict[str, tuple[str, Value]], str, tuple[str, ...]
      "range and repeat pay by their count, len pays CALL", ("EXPR-53", "EXPR-54")),
     ("sha256(concat(b, b))", {"b": ("bytes", bytes(1000))},
      "bytes built-ins pay 1 + n / 64 per argument", ("EXPR-53", "EXPR-54")),
+    ("true or sum(xs) > 0", {"xs": ("list[int]", tuple(range(100)))},
+     "a decided or: the right operand costs nothing", ("EXPR-51", "EXPR-55")),
+    ("sum(xs) if b else 1", {"b": ("bool", True), "xs": ("list[int]", tuple(range(100)))},
+     "a conditional that takes its first branch pays for it only", ("EXPR-51", "EXPR-55")),
+    ("-(i) * 2 + xs[1] / 3 % 7 - -i", {"i": ("int", 5), "xs": ("list[int]", (1, 20))},
+     "unary, arithmetic and index nodes cost NODE only", ("EXPR-51", "EXPR-52")),
+    ("s < t", {"s": ("bytes", bytes(130)), "t": ("bytes", bytes(700))},
+     "< on bytes pays the smaller weight", ("EXPR-50", "EXPR-52")),
+    ("big == [:list[list[bool]]]",
+     {"big": ("list[list[list[bool]]]", tuple(tuple(() for _ in range(100)) for _ in range(3)))},
+     "== of a heavy list and an empty one pays the empty one's weight, 1", ("EXPR-52",)),
+    ("[min(xs), max(1, 2, 3), abs(0 - 5), count(xs, 1), index_of(xs, 3), len(xs)]",
+     {"xs": ("list[int]", (1, 2, 3, 1))},
+     "min, max (list and arguments), abs, count, index_of, len: each at its rule",
+     ("EXPR-53", "EXPR-54")),
+    ("[contains(ys, x\"00\"), all(bs), any(bs)]",
+     {"ys": ("list[bytes]", (bytes(64), b"\x00")), "bs": ("list[bool]", (True, False))},
+     "contains, all, any: CALL plus the arguments' weights", ("EXPR-53", "EXPR-54")),
+    ("[slice(xs, 1, 3), set(xs, 0, 9), append(xs, 4)]", {"xs": ("list[int]", (1, 2, 3, 1))},
+     "slice, set, append: CALL plus the arguments' weights", ("EXPR-53", "EXPR-54")),
+    ("len(repeat(xs, 0)) + len(repeat(ys, 2))",
+     {"xs": ("list[int]", tuple(range(50))), "ys": ("list[list[int]]", ((1, 2), (3,)))},
+     "repeat of count 0 pays CALL only; of nested lists, count times the weight",
+     ("EXPR-54",)),
 ]
 
 
@@ -140,6 +171,24 @@ def _expression_cases() -> list[Case]:
     cases.append(make_case(OPS, "evaluate_cost", _expr_input("range(0 - 1)", {}, 27),
                            "range's charge comes before its argument check: over budget wins",
                            ("EXPR-55", "EXPR-56"), expect="invalid"))
+    # repeat(xs, 1024) with xs of 64 ints (weight 65): 4 nodes (24), then CALL + the cap
+    # 65537 = 65565 units, within 66000: the result is over the size limit. Charging
+    # 1024 * 65 = 66560 uncapped would be over the budget instead.
+    wide: dict[str, tuple[str, Value]] = {"xs": ("list[int]", tuple(range(64)))}
+    cases.append(make_case(OPS, "evaluate_cost", _expr_input("len(repeat(xs, 1024))", wide,
+                                                             66000),
+                           "repeat's charge is capped at 65537: the size limit then refuses",
+                           ("EXPR-3", "EXPR-54", "EXPR-56"), expect="invalid"))
+    # nine copies of a list of 1024 ints: 10 nodes (60) then the items' weights 9 * 1025,
+    # 9285 in all, charged before the literal's size (over 65536 bytes) is checked
+    many = "[" + ", ".join(["xs"] * 9) + "]"
+    long: dict[str, tuple[str, Value]] = {"xs": ("list[int]", tuple(range(1024)))}
+    cases.append(make_case(OPS, "evaluate_cost", _expr_input(many, long, 9284),
+                           "a list literal's charge comes before its size check: over budget"
+                           " wins", ("EXPR-52", "EXPR-56"), expect="invalid"))
+    cases.append(make_case(OPS, "evaluate_cost", _expr_input(many, long, 9285),
+                           "the same literal paid for: the size limit refuses it",
+                           ("EXPR-3", "EXPR-52"), expect="invalid"))
     return cases
 
 
@@ -194,6 +243,18 @@ def _event_cases() -> list[Case]:
                            expect="valid"))
     cases.append(make_case(OPS, "run_costs", run_input(c, [over]),
                            "an event one unit over its budget", ("FSM-53",), expect="invalid"))
+    # creating counter: init x = 0 is 6 + weight 1; xs = [1, 2] is 3 nodes (18) + items'
+    # weights 2, then weight 3; then the state's weight 1 + 3: 34 units in all
+    fits: tuple[tuple[int, Literal["valid", "invalid"], str], ...] = (
+        (34, "valid", "exactly"), (33, "invalid", "one unit short of"))
+    for budget, expect, what in fits:
+        small = load_definition(COUNTER.replace("budget: 1584", f"budget: {budget}"))
+        inst = make_instance(small, {}, {"p": ["p"]}, 0)
+        case_input: JSONObject = {"definition": encode_definition(small).hex(),
+                                  "instance": inst.encode().hex(), "events": []}
+        cases.append(make_case(OPS, "run_costs", case_input,
+                               f"creating an instance costs 34 units; a budget {what} that",
+                               ("FSM-54",), expect=expect))
     return cases
 
 

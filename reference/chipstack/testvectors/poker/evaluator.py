@@ -82,6 +82,10 @@ INVALID: list[tuple[list[Any], str, tuple[str, ...], tuple[str, ...]]] = [
     ([0, 1, 2, 3, 52], "52 is not a card", ("EVAL-4", "CARD-1"), ()),
     ([0, 1, 2, 3, -1], "-1 is not a card", ("EVAL-4", "CARD-1"), ()),
     ([0, 1, 2, 3, "Ah"], "a card is an integer", ("EVAL-4", "CARD-1"), ()),
+    ([True, False, 2, 3, 4], "a boolean is not a card, although true and false equal 1 and 0 "
+     "in some languages", ("EVAL-4", "CARD-1"), ()),
+    ([2, 3, 4, 5, True, 1], "true beside card 1: not a card wins over the duplicate",
+     ("EVAL-4", "CARD-1"), ("check_order",)),
     ([0, 0, 0, 0], "four cards and a card twice: the size is checked first", ("EVAL-4",),
      ("check_order",)),
     ([52, 52, 1, 2, 3], "a non-card twice: not a card wins over the duplicate", ("EVAL-4",),

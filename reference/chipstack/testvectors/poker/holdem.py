@@ -126,6 +126,11 @@ def _p(seat: int, act: str, to: int | None = None) -> dict[str, Any]:
     return {"seat": seat, "act": act} if to is None else {"seat": seat, "act": act, "to": to}
 
 
+def _checked(board: str, *seats: int) -> list[dict[str, Any]]:
+    """Deal ``board`` and let ``seats`` check, in that order."""
+    return [_d("board", board), *(_p(s, "check") for s in seats)]
+
+
 def _hand(table: dict[str, Any], *steps: dict[str, Any]) -> JSONObject:
     return {**table, "steps": list(steps)}
 
@@ -178,6 +183,14 @@ def _cases() -> list[Case]:
         _p(0, "check"), _d("settle")),
         "two players tie on a board straight: 25 split 12 and 13, the odd chip to the first "
         "winner left of the button", ("POT-4", "POT-5"), "valid", ("split_pot",))
+    add("play_hand", _hand(
+        _table([100] * 5, [1, 2, 0, 0, 0], 4, antes=[1] * 5, min_bet=2),
+        _d("hole", "2c3d2d3c2h3s4h4s5h5s"), _p(2, "call"), _p(3, "fold"), _p(4, "fold"),
+        _p(0, "call"), _p(1, "check"), *_checked("AsKsQs", 0, 1, 2), *_checked("Js", 0, 1, 2),
+        *_checked("Ts", 0, 1, 2), _d("settle")),
+        "three players tie on a royal flush board: 11 split 3 each, and both odd chips go to "
+        "the first winner left of the button (5, 3, 3), not one each to the first two",
+        ("POT-4", "POT-5"), "valid", ("split_pot",))
     add("play_hand", _hand(
         _table([500, 600, 500], [50, 100, 0], 2, antes=[0, 100, 0], min_bet=100),
         _d("hole", "2c3d4c5dAsAd"), _p(2, "raise", 500), _p(0, "fold"), _p(1, "call"),
@@ -312,6 +325,9 @@ def _cases() -> list[Case]:
         "a timeout after the hand is over", ("HOLDEM-17",), "invalid", ("timing",))
     add("play_hand", _hand(_table([1000], [10], 0)), "one seat", ("HOLDEM-1",), "invalid")
     add("play_hand", _hand(_table([1000, 0, 1000], [5, 10, 0], 2)), "a seat with no chips",
+        ("HOLDEM-1",), "invalid")
+    add("play_hand", _hand(_table([2**62, 2**62], [2, 1], 1)),
+        "stacks adding up to 2^63: the pot could never be settled (i64), so no hand",
         ("HOLDEM-1",), "invalid")
     return cases
 

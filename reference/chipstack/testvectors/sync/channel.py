@@ -135,6 +135,9 @@ def _cases() -> list[Case]:
     t.invalid("channel_receive",
                   {**res, "incoming": [m1.hex(), m3.hex(), _flip(small, 10).hex()]},
                   "a transport record with a flipped bit", ("SYNC-43",), ("tampered",))
+    t.invalid("channel_receive", {**res, "incoming": [(0xFFFF).to_bytes(2, "little").hex()]},
+                  "a record header announcing 65535 bytes for message 1: refused before "
+                  "any body arrives", ("SYNC-42",), ("bad_length",))
     return t.cases
 
 

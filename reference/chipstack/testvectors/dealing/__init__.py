@@ -1,0 +1,1 @@
+"""Vector suites of fair dealing (spec/07-dealing.md)."""
