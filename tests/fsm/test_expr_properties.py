@@ -16,6 +16,7 @@ from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr import (
     BOOL,
     BYTES,
+    DEFAULT_LIBRARY,
     INT,
     Binary,
     BinOp,
@@ -44,6 +45,7 @@ from chipstack.fsm.expr import (
     typecheck,
 )
 from chipstack.fsm.expr.ast import is_valid_name
+from chipstack.fsm.expr.compiled import compile_expr
 from chipstack.fsm.expr.parser import tokenize
 from chipstack.fsm.expr.typecheck import typecheck_bound
 
@@ -376,3 +378,53 @@ def test_cost_never_passes_the_static_bound_with_values_at_their_limits(
     except Rejected as exc:
         assert exc.reason in RUNTIME_REASONS
     assert meter.spent <= bound
+
+
+# -- compiled expressions (the engine's guards, effects, initial values) ---------------
+# Costs are protocol: on random trees, typed or not, with and without a budget, the
+# compiled form must give the tree-walking evaluator's exact value, rejection reason
+# and meter reading.
+
+
+def _run(e: Expr, budget: int | None, compiled: bool) -> tuple[object, int]:
+    meter = Meter(budget)
+    try:
+        if compiled:
+            result: object = ("ok", compile_expr(e, DEFAULT_LIBRARY)(ENV_VALUES, meter))
+        else:
+            result = ("ok", evaluate(e, ENV_VALUES, DEFAULT_LIBRARY, meter))
+    except Rejected as exc:
+        result = ("rejected", exc.reason)
+    return result, meter.spent
+
+
+def _same(e: Expr, budget: int | None) -> None:
+    ref, ours = _run(e, budget, False), _run(e, budget, True)
+    assert ours == ref
+    if ref[0][0] == "ok":  # type: ignore[index]
+        assert type(ours[0][1]) is type(ref[0][1])  # type: ignore[index]
+
+
+@settings(max_examples=200)
+@given(typed_pairs, st.one_of(st.none(), st.integers(0, 400)))
+def test_compiled_typed_trees_give_the_evaluators_value_and_cost(
+    pair: tuple[Type, Expr], budget: int | None
+) -> None:
+    _same(pair[1], budget)
+
+
+@settings(max_examples=200)
+@given(any_expr, st.one_of(st.none(), st.integers(0, 200)))
+def test_compiled_any_tree_gives_the_evaluators_outcome_and_cost(
+    e: Expr, budget: int | None
+) -> None:
+    _same(e, budget)
+
+
+def test_compiled_unknown_builtin_and_too_deep_tree_are_refused_as_by_the_evaluator() -> None:
+    _same(Call("no_such_builtin", (IntLit(1), IntLit(2))), None)
+    deep: Expr = IntLit(1)
+    for _ in range(70):
+        deep = Unary(UnaryOp.NEG, deep)
+    _same(deep, None)
+    assert _run(deep, None, True)[0] == ("rejected", _run(deep, None, False)[0][1])  # type: ignore[index]

@@ -26,3 +26,28 @@ def test_check_ok_and_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     bad.write_text(machine_text("turnstile").replace("finals: [closed]", "finals: []"), "utf-8")
     assert main(["fsm", "check", str(bad)]) == 1
     assert "fsm.def_dead_end" in capsys.readouterr().out
+
+
+def test_check_knows_every_registered_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hold'em names core/1+poker/1: it checks, with the id the poker package computes; the
+    cashier's core/1+cashier/1 is known too; a library nobody registers is refused."""
+    from chipstack.cli.fsm_cmd import known_libraries
+    from chipstack.poker.machines import holdem_id
+
+    assert set(known_libraries()) == {"core/1", "core/1+poker/1", "core/1+cashier/1"}
+    root = Path(__file__).resolve().parents[2] / "reference/chipstack"
+    holdem = root / "poker/machines/holdem.yaml"
+    assert main(["fsm", "check", str(holdem)]) == 0
+    out = capsys.readouterr().out
+    assert "(core/1+poker/1): ok" in out and holdem_id().hex() in out
+    main(["fsm", "check", str(root / "cashier/cashier.yaml")])
+    assert "fsm.def_unknown_library" not in capsys.readouterr().out
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        holdem.read_text("utf-8").replace("library: core/1+poker/1", "library: core/1+dice/1"),
+        "utf-8",
+    )
+    assert main(["fsm", "check", str(other)]) == 1
+    assert "fsm.def_unknown_library" in capsys.readouterr().out

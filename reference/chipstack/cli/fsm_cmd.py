@@ -1,7 +1,9 @@
 """``chipstack fsm``: list the shipped machines and check a YAML machine definition.
 
 ``chipstack fsm list`` prints each shipped machine with its definition id;
-``chipstack fsm check FILE.yaml`` checks a definition against every rule of
+``chipstack fsm check FILE.yaml`` checks a definition, with the built-in
+library it names (any library the package registers: :func:`known_libraries`),
+against every rule of
 spec/03-fsm.md (FSM-1 .. FSM-14, FSM-50, FSM-51) and prints every error found,
 then the warnings, each as ``FILE:LINE:COLUMN: error|warning: CODE: detail``
 (exit status 1 on any error), then the id and shape of a valid definition.
@@ -13,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from chipstack.cli.args import fail
+from chipstack.fsm.expr import Library
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +40,30 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def known_libraries() -> dict[str, Library]:
+    """Every built-in library the package registers, by identity: ``core/1``,
+    ``core/1+poker/1`` (hold'em) and ``core/1+cashier/1`` (the cashier)."""
+    from chipstack.cashier.machine import cashier_library
+    from chipstack.fsm.expr import DEFAULT_LIBRARY
+    from chipstack.poker.builtins import POKER_LIBRARY
+
+    return {lib.ident: lib for lib in (DEFAULT_LIBRARY, POKER_LIBRARY, cashier_library())}
+
+
+def _library_for(text: str) -> Library:
+    """The registered library the definition names; ``core/1`` when it names none we know
+    (the check then reports ``fsm.def_unknown_library``) or its shape is refused."""
+    from chipstack.errors import Rejected
+    from chipstack.fsm.expr import DEFAULT_LIBRARY
+    from chipstack.fsm.loader import definition_from_yaml
+
+    try:
+        ident = definition_from_yaml(text).library
+    except Rejected:
+        return DEFAULT_LIBRARY
+    return known_libraries().get(ident, DEFAULT_LIBRARY)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check ``args.path``: print every error, then every warning, one per line as
     ``FILE:LINE:COLUMN: error|warning: CODE: detail``; on success also the id and shape.
@@ -48,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         text = Path(args.path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return fail(f"cannot read {args.path}: {getattr(exc, 'strerror', None) or exc}")
-    report = check_yaml(text, str(args.path))
+    report = check_yaml(text, str(args.path), _library_for(text))
     for finding in (*report.errors, *report.warnings):
         print(finding)
     d = report.definition

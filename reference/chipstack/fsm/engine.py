@@ -9,25 +9,28 @@ and a library, and keeps the current state for convenience.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm import definition as d
-from chipstack.fsm.budget import args_cost, state_cost
+from chipstack.fsm.budget import args_cost
 from chipstack.fsm.env import base_env
 from chipstack.fsm.event import Event, verify_event_signature
 from chipstack.fsm.expr import (
     DEFAULT_LIBRARY,
-    Expr,
     Library,
     Meter,
+    Type,
     Value,
+    check_type,
     check_value,
-    evaluate,
+    value_checker,
     weight,
 )
-from chipstack.fsm.instance import Instance, check_instance, initial_state
-from chipstack.fsm.state import State
+from chipstack.fsm.expr.compiled import Compiled, compile_expr
+from chipstack.fsm.instance import Instance, initial_state
+from chipstack.fsm.state import State, next_state
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,10 @@ def _authorise(defn: d.Definition, inst: Instance, state: State, event: Event) -
 
 def _check_args(decl: d.EventDecl, event: Event) -> None:
     """[FSM-29]: arguments are exactly the declared ones, in order, well typed."""
-    require(
-        [(a.name, a.type) for a in event.args] == [(p.name, p.type) for p in decl.params],
-        Reason.FSM_BAD_ARGUMENTS,
-        f"{event.name} takes {[p.name for p in decl.params]}",
-    )
+    if [(a.name, a.type) for a in event.args] != _plan_of_decl(decl):
+        raise Rejected(
+            Reason.FSM_BAD_ARGUMENTS, f"{event.name} takes {[p.name for p in decl.params]}"
+        )
     for a in event.args:
         try:
             check_value(a.value, a.type)
@@ -103,21 +105,27 @@ def apply_event(
     """
     # [FSM-24]
     require(event.instance_id == state.instance_id, Reason.FSM_WRONG_INSTANCE, "instance id")
+    # (The checks below raise directly rather than through ``require``, so that
+    # their details are formatted only when they fail.)
     # [FSM-25]
-    require(not state.is_final(defn), Reason.FSM_INSTANCE_FINAL, f"state {state.name} is final")
+    if state.is_final(defn):
+        raise Rejected(Reason.FSM_INSTANCE_FINAL, f"state {state.name} is final")
     # [FSM-26]
-    require(event.seq == state.seq + 1, Reason.FSM_WRONG_SEQ, f"{event.seq} != {state.seq + 1}")
+    if event.seq != state.seq + 1:
+        raise Rejected(Reason.FSM_WRONG_SEQ, f"{event.seq} != {state.seq + 1}")
     # [FSM-27]
     require(event.prev_hash == state.hash(defn), Reason.FSM_STALE_STATE, "previous state hash")
     # [FSM-28]
-    require(event.time >= state.time, Reason.FSM_TIME_REGRESSED, f"{event.time} < {state.time}")
+    if event.time < state.time:
+        raise Rejected(Reason.FSM_TIME_REGRESSED, f"{event.time} < {state.time}")
     decl = defn.event(event.name)
     require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)  # [FSM-29]
     assert decl is not None
     _check_args(decl, event)  # [FSM-29]
     candidates = defn.candidates(state.name, event.name)
     # [FSM-30]
-    require(bool(candidates), Reason.FSM_NO_TRANSITION, f"{event.name} in {state.name}")
+    if not candidates:
+        raise Rejected(Reason.FSM_NO_TRANSITION, f"{event.name} in {state.name}")
     via_timeout = _authorise(defn, inst, state, event)  # [FSM-31]
     if check_signature:
         verify_event_signature(event)  # [FSM-31] last, [FSM-23]
@@ -126,41 +134,107 @@ def apply_event(
     meter = Meter(defn.budget)
     meter.charge(args_cost([a.value for a in event.args]), "event")  # [FSM-52]
 
-    env: dict[str, Value] = base_env(
-        inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created
-    )
-    env.update({"signer": event.signer, "now": event.time, "seq": event.seq})
-    for var, value in zip(defn.variables, state.values, strict=True):
-        env[f"vars.{var.name}"] = value
+    plan = _plan(defn)
+    env = dict(plan.base_env(defn, inst))
+    env["signer"] = event.signer
+    env["now"] = event.time
+    env["seq"] = event.seq
+    env.update(zip(plan.var_keys, state.values, strict=True))
     for a in event.args:
-        env[f"args.{a.name}"] = a.value
+        env["args." + a.name] = a.value
 
+    guards, effects = plan.compiled(defn, library)
     chosen: d.Transition | None = None
     fired = -1
     for i, t in candidates:
-        if t.guard is None or _eval(t.guard, env, library, meter, "guard") is True:
+        guard = guards[i]
+        if guard is None or _run(guard, env, meter, "guard") is True:
             chosen, fired = t, i
             break
     if chosen is None:  # [FSM-32]
         raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
 
-    types = {v.name: v.type for v in defn.variables}
-    for eff in chosen.effects:  # [FSM-33]
-        value = _eval(eff.expr, env, library, meter, f"set {eff.var}")
-        meter.charge(weight(value), f"set {eff.var}")  # [FSM-52]
+    checkers = plan.checkers
+    for eff, code in zip(chosen.effects, effects[fired], strict=True):  # [FSM-33]
+        where = "set " + eff.var
+        value = _run(code, env, meter, where)
+        meter.charge(weight(value), where)  # [FSM-52]
         try:
-            env[f"vars.{eff.var}"] = check_value(value, types[eff.var])
+            # check_value against the variable's (checked) type; the new state's
+            # encoding relies on this check and does not repeat it.
+            env["vars." + eff.var] = checkers[eff.var](value)
         except Rejected as exc:
-            raise Rejected(Reason.FSM_EVAL_FAILED, f"set {eff.var}: {exc}") from None
-    values = tuple(env[f"vars.{v.name}"] for v in defn.variables)
-    meter.charge(state_cost(values), "new state")  # [FSM-52]
-    new = State(state.instance_id, chosen.target, values, event.seq, event.time)
+            raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
+    values = tuple([env[k] for k in plan.var_keys])
+    # [FSM-52]: state_cost(values), each unchanged value's weight taken from the last state
+    old_weights = state._weights or [weight(v) for v in state.values]
+    weights = [
+        w if v is o else weight(v)
+        for v, o, w in zip(values, state.values, old_weights, strict=True)
+    ]
+    meter.charge(sum(weights), "new state")
+    new = next_state(state, defn, chosen.target, values, event.seq, event.time)
+    new._weights[:] = weights
     return Applied(new, new.hash(defn), via_timeout, fired, meter.spent)
 
 
-def _eval(e: Expr, env: dict[str, Value], library: Library, meter: Meter, where: str) -> Value:
+class _Plan:
+    """What :func:`apply_event` needs of a definition, computed once per definition object.
+
+    The environment keys of the variables, a compiled :func:`check_value` per
+    variable, and the environment names of the last instance seen (values
+    are immutable, so the names of one instance never change).
+    """
+
+    def __init__(self, defn: d.Definition) -> None:
+        self.var_keys = tuple("vars." + v.name for v in defn.variables)
+        self.checkers: dict[str, Callable[[object], Value]] = {
+            v.name: value_checker(check_type(v.type)) for v in defn.variables
+        }
+        self._inst: Instance | None = None
+        self._env: dict[str, Value] = {}
+        self._code: dict[int, tuple[Library, list[Compiled | None], list[list[Compiled]]]] = {}
+
+    def compiled(
+        self, defn: d.Definition, library: Library
+    ) -> tuple[list[Compiled | None], list[list[Compiled]]]:
+        """Each transition's guard (``None`` when it has none) and effects, compiled with
+        ``library`` (:func:`~chipstack.fsm.expr.compiled.compile_expr`: same values, same
+        charges as the evaluator)."""
+        found = self._code.get(id(library))
+        if found is None or found[0] is not library:
+            guards = [
+                None if t.guard is None else compile_expr(t.guard, library)
+                for t in defn.transitions
+            ]
+            effects = [[compile_expr(e.expr, library) for e in t.effects] for t in defn.transitions]
+            found = self._code[id(library)] = (library, guards, effects)
+        return found[1], found[2]
+
+    def base_env(self, defn: d.Definition, inst: Instance) -> dict[str, Value]:
+        """``params.*``, ``roles.*`` and ``created`` of ``inst`` ([FSM-15]); do not modify."""
+        if self._inst is not inst:
+            self._env = base_env(
+                inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created
+            )
+            self._inst = inst
+        return self._env
+
+
+def _plan(defn: d.Definition) -> _Plan:
+    plan = defn._index.get("engine_plan")
+    if not isinstance(plan, _Plan):
+        plan = defn._index["engine_plan"] = _Plan(defn)
+    return plan
+
+
+def _plan_of_decl(decl: d.EventDecl) -> list[tuple[str, Type]]:
+    return [(p.name, p.type) for p in decl.params]
+
+
+def _run(code: Compiled, env: dict[str, Value], meter: Meter, where: str) -> Value:
     try:
-        return evaluate(e, env, library, meter)
+        return code(env, meter)
     except Rejected as exc:
         if exc.reason is Reason.FSM_OVER_BUDGET:
             raise
@@ -178,11 +252,10 @@ class Machine:
     def __init__(
         self, defn: d.Definition, inst: Instance, library: Library = DEFAULT_LIBRARY
     ) -> None:
-        check_instance(defn, inst)
         self.definition = defn
         self.instance = inst
         self.library = library
-        self.state = initial_state(defn, inst, library)
+        self.state = initial_state(defn, inst, library)  # check_instance first ([FSM-18])
         self.history: list[Event] = []
         self.hashes: list[bytes] = [self.state.hash(defn)]
 

@@ -25,13 +25,13 @@ from chipstack.fsm.expr import (
     Type,
     Value,
     check_value,
-    evaluate,
     read_type,
     read_value,
     weight,
     write_type,
     write_value,
 )
+from chipstack.fsm.expr.compiled import Compiled, compile_expr
 from chipstack.fsm.state import State
 from chipstack.fsm.times import read_time, write_time
 
@@ -195,9 +195,9 @@ def initial_state(
     env = base_env(inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created)
     meter = Meter(defn.budget) if meter is None else meter
     values: list[Value] = []
-    for v in defn.variables:  # [FSM-54]: each initial value, then its weight
-        try:
-            value = evaluate(v.init, env, library, meter)
+    for v, code in zip(defn.variables, _init_code(defn, library), strict=True):
+        try:  # [FSM-54]: each initial value, then its weight
+            value = code(env, meter)
             meter.charge(weight(value), f"init {v.name}")
             values.append(check_value(value, v.type))
         except Rejected as exc:
@@ -206,3 +206,14 @@ def initial_state(
             raise Rejected(Reason.FSM_EVAL_FAILED, f"init {v.name}: {exc}") from None
     meter.charge(state_cost(values), "initial state")  # [FSM-54]: last, the state's weight
     return State(inst.id, defn.initial, tuple(values), 0, inst.created)
+
+
+def _init_code(defn: d.Definition, library: Library) -> list[Compiled]:
+    """The initial-value expressions of ``defn`` compiled with ``library`` (once per pair);
+    each evaluates exactly as :func:`~chipstack.fsm.expr.evaluate` would."""
+    found = defn._index.get("init_code")
+    if not (isinstance(found, tuple) and found[0] is library):
+        found = defn._index["init_code"] = (
+            library, [compile_expr(v.init, library) for v in defn.variables]
+        )
+    return found[1]  # type: ignore[no-any-return]

@@ -8,12 +8,13 @@ state needs the definition.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chipstack.crypto import Tag, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.fsm import definition as d
-from chipstack.fsm.expr import Value, read_value, write_value
+from chipstack.fsm.expr import Value, read_value, value_encoder, write_value
 from chipstack.fsm.times import read_time, write_time
 
 #: The only state encoding version ([FSM-20]).
@@ -37,6 +38,10 @@ class State:
     _cache: dict[str, bytes] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # The canonical encoding of each value, in variable order, once known.
+    _parts: list[bytes] = field(default_factory=list, init=False, compare=False, repr=False)
+    # The cost weight of each value ([EXPR-50]), once known (the engine's states).
+    _weights: list[int] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def encode(self, defn: d.Definition) -> bytes:
         """Return the canonical encoding ([FSM-20])."""
@@ -72,8 +77,46 @@ def write_state(w: Writer, s: State, defn: d.Definition) -> None:
     write_time(w, s.time)
     if len(s.values) != len(defn.variables):
         raise ValueError("state values do not match the definition's variables")
-    for var, value in zip(defn.variables, s.values, strict=True):
-        write_value(w, value, var.type)
+    w.raw(b"".join(_value_parts(s, defn)))
+
+
+def _value_parts(s: State, defn: d.Definition) -> list[bytes]:
+    """The encoding of each of ``s``'s values, computed (and checked) once."""
+    if not s._parts:
+        parts = []
+        for var, value in zip(defn.variables, s.values, strict=True):
+            part = Writer()
+            write_value(part, value, var.type)  # checked: a state may be built by anyone
+            parts.append(part.getvalue())
+        s._parts[:] = parts
+    return s._parts
+
+
+def next_state(
+    prev: State, defn: d.Definition, name: str, values: tuple[Value, ...], seq: int, time: int
+) -> State:
+    """The engine's new state after ``prev``; every value is checked against its type already.
+
+    Only for values the engine checked when an effect set them ([FSM-33]) or
+    kept from ``prev``: a value that is the very same object as ``prev``'s
+    keeps ``prev``'s encoding, the others are encoded without a second check.
+    The encoding and hash are those of :func:`write_state` ([FSM-20]).
+    """
+    new = State(prev.instance_id, name, values, seq, time)
+    encoders = _encoders(defn)
+    parts = new._parts
+    olds = _value_parts(prev, defn)
+    for value, old, part, enc in zip(values, prev.values, olds, encoders, strict=True):
+        parts.append(part if value is old else enc(value))
+    return new
+
+
+def _encoders(defn: d.Definition) -> list[Callable[[Value], bytes]]:
+    """The encoder of each variable of ``defn``, in order (built once per definition)."""
+    found = defn._index.get("value_encoders")
+    if found is None:
+        found = defn._index["value_encoders"] = [value_encoder(v.type) for v in defn.variables]
+    return found  # type: ignore[return-value]
 
 
 def read_state(r: Reader, defn: d.Definition) -> State:

@@ -34,14 +34,19 @@ _BOOLS = ListType(BOOL)
 _POTS = ListType(_INTS)
 
 
+_JUST_INT = frozenset({int})
+_JUST_BOOL = frozenset({bool})
+
+
 def _ints(v: Value) -> list[int]:
-    if type(v) is not tuple or any(type(x) is not int for x in v):
+    # (the item types as one set: the same test as "every item is exactly an int", in C)
+    if type(v) is not tuple or not _JUST_INT.issuperset(map(type, v)):
         raise type_error("expected list[int]")
     return list(v)  # type: ignore[arg-type]
 
 
 def _bools(v: Value) -> list[bool]:
-    if type(v) is not tuple or any(type(x) is not bool for x in v):
+    if type(v) is not tuple or not _JUST_BOOL.issuperset(map(type, v)):
         raise type_error("expected list[bool]")
     return list(v)  # type: ignore[arg-type]
 

@@ -222,6 +222,8 @@ class Hand:
         self._instance_id = self.instance.id
         self._vars_of: object = None
         self._vars_cache: dict[str, Value] = {}
+        self._legal_of: object = None
+        self._legal: list[LegalAction] = []
         self.steps: list[Step] = []
         #: Every accepted event, signed, in order (what a cashier dispute replays).
         self.events: list[Event] = []
@@ -314,6 +316,13 @@ class Hand:
         Mirrors the guards of the machine's ``fold``, ``check``, ``call`` and
         ``raise_to`` transitions ([HOLDEM-7] .. [HOLDEM-9]).
         """
+        state = self.machine.state
+        if self._legal_of is not state:  # the same state has the same legal actions
+            self._legal = self._legal_now()
+            self._legal_of = state
+        return list(self._legal)
+
+    def _legal_now(self) -> list[LegalAction]:
         a = self.actor
         if a is None:
             return []

@@ -8,9 +8,12 @@ or a ``tuple`` of values. ``bool`` is kept apart from ``int`` everywhere (Python
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+from struct import Struct
 from typing import Any, TypeAlias
 
-from chipstack.encoding import Reader, Writer, from_hex
+from chipstack.encoding import Reader, Writer, encode_compact_size, from_hex
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.expr.types import (
     BOOL,
@@ -40,9 +43,81 @@ def check_value(v: object, t: Type) -> Value:
     Wrong shapes are ``fsm.expr_bad_value``; a list or bytes over its length
     limit is ``fsm.expr_limit``.
     """
-    check_type(t)
-    _check(v, t)
-    return check_size(v)  # type: ignore[arg-type]
+    return value_checker(check_type(t))(v)
+
+
+#: A compiled check of one type: returns the value or rejects exactly as :func:`check_value`.
+Checker = Callable[[object], Value]
+#: A compiled encoder of one type, for values that passed its check ([EXPR-5]).
+Encoder = Callable[[Value], bytes]
+
+
+def _max_size(t: Type) -> int:
+    """The longest canonical encoding a value of ``t`` within the item limits can have."""
+    if isinstance(t, ListType):
+        return len(encode_compact_size(MAX_LIST_LEN)) + MAX_LIST_LEN * _max_size(t.elem)
+    if t == INT:
+        return 8
+    if t == BOOL:
+        return 1
+    return len(encode_compact_size(MAX_BYTES_LEN)) + MAX_BYTES_LEN
+
+
+@cache
+def value_checker(t: Type) -> Checker:
+    """Return :func:`check_value` for the type ``t`` (depth already checked), built once per type.
+
+    The same checks in the same order as ``check_value`` ([EXPR-3]); the
+    size check is left out only for types whose every value that passes
+    the item checks is within :data:`MAX_VALUE_SIZE` (``list[int]``, ...).
+    """
+    shape = _shape_checker(t)
+    if _max_size(t) <= MAX_VALUE_SIZE:
+        def checked(v: object) -> Value:
+            shape(v)
+            return v  # type: ignore[return-value]
+    else:
+        def checked(v: object) -> Value:
+            shape(v)
+            return check_size(v)  # type: ignore[arg-type]
+    return checked
+
+
+def _shape_checker(t: Type) -> Callable[[object], None]:
+    """The item-by-item part of :func:`check_value` (the old recursive ``_check``) for ``t``."""
+    if not isinstance(t, ListType):
+        return lambda v: _check(v, t)
+    elem = t.elem
+    if elem == INT:
+        def ints(v: object) -> None:
+            if not isinstance(v, tuple):
+                raise _bad(f"expected {t}, got {type(v).__name__}")
+            if len(v) > MAX_LIST_LEN:
+                raise Rejected(Reason.FSM_EXPR_LIMIT, f"list of {len(v)} items")
+            for item in v:
+                if type(item) is not int or not I64_MIN <= item <= I64_MAX:
+                    _check(item, INT)
+        return ints
+    if elem == BOOL:
+        def bools(v: object) -> None:
+            if not isinstance(v, tuple):
+                raise _bad(f"expected {t}, got {type(v).__name__}")
+            if len(v) > MAX_LIST_LEN:
+                raise Rejected(Reason.FSM_EXPR_LIMIT, f"list of {len(v)} items")
+            for item in v:
+                if type(item) is not bool:
+                    _check(item, BOOL)
+        return bools
+    inner = _shape_checker(elem)
+
+    def lists(v: object) -> None:
+        if not isinstance(v, tuple):
+            raise _bad(f"expected {t}, got {type(v).__name__}")
+        if len(v) > MAX_LIST_LEN:
+            raise Rejected(Reason.FSM_EXPR_LIMIT, f"list of {len(v)} items")
+        for item in v:
+            inner(item)
+    return lists
 
 
 def _check(v: object, t: Type) -> None:
@@ -107,9 +182,16 @@ def value_size(v: Value, stop: int = MAX_VALUE_SIZE) -> int:
 
 def check_size(v: Value) -> Value:
     """Return ``v`` if its encoding is at most :data:`MAX_VALUE_SIZE` bytes ([EXPR-3])."""
+    if type(v) is tuple and len(v) <= _FLAT_MAX and _SCALARS.issuperset(map(type, v)):
+        return v  # ints and bools only: at most 3 + 8 * len bytes, within the limit
     if isinstance(v, tuple | bytes) and value_size(v) > MAX_VALUE_SIZE:
         raise Rejected(Reason.FSM_EXPR_LIMIT, f"value encoding over {MAX_VALUE_SIZE} bytes")
     return v
+
+
+#: A tuple of at most this many ints and bools always encodes within MAX_VALUE_SIZE.
+_FLAT_MAX = (MAX_VALUE_SIZE - 5) // 8
+_SCALARS = frozenset({int, bool})
 
 
 def default_value(t: Type) -> Value:
@@ -130,23 +212,42 @@ def write_value(w: Writer, v: Value, t: Type) -> None:
     a CompactSize count then its items.
     """
     check_value(v, t)
-    _write(w, v, t)
+    w.raw(value_encoder(t)(v))
 
 
-def _write(w: Writer, v: Value, t: Type) -> None:
+_I64 = Struct("<q")
+_INT_LISTS: dict[int, Struct] = {}
+#: CompactSize encodings of every count a list or bytes value can have ([ENC-3]).
+_COUNTS = tuple(encode_compact_size(n) for n in range(max(MAX_LIST_LEN, MAX_BYTES_LEN) + 1))
+
+
+@cache
+def value_encoder(t: Type) -> Encoder:
+    """Return the canonical encoder ([EXPR-5]) of type ``t``, built once per type.
+
+    Only for values that passed ``check_value(v, t)`` (the engine's states,
+    whose every value was checked when it was set): it checks nothing itself.
+    :func:`write_value` is the checking entry point.
+    """
     if isinstance(t, ListType):
-        assert isinstance(v, tuple)
-        w.count(len(v), MAX_LIST_LEN)
-        for item in v:
-            _write(w, item, t.elem)
-    elif t == INT:
-        assert isinstance(v, int)
-        w.i64(v)
-    elif t == BOOL:
-        w.boolean(bool(v))
-    else:
-        assert isinstance(v, bytes)
-        w.var_bytes(v, MAX_BYTES_LEN)
+        elem = t.elem
+        if elem == INT:
+            def ints(v: Value) -> bytes:
+                n = len(v)  # type: ignore[arg-type]
+                packer = _INT_LISTS.get(n)
+                if packer is None:
+                    packer = _INT_LISTS[n] = Struct(f"<{n}q")
+                return _COUNTS[n] + packer.pack(*v)  # type: ignore[misc]
+            return ints
+        if elem == BOOL:
+            return lambda v: _COUNTS[len(v)] + bytes(v)  # type: ignore[arg-type]
+        inner = value_encoder(elem)
+        return lambda v: _COUNTS[len(v)] + b"".join(map(inner, v))  # type: ignore[arg-type]
+    if t == INT:
+        return _I64.pack
+    if t == BOOL:
+        return lambda v: b"\x01" if v else b"\x00"
+    return lambda v: _COUNTS[len(v)] + v  # type: ignore[arg-type, operator]
 
 
 def read_value(r: Reader, t: Type) -> Value:
