@@ -125,3 +125,60 @@ def test_any_coalition_short_of_all_seats_cannot_open() -> None:
     for missing in range(3):
         subset = [s for i, s in enumerate(shares) if i != missing and s is not None]
         assert _reason(decrypt, ct, subset) is Reason.DEALING_UNKNOWN_CARD
+
+
+class _FixedMap(Randomness):
+    """A prover stream whose 'permutation' is the map it is given (a cheating prover)."""
+
+    def __init__(self, mapping: list[int]) -> None:
+        super().__init__(RNG_SEED)
+        self._mapping = mapping
+
+    def permutation(self, n: int) -> list[int]:
+        return list(self._mapping)
+
+
+def _cheat(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Run the honest prover's algorithm on a false statement; the verifier must refuse it."""
+    target = "chipstack.dealing.shuffle.reencrypt"
+    mapping = list(range(52))
+    if name == "duplicate_in_map":  # output 1 takes input 0 again: not a permutation
+        mapping[1] = 0
+    elif name == "duplicate_reencryption":  # commits to a permutation, outputs a duplicate
+        calls: list[Ciphertext] = []
+
+        def duplicating(ct: Ciphertext, r: int, joint: PublicKey) -> Ciphertext:
+            calls.append(ct)
+            return reencrypt(calls[0] if len(calls) == 2 else ct, r, joint)
+
+        monkeypatch.setattr(target, duplicating)
+    elif name == "wrong_key":  # re-encrypts under a key nobody at the table shares
+        rogue = base_mul(12345)
+        assert rogue is not None
+        monkeypatch.setattr(target, lambda ct, r, joint: reencrypt(ct, r, rogue))
+    elif name == "replace_card":  # output 2 is card 0's point, not input 2 re-encrypted
+        card0 = DECK0[0]
+
+        def replacing(ct: Ciphertext, r: int, joint: PublicKey) -> Ciphertext:
+            return reencrypt(card0 if ct == DECK0[2] else ct, r, joint)
+
+        monkeypatch.setattr(target, replacing)
+    deck_out, proof = shuffle_and_prove(DECK0, JOINT, CTX, _FixedMap(mapping))
+    assert deck_out != DECK0
+    reason = _reason(verify_shuffle, DECK0, deck_out, proof, JOINT, CTX)
+    assert reason is Reason.DEALING_BAD_SHUFFLE_PROOF
+
+
+@pytest.mark.parametrize(
+    "name", ["duplicate_in_map", "duplicate_reencryption", "wrong_key", "replace_card"]
+)
+def test_a_prover_cannot_prove_a_bad_shuffle(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Unlike the altered proofs above, these proofs are computed for the bad deck itself."""
+    _cheat(monkeypatch, name)
+
+
+def test_the_cheating_prover_is_otherwise_reencrypt() -> None:
+    """Control: the same fixed-map prover with a true permutation is accepted."""
+    mapping = [51, *range(51)]
+    deck_out, proof = shuffle_and_prove(DECK0, JOINT, CTX, _FixedMap(mapping))
+    verify_shuffle(DECK0, deck_out, proof, JOINT, CTX)
