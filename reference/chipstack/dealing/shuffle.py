@@ -121,18 +121,38 @@ def shuffle_and_prove(
     a fixed seed gives a fixed proof.
     """
     n = len(deck)
-    gens = commitment_generators(n)
-    h0, hs = gens[0], gens[1:]
     # [DEAL-23] draw order: permutation, r'_i, rho_j, rhat_i, w1..w4, what_i, w'_i
     perm = rng.permutation(n)
     r_out = [rng.scalar() for _ in range(n)]
+    out = [reencrypt(deck[perm[i]], r_out[i], joint) for i in range(n)]
+    return out, prove_shuffle(deck, out, perm, r_out, joint, context, rng)
+
+
+def prove_shuffle(
+    deck: Sequence[Ciphertext],
+    out: Sequence[Ciphertext],
+    perm: Sequence[int],
+    r_out: Sequence[int],
+    joint: PublicKey,
+    context: bytes,
+    rng: Randomness,
+) -> ShuffleProof:
+    """The proof that ``out[i]`` is ``deck[perm[i]]`` re-encrypted with ``r_out[i]`` ([DEAL-21]).
+
+    ``shuffle_and_prove`` calls it after drawing ``perm`` and ``r_out``; the rest of
+    the stream is drawn here. Given a false statement (``out`` not such a re-encryption,
+    or ``perm`` not a permutation) it still returns a proof, which a verifier refuses:
+    that is how the vectors' cheating provers are made.
+    """
+    n = len(deck)
+    gens = commitment_generators(n)
+    h0, hs = gens[0], gens[1:]
     rho = [rng.scalar() for _ in range(n)]
     r_hat = [rng.scalar() for _ in range(n)]
     w = [rng.scalar() for _ in range(4)]
     w_hat = [rng.scalar() for _ in range(n)]
     w_prime = [rng.scalar() for _ in range(n)]
 
-    out = [reencrypt(deck[perm[i]], r_out[i], joint) for i in range(n)]
     inverse = [0] * n
     for i, j in enumerate(perm):
         inverse[j] = i
@@ -169,8 +189,7 @@ def shuffle_and_prove(
     )
     s_hat = tuple((w_hat[i] + c * r_hat[i]) % ORDER for i in range(n))
     s_prime = tuple((w_prime[i] + c * u_out[i]) % ORDER for i in range(n))
-    proof = ShuffleProof(tuple(commitments), tuple(chain), c, s, s_hat, s_prime)
-    return out, proof
+    return ShuffleProof(tuple(commitments), tuple(chain), c, s, s_hat, s_prime)
 
 
 def verify_shuffle(
