@@ -99,6 +99,17 @@ def test_short_deck_is_a_size_error() -> None:
     assert reason is Reason.DEALING_BAD_DECK_SIZE
 
 
+@pytest.mark.parametrize("size", [0, 300])
+def test_decks_of_other_sizes_are_size_errors_not_crashes(size: int) -> None:
+    """An empty deck or one past u8 indices is refused before any proof arithmetic."""
+    deck = (DECK0 * 6)[:size]
+    vector = (PROOF.s_hat * 6)[:size]
+    points = (PROOF.commitments * 6)[:size]
+    proof = replace(PROOF, commitments=points, chain=points, s_hat=vector, s_prime=vector)
+    reason = _reason(verify_shuffle, deck, deck, proof, JOINT, CTX)
+    assert reason is Reason.DEALING_BAD_DECK_SIZE
+
+
 def test_shares_open_cards_and_one_wrong_share_fails() -> None:
     positions = (0, 1, 2)
     firsts = [DECK1[p].a for p in positions]

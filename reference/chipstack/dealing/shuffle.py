@@ -22,7 +22,7 @@ from functools import cache
 from coincurve import PublicKey
 
 from chipstack.crypto import Tag, tagged_hash
-from chipstack.dealing.elgamal import Ciphertext, reencrypt
+from chipstack.dealing.elgamal import DECK_SIZE, Ciphertext, reencrypt
 from chipstack.dealing.group import (
     ORDER,
     Point,
@@ -201,14 +201,14 @@ def verify_shuffle(
 ) -> None:
     """Check that ``deck_out`` is a permuted re-encryption of ``deck_in`` ([DEAL-22]).
 
-    Refused with ``dealing.bad_deck_size`` when the decks or the proof's vectors differ
-    in length, and with ``dealing.bad_shuffle_proof`` when the recomputed commitments
+    Refused with ``dealing.bad_deck_size`` when the decks or the proof's vectors are not
+    all 52 long, and with ``dealing.bad_shuffle_proof`` when the recomputed commitments
     do not hash to the proof's challenge or one of them is the point at infinity.
     """
     n = len(deck_in)
     lengths = {len(deck_out), len(proof.commitments), len(proof.chain), len(proof.s_hat)}
-    if lengths | {len(proof.s_prime)} != {n}:
-        raise Rejected(Reason.DEALING_BAD_DECK_SIZE, "deck and proof lengths differ")
+    if lengths | {len(proof.s_prime), n} != {DECK_SIZE}:  # [DEAL-22] (u8(j) needs j < 256)
+        raise Rejected(Reason.DEALING_BAD_DECK_SIZE, "deck and proof lengths are not all 52")
     gens = commitment_generators(n)
     h0, hs = gens[0], gens[1:]
     c, (s1, s2, s3, s4) = proof.challenge, proof.s
