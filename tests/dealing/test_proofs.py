@@ -193,3 +193,34 @@ def test_the_cheating_prover_is_otherwise_reencrypt() -> None:
     mapping = [51, *range(51)]
     deck_out, proof = shuffle_and_prove(DECK0, JOINT, CTX, _FixedMap(mapping))
     verify_shuffle(DECK0, deck_out, proof, JOINT, CTX)
+
+
+def test_a_prover_cannot_prove_shares_whose_errors_cancel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shares off by +G and -G sum right under equal weights; the hashed weights catch them.
+
+    The prover runs the honest algorithm over its wrong shares ([DEAL-31]), so only the
+    weights' dependence on the shares can refuse it.
+    """
+    positions = (0, 1, 2)
+    firsts = [DECK1[p].a for p in positions]
+    honest_mul = mul
+    minus_g = mul(G, ORDER - 1)
+
+    def skewed(point: PublicKey | None, scalar: int) -> PublicKey | None:
+        out = honest_mul(point, scalar)
+        if point == firsts[1]:
+            return add(out, G)
+        if point == firsts[2]:
+            return add(out, minus_g)
+        return out
+
+    monkeypatch.setattr("chipstack.dealing.shares.mul", skewed)
+    x = SECRETS[0]
+    shares, proof = make_shares(x, positions, firsts, CTX, Randomness(RNG_SEED))
+    key = base_mul(x)
+    assert key is not None
+    honest = [_times(a, x) for a in firsts]
+    assert shares[0] == honest[0] and shares[1:] != honest[1:]
+    assert add(*shares) == add(*honest)  # the unweighted sum cannot tell
+    reason = _reason(verify_shares, key, positions, firsts, shares, proof, CTX)
+    assert reason is Reason.DEALING_BAD_SHARE_PROOF
