@@ -99,6 +99,17 @@ def test_short_deck_is_a_size_error() -> None:
     assert reason is Reason.DEALING_BAD_DECK_SIZE
 
 
+@pytest.mark.parametrize("size", [0, 300])
+def test_decks_of_other_sizes_are_size_errors_not_crashes(size: int) -> None:
+    """An empty deck or one past u8 indices is refused before any proof arithmetic."""
+    deck = (DECK0 * 6)[:size]
+    vector = (PROOF.s_hat * 6)[:size]
+    points = (PROOF.commitments * 6)[:size]
+    proof = replace(PROOF, commitments=points, chain=points, s_hat=vector, s_prime=vector)
+    reason = _reason(verify_shuffle, deck, deck, proof, JOINT, CTX)
+    assert reason is Reason.DEALING_BAD_DECK_SIZE
+
+
 def test_shares_open_cards_and_one_wrong_share_fails() -> None:
     positions = (0, 1, 2)
     firsts = [DECK1[p].a for p in positions]
@@ -125,3 +136,91 @@ def test_any_coalition_short_of_all_seats_cannot_open() -> None:
     for missing in range(3):
         subset = [s for i, s in enumerate(shares) if i != missing and s is not None]
         assert _reason(decrypt, ct, subset) is Reason.DEALING_UNKNOWN_CARD
+
+
+class _FixedMap(Randomness):
+    """A prover stream whose 'permutation' is the map it is given (a cheating prover)."""
+
+    def __init__(self, mapping: list[int]) -> None:
+        super().__init__(RNG_SEED)
+        self._mapping = mapping
+
+    def permutation(self, n: int) -> list[int]:
+        return list(self._mapping)
+
+
+def _cheat(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Run the honest prover's algorithm on a false statement; the verifier must refuse it."""
+    target = "chipstack.dealing.shuffle.reencrypt"
+    mapping = list(range(52))
+    if name == "duplicate_in_map":  # output 1 takes input 0 again: not a permutation
+        mapping[1] = 0
+    elif name == "duplicate_reencryption":  # commits to a permutation, outputs a duplicate
+        calls: list[Ciphertext] = []
+
+        def duplicating(ct: Ciphertext, r: int, joint: PublicKey) -> Ciphertext:
+            calls.append(ct)
+            return reencrypt(calls[0] if len(calls) == 2 else ct, r, joint)
+
+        monkeypatch.setattr(target, duplicating)
+    elif name == "wrong_key":  # re-encrypts under a key nobody at the table shares
+        rogue = base_mul(12345)
+        assert rogue is not None
+        monkeypatch.setattr(target, lambda ct, r, joint: reencrypt(ct, r, rogue))
+    elif name == "replace_card":  # output 2 is card 0's point, not input 2 re-encrypted
+        card0 = DECK0[0]
+
+        def replacing(ct: Ciphertext, r: int, joint: PublicKey) -> Ciphertext:
+            return reencrypt(card0 if ct == DECK0[2] else ct, r, joint)
+
+        monkeypatch.setattr(target, replacing)
+    deck_out, proof = shuffle_and_prove(DECK0, JOINT, CTX, _FixedMap(mapping))
+    assert deck_out != DECK0
+    reason = _reason(verify_shuffle, DECK0, deck_out, proof, JOINT, CTX)
+    assert reason is Reason.DEALING_BAD_SHUFFLE_PROOF
+
+
+@pytest.mark.parametrize(
+    "name", ["duplicate_in_map", "duplicate_reencryption", "wrong_key", "replace_card"]
+)
+def test_a_prover_cannot_prove_a_bad_shuffle(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Unlike the altered proofs above, these proofs are computed for the bad deck itself."""
+    _cheat(monkeypatch, name)
+
+
+def test_the_cheating_prover_is_otherwise_reencrypt() -> None:
+    """Control: the same fixed-map prover with a true permutation is accepted."""
+    mapping = [51, *range(51)]
+    deck_out, proof = shuffle_and_prove(DECK0, JOINT, CTX, _FixedMap(mapping))
+    verify_shuffle(DECK0, deck_out, proof, JOINT, CTX)
+
+
+def test_a_prover_cannot_prove_shares_whose_errors_cancel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shares off by +G and -G sum right under equal weights; the hashed weights catch them.
+
+    The prover runs the honest algorithm over its wrong shares ([DEAL-31]), so only the
+    weights' dependence on the shares can refuse it.
+    """
+    positions = (0, 1, 2)
+    firsts = [DECK1[p].a for p in positions]
+    honest_mul = mul
+    minus_g = mul(G, ORDER - 1)
+
+    def skewed(point: PublicKey | None, scalar: int) -> PublicKey | None:
+        out = honest_mul(point, scalar)
+        if point == firsts[1]:
+            return add(out, G)
+        if point == firsts[2]:
+            return add(out, minus_g)
+        return out
+
+    monkeypatch.setattr("chipstack.dealing.shares.mul", skewed)
+    x = SECRETS[0]
+    shares, proof = make_shares(x, positions, firsts, CTX, Randomness(RNG_SEED))
+    key = base_mul(x)
+    assert key is not None
+    honest = [_times(a, x) for a in firsts]
+    assert shares[0] == honest[0] and shares[1:] != honest[1:]
+    assert add(*shares) == add(*honest)  # the unweighted sum cannot tell
+    reason = _reason(verify_shares, key, positions, firsts, shares, proof, CTX)
+    assert reason is Reason.DEALING_BAD_SHARE_PROOF

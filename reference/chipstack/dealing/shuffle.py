@@ -22,7 +22,7 @@ from functools import cache
 from coincurve import PublicKey
 
 from chipstack.crypto import Tag, tagged_hash
-from chipstack.dealing.elgamal import Ciphertext, reencrypt
+from chipstack.dealing.elgamal import DECK_SIZE, Ciphertext, reencrypt
 from chipstack.dealing.group import (
     ORDER,
     Point,
@@ -121,18 +121,38 @@ def shuffle_and_prove(
     a fixed seed gives a fixed proof.
     """
     n = len(deck)
-    gens = commitment_generators(n)
-    h0, hs = gens[0], gens[1:]
     # [DEAL-23] draw order: permutation, r'_i, rho_j, rhat_i, w1..w4, what_i, w'_i
     perm = rng.permutation(n)
     r_out = [rng.scalar() for _ in range(n)]
+    out = [reencrypt(deck[perm[i]], r_out[i], joint) for i in range(n)]
+    return out, prove_shuffle(deck, out, perm, r_out, joint, context, rng)
+
+
+def prove_shuffle(
+    deck: Sequence[Ciphertext],
+    out: Sequence[Ciphertext],
+    perm: Sequence[int],
+    r_out: Sequence[int],
+    joint: PublicKey,
+    context: bytes,
+    rng: Randomness,
+) -> ShuffleProof:
+    """The proof that ``out[i]`` is ``deck[perm[i]]`` re-encrypted with ``r_out[i]`` ([DEAL-21]).
+
+    ``shuffle_and_prove`` calls it after drawing ``perm`` and ``r_out``; the rest of
+    the stream is drawn here. Given a false statement (``out`` not such a re-encryption,
+    or ``perm`` not a permutation) it still returns a proof, which a verifier refuses:
+    that is how the vectors' cheating provers are made.
+    """
+    n = len(deck)
+    gens = commitment_generators(n)
+    h0, hs = gens[0], gens[1:]
     rho = [rng.scalar() for _ in range(n)]
     r_hat = [rng.scalar() for _ in range(n)]
     w = [rng.scalar() for _ in range(4)]
     w_hat = [rng.scalar() for _ in range(n)]
     w_prime = [rng.scalar() for _ in range(n)]
 
-    out = [reencrypt(deck[perm[i]], r_out[i], joint) for i in range(n)]
     inverse = [0] * n
     for i, j in enumerate(perm):
         inverse[j] = i
@@ -169,8 +189,7 @@ def shuffle_and_prove(
     )
     s_hat = tuple((w_hat[i] + c * r_hat[i]) % ORDER for i in range(n))
     s_prime = tuple((w_prime[i] + c * u_out[i]) % ORDER for i in range(n))
-    proof = ShuffleProof(tuple(commitments), tuple(chain), c, s, s_hat, s_prime)
-    return out, proof
+    return ShuffleProof(tuple(commitments), tuple(chain), c, s, s_hat, s_prime)
 
 
 def verify_shuffle(
@@ -182,14 +201,14 @@ def verify_shuffle(
 ) -> None:
     """Check that ``deck_out`` is a permuted re-encryption of ``deck_in`` ([DEAL-22]).
 
-    Refused with ``dealing.bad_deck_size`` when the decks or the proof's vectors differ
-    in length, and with ``dealing.bad_shuffle_proof`` when the recomputed commitments
+    Refused with ``dealing.bad_deck_size`` when the decks or the proof's vectors are not
+    all 52 long, and with ``dealing.bad_shuffle_proof`` when the recomputed commitments
     do not hash to the proof's challenge or one of them is the point at infinity.
     """
     n = len(deck_in)
     lengths = {len(deck_out), len(proof.commitments), len(proof.chain), len(proof.s_hat)}
-    if lengths | {len(proof.s_prime)} != {n}:
-        raise Rejected(Reason.DEALING_BAD_DECK_SIZE, "deck and proof lengths differ")
+    if lengths | {len(proof.s_prime), n} != {DECK_SIZE}:  # [DEAL-22] (u8(j) needs j < 256)
+        raise Rejected(Reason.DEALING_BAD_DECK_SIZE, "deck and proof lengths are not all 52")
     gens = commitment_generators(n)
     h0, hs = gens[0], gens[1:]
     c, (s1, s2, s3, s4) = proof.challenge, proof.s

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chipstack.dealing.elgamal import decrypt, opening_deck
+from chipstack.dealing.elgamal import decrypt, opening_deck, reencrypt
 from chipstack.dealing.group import G, add, decode_point, encode_point, mul
 from chipstack.dealing.hand import settle_void
 from chipstack.dealing.keys import SchnorrProof, joint_key, proof_context, prove_key, verify_key
@@ -19,7 +19,7 @@ from chipstack.dealing.messages import (
 )
 from chipstack.dealing.randomness import Randomness
 from chipstack.dealing.shares import make_shares, verify_shares
-from chipstack.dealing.shuffle import shuffle_and_prove, verify_shuffle
+from chipstack.dealing.shuffle import prove_shuffle, shuffle_and_prove, verify_shuffle
 from chipstack.errors import Reason, Rejected
 from chipstack.testvectors.dealing.common import deck_field, deck_hex, seed_field, seed_of
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
@@ -176,6 +176,23 @@ def _flip_last(hex_text: str) -> str:
     return raw.hex()
 
 
+def _cheating_shuffle(header: bytes, deck0: str, joint_hex: str, cheat: str) -> bytes:
+    """A shuffle message whose proof the prover computed for a bad deck ([DEAL-22])."""
+    deck = deck_field({"deck": deck0})
+    joint = decode_point(bytes.fromhex(joint_hex))
+    rng = Randomness(bytes.fromhex(seed_of(f"dealing/vectors/cheat/{cheat}")))
+    perm = rng.permutation(len(deck))
+    r_out = [rng.scalar() for _ in deck]
+    key = add(joint, G) if cheat == "wrong_key" else joint
+    assert key is not None
+    sources = list(perm)
+    if cheat == "duplicate":  # output 1 re-encrypts output 0's card again
+        sources[1] = perm[0]
+    out = [reencrypt(deck[sources[i]], r_out[i], key) for i in range(len(deck))]
+    proof = prove_shuffle(deck, out, perm, r_out, joint, proof_context(header[2:34], 0), rng)
+    return header + bytes([len(out)]) + b"".join(ct.encode() for ct in out) + proof.encode()
+
+
 def _cases() -> list[Case]:
     t = CaseTable(OPS)
     secrets = [seed_of(f"dealing/vectors/secret/{i}") for i in range(3)]
@@ -288,6 +305,14 @@ def _cases() -> list[Case]:
         ["DEAL-24", "DEAL-2"],
         ["non_canonical"],
     )
+    for cheat, comment in [
+        ("duplicate", "proved by its author for a deck with card pi(0) twice (pi committed)"),
+        ("wrong_key", "proved by its author for a deck re-encrypted under Y + G, not Y"),
+    ]:
+        raw = _cheating_shuffle(header, deck0, joint_hex, cheat)
+        t.invalid(
+            "verify_shuffle", {**good, "message": raw.hex()}, comment, ["DEAL-22"], ["forged"]
+        )
     shares_in = {
         "secret_seed": secrets[1],
         "seed": seed_of("dealing/vectors/share-nonce/1"),
