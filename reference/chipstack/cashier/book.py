@@ -166,6 +166,13 @@ class TableBook:
                 Reason.CASHIER_UNFUNDED_PLAYER,
                 "a seat that paid nothing in holds chips",
             )
+        seated = set(seats)
+        for op in listed - set(self.position.deposits):  # [CASH-25]
+            require(
+                self.issued[op].certificate.request.player in seated,
+                Reason.CASHIER_MISSING_SIGNATURE,
+                "a new deposit's player must be seated and sign",
+            )
 
     def settle(self, ss: SignedSettlement) -> None:
         """Make a newer fully signed settlement authoritative ([CASH-22]); close if it says so."""
