@@ -18,6 +18,8 @@ from chipstack.cashier.issuance import (
     verify_certificate,
 )
 from chipstack.cashier.scenario import World, key, new_world
+from chipstack.cashier.settlement import MAX_TABLE_DEPOSITS
+from chipstack.chain.tx import OutPoint
 from chipstack.crypto import Tag
 from chipstack.errors import Reason, Rejected
 
@@ -170,3 +172,26 @@ def test_certificate_decoder_fuzz(data: bytes) -> None:
         Certificate.decode(data)
     except Rejected:
         pass
+
+
+def test_a_full_table_refuses_the_1025th_deposit() -> None:
+    """[CASH-13]: a settlement lists at most 1024 deposits, so the table issues no more.
+
+    Without the bound, a 1025th deposit joins, and no settlement can list every
+    joined deposit any more ([CASH-23]): the table could only be closed by timeout.
+    """
+    w = new_world()
+    w.buy_in(w.players[0], 10)
+    one = next(iter(w.book.issued.values()))
+    for n in range(1, MAX_TABLE_DEPOSITS):  # fill the book without 1023 real deposits
+        w.book.issued[OutPoint(n.to_bytes(32, "big"), 0)] = one
+    req, proof = _deposit(w, 1, 30)
+    cert = w.certify(req, proof)
+    before = dict(w.book.issued)
+    with pytest.raises(Rejected) as exc:
+        w.book.issue(cert, proof)
+    assert exc.value.reason is Reason.CASHIER_TABLE_FULL
+    assert w.book.issued == before
+    del w.book.issued[OutPoint((1).to_bytes(32, "big"), 0)]  # one place free: accepted
+    w.book.issue(cert, proof)
+    assert req.outpoint in w.book.issued
