@@ -224,6 +224,7 @@ class Reason(StrEnum):
     CASHIER_ALREADY_REDEEMED = "cashier.already_redeemed"
     CASHIER_PAYOUT_MISMATCH = "cashier.payout_mismatch"
     CASHIER_BAD_PRICE = "cashier.bad_price"
+    CASHIER_TABLE_FULL = "cashier.table_full"
 
     # --- poker: cards and evaluation (spec/06-poker.md, CARD and EVAL rules) ---
     POKER_BAD_CARD = "poker.bad_card"

@@ -18,6 +18,8 @@ from chipstack.cashier.issuance import (
     verify_certificate,
 )
 from chipstack.cashier.scenario import World, key, new_world
+from chipstack.cashier.settlement import MAX_TABLE_DEPOSITS
+from chipstack.chain.tx import OutPoint
 from chipstack.crypto import Tag
 from chipstack.errors import Reason, Rejected
 
@@ -170,3 +172,53 @@ def test_certificate_decoder_fuzz(data: bytes) -> None:
         Certificate.decode(data)
     except Rejected:
         pass
+
+
+def test_a_full_table_refuses_the_1025th_deposit() -> None:
+    """[CASH-13]: a settlement lists at most 1024 deposits, so the table issues no more.
+
+    Without the bound, a 1025th deposit joins, and no settlement can list every
+    joined deposit any more ([CASH-23]): the table could only be closed by timeout.
+    """
+    w = new_world()
+    w.buy_in(w.players[0], 10)
+    one = next(iter(w.book.issued.values()))
+    for n in range(1, MAX_TABLE_DEPOSITS):  # fill the book without 1023 real deposits
+        w.book.issued[OutPoint(n.to_bytes(32, "big"), 0)] = one
+    req, proof = _deposit(w, 1, 30)
+    cert = w.certify(req, proof)
+    before = dict(w.book.issued)
+    with pytest.raises(Rejected) as exc:
+        w.book.issue(cert, proof)
+    assert exc.value.reason is Reason.CASHIER_TABLE_FULL
+    assert w.book.issued == before
+    del w.book.issued[OutPoint((1).to_bytes(32, "big"), 0)]  # one place free: accepted
+    w.book.issue(cert, proof)
+    assert req.outpoint in w.book.issued
+
+
+def test_settling_first_does_not_freeze_a_certified_deposit() -> None:
+    """[CASH-12]: once a certificate's join sequence is settled, a re-join may be signed.
+
+    Seated players who settle before a new certificate is shown make it stale;
+    the cashiers then sign the same request joining later, and the deposit is
+    issued (else its coins sat at the cashier output, in no payout).
+    """
+    w = new_world(n_players=3)
+    w.buy_in(w.players[0], 50)
+    w.buy_in(w.players[1], 70)
+    a, b = w.players[0].public_key.raw, w.players[1].public_key.raw
+    req, proof = _deposit(w, 2, 30)
+    cert = w.certify(req, proof)
+    w.book.settle(w.sign(w.settlement({a: 50, b: 70}, 100)))
+    assert _reason(w.book.issue, cert, proof) is Reason.CASHIER_STALE_REQUEST
+    later = replace(req, join_seq=w.book.position.seq + 1)
+    cert2 = w.certify(later, proof)
+    assert double_signers(cert, cert2) == set()  # honest: not evidence ([CASH-14])
+    w.book.issue(cert2, proof)
+    assert _reason(w.book.issue, cert2, proof) is Reason.CASHIER_DOUBLE_ISSUE
+    again = w.certify(replace(req, join_seq=later.join_seq + 1), proof)  # `later` still live
+    assert len(again.signatures) == 0
+    evil = replace(later, chips=31)
+    node = w.nodes[0]
+    assert _reason(node.sign, evil, proof, w.book.position.seq) is Reason.CASHIER_WRONG_CHIPS

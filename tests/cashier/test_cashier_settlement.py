@@ -126,3 +126,20 @@ def test_settlement_decoder_fuzz(data: bytes) -> None:
         SignedSettlement.decode(data)
     except Rejected:
         pass
+
+
+def test_new_deposit_chips_need_their_owner_seated() -> None:
+    """[CASH-25]: seated players cannot share out a deposit issued to someone not seated."""
+    w = new_world(n_players=3)
+    w.buy_in(w.players[0], 50)
+    w.buy_in(w.players[1], 70)
+    a, b = _seats(w)
+    w.book.settle(w.sign(w.settlement({a: 50, b: 70}, 100)))
+    w.buy_in(w.players[2], 30)  # issued, joins at the next seq, its owner not yet seated
+    stolen = w.settlement({a: 80, b: 70}, 200)  # sums to the chips of all listed deposits
+    _refused(w, w.sign(stolen, w.players[:2]), Reason.CASHIER_MISSING_SIGNATURE)
+    c = w.players[2].public_key.raw
+    seated = w.settlement({a: 50, b: 70, c: 30}, 200)
+    w.book.settle(w.sign(seated))
+    assert w.book.position.balances == (50, 70, 30)
+    w.book.check_conservation()

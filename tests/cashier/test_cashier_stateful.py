@@ -247,8 +247,12 @@ class CashierModel(RuleBasedStateMachine):
                           lambda: self.book.settle(w.sign(s, signers[:-1])))  # fmt: skip
         first = self._seats()[0]
         bad = w.settlement(balances | {first: balances[first] + extra}, self.book.position.time + 5)
-        self._refused("inflated balances", Reason.CASHIER_BALANCES_NOT_SUMMING,
-                      lambda: self.book.settle(w.sign(bad, signers)))  # fmt: skip
+        # [CASH-25]: inflating by exactly the chips of a joined, unsettled deposit sums
+        # right, but its player is not seated and never signed.
+        fresh = set(bad.deposits) - set(self.book.position.deposits)
+        sums = extra == sum(self.book.issued[op].certificate.request.chips for op in fresh)
+        reason = Reason.CASHIER_MISSING_SIGNATURE if sums else Reason.CASHIER_BALANCES_NOT_SUMMING
+        self._refused("inflated balances", reason, lambda: self.book.settle(w.sign(bad, signers)))
 
     def _replayed_redemption(self) -> None:
         tx = self.payout

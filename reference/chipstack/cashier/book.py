@@ -24,7 +24,12 @@ from chipstack.cashier.issuance import Certificate, verify_certificate
 from chipstack.cashier.params import TableParams
 from chipstack.cashier.peg import PriceAttestation, verify_price
 from chipstack.cashier.redemption import PayoutPlan, check_payout, plan_payout
-from chipstack.cashier.settlement import Settlement, SignedSettlement, check_signed
+from chipstack.cashier.settlement import (
+    MAX_TABLE_DEPOSITS,
+    Settlement,
+    SignedSettlement,
+    check_signed,
+)
 from chipstack.chain.notary import NotarySet
 from chipstack.chain.tx import OutPoint, Tx
 from chipstack.errors import Reason, Rejected, require
@@ -94,12 +99,17 @@ class TableBook:
     ) -> None:
         """Accept chips for a deposit: a valid certificate for a verified, unissued deposit.
 
-        Rules [CASH-11] .. [CASH-13] in this order: table open; the certificate;
+        Rules [CASH-11] .. [CASH-13] in this order: table open; room for a deposit; the certificate;
         the deposit proof for the certificate's player; same outpoint and chips;
         the outpoint not issued before; the nonce fresh; the join sequence
         after the authoritative one.
         """
         require(self.status == Status.OPEN, Reason.CASHIER_TABLE_CLOSED, self.status.value)
+        require(  # [CASH-13]: a settlement lists at most this many deposits
+            len(self.issued) < MAX_TABLE_DEPOSITS,
+            Reason.CASHIER_TABLE_FULL,
+            f"{MAX_TABLE_DEPOSITS} deposits",
+        )
         verify_certificate(cert, self.table)
         req = cert.request
         facts = verify_deposit(proof, self.table, self.notaries, req.player, price)
@@ -165,6 +175,13 @@ class TableBook:
                 chips_held == 0 or seat in payers,
                 Reason.CASHIER_UNFUNDED_PLAYER,
                 "a seat that paid nothing in holds chips",
+            )
+        seated = set(seats)
+        for op in listed - set(self.position.deposits):  # [CASH-25]
+            require(
+                self.issued[op].certificate.request.player in seated,
+                Reason.CASHIER_MISSING_SIGNATURE,
+                "a new deposit's player must be seated and sign",
             )
 
     def settle(self, ss: SignedSettlement) -> None:

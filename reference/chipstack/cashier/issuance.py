@@ -11,7 +11,7 @@ checking the deposit proof itself, and never signs one outpoint twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from chipstack.cashier.deposit import DepositProof, verify_deposit
 from chipstack.cashier.params import TableParams
@@ -125,6 +125,19 @@ class CashierNode:
     notaries: NotarySet
     online: bool = True
     signed: dict[OutPoint, bytes] = field(default_factory=dict)
+    #: The request behind each id in ``signed``, when known ([CASH-12] re-joining).
+    requests: dict[OutPoint, IssueRequest] = field(default_factory=dict)
+
+    def _rejoins(self, request: IssueRequest, settled_seq: int) -> bool:
+        """[CASH-12]: the earlier request for this outpoint can no longer be issued (its
+        join sequence is settled) and ``request`` differs from it in ``join_seq`` only."""
+        before = self.requests.get(request.outpoint)
+        return (
+            before is not None
+            and before.id == self.signed.get(request.outpoint)
+            and before.join_seq <= settled_seq
+            and rejoin_only(before, request)
+        )
 
     def sign(
         self,
@@ -149,7 +162,7 @@ class CashierNode:
         require(facts.chips == request.chips, Reason.CASHIER_WRONG_CHIPS, f"{facts.chips} chips")
         earlier = self.signed.get(request.outpoint)
         require(
-            earlier is None or earlier == request.id,
+            earlier is None or earlier == request.id or self._rejoins(request, settled_seq),
             Reason.CASHIER_DOUBLE_ISSUE,
             "this outpoint was certified for another request",
         )
@@ -159,7 +172,13 @@ class CashierNode:
             f"join at {request.join_seq}, table settled at {settled_seq}",
         )
         self.signed[request.outpoint] = request.id
+        self.requests[request.outpoint] = request
         return (self.key.public_key.raw, self.key.sign_tagged(Tag.CASHIER_ISSUE, request.encode()))
+
+
+def rejoin_only(a: IssueRequest, b: IssueRequest) -> bool:
+    """Whether two requests differ in their join sequence alone ([CASH-12], [CASH-14])."""
+    return replace(a, join_seq=b.join_seq) == b
 
 
 def double_signers(a: Certificate, b: Certificate) -> set[bytes]:
@@ -168,6 +187,6 @@ def double_signers(a: Certificate, b: Certificate) -> set[bytes]:
     Both certificates must be valid for their tables (the caller checked); the
     result is empty when the outpoints differ or the requests are equal.
     """
-    if a.request.outpoint != b.request.outpoint or a.request.id == b.request.id:
+    if a.request.outpoint != b.request.outpoint or rejoin_only(a.request, b.request):
         return set()
     return {k for k, _ in a.signatures} & {k for k, _ in b.signatures}

@@ -753,4 +753,5 @@ REASON_FLAGS: dict[str, str] = {
     "cashier.already_redeemed": "duplicate",
     "cashier.payout_mismatch": "forged",
     "cashier.bad_price": "context",
+    "cashier.table_full": "limit",
 }

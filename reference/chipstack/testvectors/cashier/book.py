@@ -519,10 +519,34 @@ def _builtin_cases() -> list[Case]:
     ]
 
 
+def _owner_cases() -> list[Case]:
+    """[CASH-25]: a new deposit's chips move only with its owner seated and signing."""
+
+    def stp(x: SignedSettlement) -> JSONObject:
+        return {"op": "settle", "settlement": x.encode().hex()}
+
+    third = Story(n_players=3)  # [CASH-25]: player-2's deposit, issued but not yet settled
+    t1, t2 = third.issue(0, 50), third.issue(1, 70)
+    t_st1, _ = third.settle((50, 70))
+    t3 = third.issue(2, 30)
+    tw = third.w
+    ta, tb, tc = (p.public_key.raw for p in tw.players)
+    shared = tw.sign(tw.settlement({ta: 80, tb: 70}, START + 200), tw.players[:2])
+    joined = tw.sign(tw.settlement({ta: 50, tb: 70, tc: 30}, START + 200))
+    return [
+        _case(third.input([t1, t2, t_st1, t3, stp(shared)]),
+              "player-0 takes the 30 chips of player-2, issued but not seated; sums right",
+              ("CASH-25", "CASH-23"), "invalid"),
+        _case(third.input([t1, t2, t_st1, t3, stp(joined)]),
+              "player-2 seated with the 30 chips of its new deposit, signed by all three",
+              ("CASH-25",), "valid"),
+    ]  # fmt: skip
+
+
 def _cases() -> list[Case]:
     return [
         *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases(),
-        *_holdem_cases(),
+        *_holdem_cases(), *_owner_cases(),
     ]  # fmt: skip
 
 

@@ -126,7 +126,8 @@ def op_builtin_cost(case_input: JSONObject) -> JSONObject:
 def op_cashier_sign(case_input: JSONObject) -> JSONObject:
     """An honest cashier's decision on an issue request ([CASH-12]); return its signature.
 
-    ``cashier`` is the key label; ``signed`` lists ``{outpoint, request_id}`` it signed before.
+    ``cashier`` is the key label; ``signed`` lists ``{outpoint, request_id}`` it signed before,
+    with the earlier ``request`` itself when it kept it.
     """
     table = TableParams.decode(hex_field(case_input, "table"))
     notaries = NotarySet.decode(hex_field(case_input, "notary_set"))
@@ -135,6 +136,8 @@ def op_cashier_sign(case_input: JSONObject) -> JSONObject:
         txid = fixed_hex_field(item["outpoint"], "txid")
         op = OutPoint(txid, int_field(item["outpoint"], "index"))
         node.signed[op] = fixed_hex_field(item, "request_id")
+        if "request" in item:  # the earlier request itself, when the cashier kept it
+            node.requests[op] = decode_exact(hex_field(item, "request"), IssueRequest.read)
     request = decode_exact(hex_field(case_input, "request"), IssueRequest.read)
     proof = DepositProof.decode(hex_field(case_input, "proof"))
     closed = case_input["closed"]
@@ -359,6 +362,8 @@ def _sign_cases(w: World) -> list[Case]:
     before = [{"outpoint": outpoint_json(req.outpoint), "request_id": replace(
         req, join_seq=5).id.hex()}]  # fmt: skip
     same = [{"outpoint": outpoint_json(req.outpoint), "request_id": req.id.hex()}]
+    later = replace(req, join_seq=req.join_seq + 1)
+    kept = [{**same[0], "request": req.encode().hex()}]
     return [
         _case("cashier_sign", inp(), "cashier-1 checks the proof and signs", ("CASH-12",),
               "valid"),
@@ -373,6 +378,12 @@ def _sign_cases(w: World) -> list[Case]:
               ("CASH-12",), "invalid"),
         _case("cashier_sign", inp(replace(req, player=w.players[1].public_key.raw)),
               "the request names player-1, the memo player-0", ("CASH-12",), "invalid"),
+        _case("cashier_sign", inp(later, seq=req.join_seq, signed=kept),
+              "the earlier request's join sequence is settled: a re-join is signed",
+              ("CASH-12", "CASH-14"), "valid"),
+        _case("cashier_sign", inp(later, seq=req.join_seq - 1, signed=kept),
+              "a re-join while the earlier request can still be issued", ("CASH-12",),
+              "invalid"),
     ]  # fmt: skip
 
 
