@@ -29,6 +29,12 @@ def _chipstack(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[s
                           text=True, timeout=timeout, cwd=ROOT, stdin=subprocess.DEVNULL)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point HOME at a temporary folder: `chipstack node` keeps its key under ~/.chipstack."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
 @pytest.fixture(scope="module")
 def busy_port() -> Iterator[int]:
     with socket.socket() as s:
@@ -86,8 +92,9 @@ def test_bad_input_is_one_line_and_nonzero(argv: list[str]) -> None:
     assert r.stderr.startswith("chipstack"), r.stderr
 
 
-def test_port_in_use_is_one_line(busy_port: int) -> None:
-    r = _chipstack("node", "--listen", f"127.0.0.1:{busy_port}", "--duration", "1")
+def test_port_in_use_is_one_line(busy_port: int, tmp_path: Path) -> None:
+    r = _chipstack("node", "--listen", f"127.0.0.1:{busy_port}", "--duration", "1",
+                   "--data", str(tmp_path / "node"))
     assert r.returncode == 1
     assert r.stderr.splitlines() == [
         f"chipstack: cannot listen on 127.0.0.1:{busy_port}: the address is already in use"]
@@ -201,7 +208,7 @@ def test_negentropy_harness_answers_help() -> None:
 
 
 @pytest.mark.parametrize(("argv", "summary"), [
-    (["node", "--publish-every", "0.2"], "stopped after"),
+    (["node", "--memory", "--publish-every", "0.2"], "stopped after"),
     (["net", "--nodes", "2", "--rate", "20", "--duration", "60"], "done:"),
 ])
 def test_ctrl_c_stops_cleanly_with_a_summary(argv: list[str], summary: str) -> None:
