@@ -116,14 +116,27 @@ class Store:
     def _size_of(self, item_id: bytes) -> int:
         return self._items[item_id].size
 
-    def _insert(self, item: Item) -> None:
-        self._items[item.id] = item
+    def _track(self, item: Item) -> None:
+        """Count ``item`` and add it to the orders every store keeps (size, Negentropy, time,
+        eviction, expiry)."""
         self.bytes_used += item.size
         self.index.insert(item.timestamp, item.id)
-        tkey = item.key
-        self._by_time.add(tkey)
+        self._by_time.add(item.key)
         self._by_evict.add(_evict_key(item))
         self._by_expiry.add((item.expiry, item.id))
+
+    def _untrack(self, item: Item) -> None:
+        """Undo :meth:`_track` for ``item``."""
+        self.bytes_used -= item.size
+        self.index.remove(item.timestamp, item.id)
+        self._by_time.remove(item.key)
+        self._by_evict.remove(_evict_key(item))
+        self._by_expiry.remove((item.expiry, item.id))
+
+    def _insert(self, item: Item) -> None:
+        self._items[item.id] = item
+        self._track(item)
+        tkey = item.key
         for tag in {item.tag1, item.tag2}:
             self._by_tag.setdefault(tag, SortedList()).add(tkey)
         if item.destination is not None:
@@ -134,12 +147,8 @@ class Store:
         item = self._items.pop(item_id, None)
         if item is None:
             return None
-        self.bytes_used -= item.size
-        self.index.remove(item.timestamp, item_id)
+        self._untrack(item)
         tkey = item.key
-        self._by_time.remove(tkey)
-        self._by_evict.remove(_evict_key(item))
-        self._by_expiry.remove((item.expiry, item.id))
         for tag in {item.tag1, item.tag2}:
             index = self._by_tag[tag]
             index.remove(tkey)
@@ -321,11 +330,7 @@ class SqliteStore(Store):
              item.tag2, item.destination, item.encoding))
         self._db.commit()
         self._meta[item.id] = (item.timestamp, item.expiry, item.size)
-        self.bytes_used += item.size
-        self.index.insert(item.timestamp, item.id)
-        self._by_time.add(item.key)
-        self._by_evict.add(_evict_key(item))
-        self._by_expiry.add((item.expiry, item.id))
+        self._track(item)
         self._remember(item)
 
     def remove(self, item_id: bytes) -> Item | None:
@@ -336,12 +341,8 @@ class SqliteStore(Store):
         self._db.execute("DELETE FROM items WHERE id = ?", (item_id,))
         self._db.commit()
         del self._meta[item_id]
-        self.index.remove(item.timestamp, item_id)
         self._cache.pop(item_id, None)
-        self.bytes_used -= item.size
-        self._by_time.remove(item.key)
-        self._by_evict.remove(_evict_key(item))
-        self._by_expiry.remove((item.expiry, item.id))
+        self._untrack(item)
         return item
 
     def query(
