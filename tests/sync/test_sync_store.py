@@ -243,13 +243,12 @@ def test_node_key_file_is_created_owner_only(tmp_path: object) -> None:
     import stat
 
     from chipstack.cli.sync_cmd import _open_data
-    from chipstack.sync.params import NodeParams
 
     old = os.umask(0)
     try:
-        seed, store = _open_data(str(tmp_path), NodeParams())
+        seed, store = _open_data(str(tmp_path))
     finally:
         os.umask(old)
     mode = stat.S_IMODE(os.stat(str(tmp_path) + "/node.key").st_mode)
     assert mode == 0o600 and len(seed) == 32 and store.endswith("store.sqlite")
-    assert _open_data(str(tmp_path), NodeParams())[0] == seed  # kept, not redrawn
+    assert _open_data(str(tmp_path))[0] == seed  # kept, not redrawn

@@ -18,6 +18,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from chipstack.cli import args as args_
@@ -122,11 +123,8 @@ def _listen_error(host: str, port: int, exc: OSError) -> int:
 DEFAULT_DATA = "~/.chipstack/sync-node"
 
 
-def _open_data(data: str, params: NodeParams) -> tuple[bytes, str]:
+def _open_data(data: str) -> tuple[bytes, str]:
     """The node's key seed (created on first use) and store path under ``data``."""
-    import os
-    from pathlib import Path
-
     root = Path(data).expanduser()
     root.mkdir(parents=True, exist_ok=True)
     key_file = root / "node.key"
@@ -160,7 +158,7 @@ async def _run_node(args: argparse.Namespace) -> int:
         node = TcpNode(Node(PrivateKey(os.urandom(32)), params, random.Random()), *args.listen)
     else:
         try:
-            seed, path = _open_data(args.data, params)
+            seed, path = _open_data(args.data)
         except OSError as exc:
             return args_.fail(f"cannot use data directory {args.data}: {exc.strerror or exc}")
         try:
