@@ -45,7 +45,7 @@ from treys import Evaluator as TreysEvaluator
 
 from chipstack.poker.cards import DECK, format_card
 from chipstack.poker.evaluator import HandCategory, category, hand_value
-from chipstack.poker.phh import read_phh
+from chipstack.poker.phh import read_phh, shared_phh_dir
 from chipstack.poker.replay import phh_files, replay_files
 
 
@@ -122,12 +122,11 @@ def _eval_row(size: int) -> Callable[[float], Row]:
 
 
 def phh_data() -> Path:
-    """The shared PHH folder (``../shared/data/phh`` beside the repo, or /work/shared)."""
-    repo = Path(__file__).resolve().parents[1]
-    for candidate in (repo.parent / "shared/data/phh", Path("/work/shared/data/phh")):
-        if candidate.is_dir():
-            return candidate
-    raise SystemExit("the shared PHH data (../shared/data/phh) is missing")
+    """The shared PHH folder (``../shared/data/phh`` beside the repo)."""
+    found = shared_phh_dir(Path(__file__).resolve().parents[1])
+    if found is None:
+        raise SystemExit("the shared PHH data (../shared/data/phh) is missing")
+    return found
 
 
 def _phh_row(seconds: float) -> Row:

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from referencing import Registry, Resource
 
 from chipstack.crypto import PrivateKey
+from chipstack.poker.phh import shared_phh_dir
 from chipstack.sync.node import Node, Send, sign_challenge
 from chipstack.sync.wire import Auth, Hello, decode_message, encode_message
 from chipstack.vectors.model import Suite
@@ -77,3 +78,21 @@ def vector_schema() -> SchemaValidator:
 # The real-browser tests (tests/browser/) need Voila, Playwright and Chromium: they
 # run under `make test-browser` (CHIPSTACK_BROWSER=1) and are not collected otherwise.
 collect_ignore_glob = [] if os.environ.get("CHIPSTACK_BROWSER") == "1" else ["browser/*"]
+
+
+@pytest.fixture(scope="session")
+def phh_data() -> Path:
+    """The shared PHH hands (``../shared/data/phh`` beside the repository, SOURCE.md there).
+
+    ``$CHIPSTACK_PHH_DATA`` names another copy. Missing data fails the test, never skips it.
+    """
+    env = os.environ.get("CHIPSTACK_PHH_DATA")
+    candidates = [Path(env)] if env else []
+    found = shared_phh_dir(Path(__file__).resolve().parents[1])
+    if found is not None:
+        candidates.append(found)
+    for candidate in candidates:
+        if (candidate / "MANIFEST.tsv").is_file():
+            return candidate
+    pytest.fail(f"the shared PHH data is missing (../shared/data/phh); looked in "
+                f"{[str(c) for c in candidates]}")

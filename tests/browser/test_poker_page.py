@@ -25,8 +25,8 @@ import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from chipstack.poker.phh import shared_phh_dir
 from chipstack.poker.tablemodel import EVERYONE, HIDDEN, TableModel
-from chipstack.poker.widgets import shared_phh_dir
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "05-poker-hand.ipynb"

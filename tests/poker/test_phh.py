@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,24 +13,6 @@ from hypothesis import strategies as st
 from chipstack.errors import Reason, Rejected
 from chipstack.poker.cards import DECK, parse_cards
 from chipstack.poker.phh import PhhAction, PhhHand, load_phh, read_phh, write_phh
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def find_phh_data() -> Path:
-    """The shared PHH folder: ``../shared/data/phh`` from the repo root (CI), else /work/shared."""
-    candidates = [REPO.parent / "shared" / "data" / "phh", Path("/work/shared/data/phh")]
-    if env := os.environ.get("CHIPSTACK_PHH_DATA"):
-        candidates.insert(0, Path(env))
-    for c in candidates:
-        if (c / "MANIFEST.tsv").is_file():
-            return c
-    pytest.fail(f"the shared PHH data is missing; looked in {[str(c) for c in candidates]}")
-
-
-@pytest.fixture(scope="module")
-def phh_data() -> Path:
-    return find_phh_data()
 
 
 def manifest(root: Path) -> list[dict[str, str]]:
@@ -298,8 +279,8 @@ def test_read_phh_fuzz_text(text: str) -> None:
 
 @settings(max_examples=300)
 @given(st.data())
-def test_read_phh_fuzz_mutated_real_record(data: st.DataObject) -> None:
-    text = find_phh_data().joinpath("data/pluribus/41b/204.phh").read_text(encoding="utf-8")
+def test_read_phh_fuzz_mutated_real_record(phh_data: Path, data: st.DataObject) -> None:
+    text = phh_data.joinpath("data/pluribus/41b/204.phh").read_text(encoding="utf-8")
     for _ in range(data.draw(st.integers(1, 4))):
         i = data.draw(st.integers(0, len(text)))
         cut = data.draw(st.integers(0, 3))

@@ -8,7 +8,6 @@ its specific reason, and there is none.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,25 +17,11 @@ from chipstack.cli import main
 from chipstack.poker.phh import read_phh
 from chipstack.poker.replay import phh_files, replay_files, replay_hand
 
-#: Where the shared PHH data lives: next to the repository (CI) or the workspace copy.
-CANDIDATES = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "phh",
-    Path("/work/shared/data/phh"),
-)
 EXPECTED_HANDS = 145
 
 
-@pytest.fixture(scope="module")
-def phh_root() -> Path:
-    env = os.environ.get("CHIPSTACK_PHH_DATA")
-    for root in ([Path(env)] if env else []) + list(CANDIDATES):
-        if root.is_dir():
-            return root
-    pytest.fail(f"the shared PHH data is missing: looked in {[str(c) for c in CANDIDATES]}")
-
-
-def test_every_shared_hand_matches(phh_root: Path) -> None:
-    results = list(replay_files([phh_root]))
+def test_every_shared_hand_matches(phh_data: Path) -> None:
+    results = list(replay_files([phh_data]))
     assert len(results) == EXPECTED_HANDS
     failures = [f"{r.source}: {r.reason}" for r in results if not r.matched]
     assert failures == []
@@ -49,21 +34,21 @@ def test_every_shared_hand_matches(phh_root: Path) -> None:
     assert sum(r.implied for r in results) == 1
 
 
-def test_half_chip_records_run_in_half_chips(phh_root: Path) -> None:
+def test_half_chip_records_run_in_half_chips(phh_data: Path) -> None:
     """Split pots recorded with halves (``10387.5``) run exactly in tenths of a chip.
 
     The PHH reader picks the unit ``10^-k`` from the record's finest decimal place,
     so the odd chip of the 775 split is split too, as recorded.
     """
-    path = phh_root / "data" / "pluribus" / "32" / "23.phh"
+    path = phh_data / "data" / "pluribus" / "32" / "23.phh"
     (result,) = replay_files([path])
     assert result.matched and result.unit == Decimal("0.1")
     assert result.final == (99500, 92750, 103875, 100000, 100000, 103875)
 
 
-def test_wsop_2019_big_blind_ante_comes_out_as_recorded(phh_root: Path) -> None:
+def test_wsop_2019_big_blind_ante_comes_out_as_recorded(phh_data: Path) -> None:
     """[HOLDEM-3], [HOLDEM-15]: the big blind's ante is dead money; the button's fold is implied."""
-    path = phh_root / "data" / "wsop" / "2019" / "42" / "3" / "00-01-07.phh"
+    path = phh_data / "data" / "wsop" / "2019" / "42" / "3" / "00-01-07.phh"
     (result,) = replay_files([path])
     assert result.matched, result.reason
     assert result.final == (18100000, 5625000, 6675000, 5750000, 9150000, 6525000, 12950000,
@@ -71,8 +56,8 @@ def test_wsop_2019_big_blind_ante_comes_out_as_recorded(phh_root: Path) -> None:
     assert result.implied == 1
 
 
-def test_a_changed_record_is_a_mismatch_with_its_reason(phh_root: Path, tmp_path: Path) -> None:
-    src = (phh_root / "data" / "pluribus" / "83" / "84.phh").read_text(encoding="utf-8")
+def test_a_changed_record_is_a_mismatch_with_its_reason(phh_data: Path, tmp_path: Path) -> None:
+    src = (phh_data / "data" / "pluribus" / "83" / "84.phh").read_text(encoding="utf-8")
     bad = tmp_path / "wrong_finish.phh"
     bad.write_text(src.replace("finishing_stacks = [9950, 9800, 10250",
                                "finishing_stacks = [9950, 9850, 10200"), encoding="utf-8")
@@ -86,8 +71,8 @@ def test_a_changed_record_is_a_mismatch_with_its_reason(phh_root: Path, tmp_path
     assert "poker.bad_amount" in results["illegal.phh"].reason
 
 
-def test_cli_replay(phh_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = phh_root / "data" / "wsop"
+def test_cli_replay(phh_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = phh_data / "data" / "wsop"
     assert main(["poker", "replay", str(folder)]) == 0
     out = capsys.readouterr().out
     assert f"{len(phh_files([folder]))} of {len(phh_files([folder]))} hands matched" in out

@@ -19,21 +19,11 @@ from chipstack.poker.hand import Hand
 from chipstack.poker.phh import load_phh
 from chipstack.poker.tablemodel import EVERYONE, HIDDEN, NOBODY, TableModel, chip_text
 from chipstack.poker.timeline import HandTimeline
-from chipstack.poker.widgets import PokerWidget, shared_phh_dir
+from chipstack.poker.widgets import PokerWidget
 
-REPO = Path(__file__).resolve().parents[2]
 #: A fixed deck: seat k of the hand gets cards 2k, 2k+1; then flop, turn, river.
 DECK = list(parse_cards("AsAhKsKhQsQh2c7d9cJdTc3s4d"))
 DECK += [c for c in range(52) if c not in DECK]
-
-
-def _phh_dir() -> Path:
-    found = shared_phh_dir(REPO)
-    fallback = Path("/work/shared/data/phh")
-    for candidate in (found, REPO.parent / "shared" / "data" / "phh", fallback):
-        if candidate is not None and candidate.is_dir():
-            return candidate
-    pytest.fail("the shared PHH data is missing (../shared/data/phh)")
 
 
 def _model(**kwargs: object) -> TableModel:
@@ -196,10 +186,10 @@ def test_next_hand_moves_the_button_and_carries_the_stacks() -> None:
     assert not m2.next_hand() and m2.message == "the hand is not over"
 
 
-def test_replay_a_recorded_hand_step_by_step() -> None:
-    path = _phh_dir() / "data" / "pluribus" / "30" / "27.phh"
+def test_replay_a_recorded_hand_step_by_step(phh_data: Path) -> None:
+    path = phh_data / "data" / "pluribus" / "30" / "27.phh"
     phh = load_phh(path)
-    w = PokerWidget(TableModel(phh_dir=_phh_dir()))
+    w = PokerWidget(TableModel(phh_dir=phh_data))
     m = w.model
     assert str(path) in [v for _label, v in w.files.options]
     w.path.value = str(path)
@@ -221,9 +211,9 @@ def test_replay_a_recorded_hand_step_by_step() -> None:
     assert m.cursor == len(m.timeline) - 2 and m.frame.state != "settled"
 
 
-def test_replay_keeps_half_chips_exact() -> None:
+def test_replay_keeps_half_chips_exact(phh_data: Path) -> None:
     m = TableModel()
-    assert m.load(_phh_dir() / "data" / "pluribus" / "32" / "23.phh")
+    assert m.load(phh_data / "data" / "pluribus" / "32" / "23.phh")
     m.go(len(m.timeline))
     # finishing_stacks = [9950.0, 9275.0, 10387.5, 10000.0, 10000.0, 10387.5] in the record
     assert _stacks(m) == ["9950", "9275", "10387.5", "10000", "10000", "10387.5"]

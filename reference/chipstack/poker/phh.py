@@ -473,3 +473,20 @@ def _float(value: Decimal | float) -> str:
         return "-inf" if number < 0 else "inf"
     text = str(number) if isinstance(value, Decimal) else repr(value)
     return text if any(ch in text for ch in ".eE") else text + ".0"
+
+
+def shared_phh_dir(start: str | Path = ".") -> Path | None:
+    """The shared PHH data: ``shared/data/phh`` beside the repository holding ``start``.
+
+    That is ``../shared/data/phh`` from the repository root; a work tree kept
+    deeper looks beside each folder above it too. ``None`` if there is none.
+    """
+    here = Path(start).resolve()
+    roots = [f for f in (here, *here.parents) if (f / "pyproject.toml").is_file()]
+    if not roots:
+        return None
+    for folder in roots[0].parents:
+        candidate = folder / "shared" / "data" / "phh"
+        if candidate.is_dir():
+            return candidate
+    return None

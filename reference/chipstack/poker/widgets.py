@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -316,20 +315,3 @@ class PokerWidget:
     def click(self, kind: str) -> None:
         """Click the button of legal action ``kind`` (as a person would; for tests and scripts)."""
         self.action_buttons[kind].click()
-
-
-def shared_phh_dir(start: str | Path = ".") -> Path | None:
-    """The shared PHH data: ``shared/data/phh`` beside the repository holding ``start``.
-
-    That is ``../shared/data/phh`` from the repository root; a work tree kept
-    deeper looks beside each folder above it too. ``None`` if there is none.
-    """
-    here = Path(start).resolve()
-    roots = [f for f in (here, *here.parents) if (f / "pyproject.toml").is_file()]
-    if not roots:
-        return None
-    for folder in roots[0].parents:
-        candidate = folder / "shared" / "data" / "phh"
-        if candidate.is_dir():
-            return candidate
-    return None
