@@ -24,11 +24,11 @@ from chipstack.fsm.expr import (
     Type,
     Value,
     check_type,
-    check_value,
     value_checker,
     weight,
 )
 from chipstack.fsm.expr.compiled import Compiled, compile_expr
+from chipstack.fsm.expr.values import Checker
 from chipstack.fsm.instance import Instance, initial_state
 from chipstack.fsm.state import State, next_state
 
@@ -74,15 +74,18 @@ def _authorise(defn: d.Definition, inst: Instance, state: State, event: Event) -
     raise Rejected(Reason.FSM_UNAUTHORIZED_SIGNER, f"signer may not sign {event.name}")
 
 
-def _check_args(decl: d.EventDecl, event: Event) -> None:
+def _check_args(defn: d.Definition, decl: d.EventDecl, event: Event) -> None:
     """[FSM-29]: arguments are exactly the declared ones, in order, well typed."""
-    if [(a.name, a.type) for a in event.args] != _plan_of_decl(decl):
+    expected, checkers = _plan_of_decl(defn, decl)
+    if len(event.args) != len(expected) or any(
+        a.name != name or a.type != t for a, (name, t) in zip(event.args, expected, strict=False)
+    ):
         raise Rejected(
             Reason.FSM_BAD_ARGUMENTS, f"{event.name} takes {[p.name for p in decl.params]}"
         )
-    for a in event.args:
+    for a, check in zip(event.args, checkers, strict=True):
         try:
-            check_value(a.value, a.type)
+            check(a.value)  # check_value(a.value, a.type): the declared type, compiled once
         except Rejected as exc:
             raise Rejected(Reason.FSM_BAD_ARGUMENTS, f"{a.name}: {exc}") from None
 
@@ -121,7 +124,7 @@ def apply_event(
     decl = defn.event(event.name)
     require(decl is not None, Reason.FSM_UNKNOWN_EVENT, event.name)  # [FSM-29]
     assert decl is not None
-    _check_args(decl, event)  # [FSM-29]
+    _check_args(defn, decl, event)  # [FSM-29]
     candidates = defn.candidates(state.name, event.name)
     # [FSM-30]
     if not candidates:
@@ -154,15 +157,13 @@ def apply_event(
     if chosen is None:  # [FSM-32]
         raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
 
-    checkers = plan.checkers
-    for eff, code in zip(chosen.effects, effects[fired], strict=True):  # [FSM-33]
-        where = "set " + eff.var
+    for where, key, code, check in effects[fired]:  # [FSM-33], in order
         value = _run(code, env, meter, where)
         meter.charge(weight(value), where)  # [FSM-52]
         try:
             # check_value against the variable's (checked) type; the new state's
             # encoding relies on this check and does not repeat it.
-            env["vars." + eff.var] = checkers[eff.var](value)
+            env[key] = check(value)
         except Rejected as exc:
             raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
     values = tuple([env[k] for k in plan.var_keys])
@@ -176,6 +177,10 @@ def apply_event(
     new = next_state(state, defn, chosen.target, values, event.seq, event.time)
     new._weights[:] = weights
     return Applied(new, new.hash(defn), via_timeout, fired, meter.spent)
+
+
+#: A compiled effect: its label, the variable's environment key, its code and the check.
+_Effect = tuple[str, str, Compiled, Callable[[object], Value]]
 
 
 class _Plan:
@@ -193,21 +198,30 @@ class _Plan:
         }
         self._inst: Instance | None = None
         self._env: dict[str, Value] = {}
-        self._code: dict[int, tuple[Library, list[Compiled | None], list[list[Compiled]]]] = {}
+        self._code: dict[int, tuple[Library, list[Compiled | None], list[list[_Effect]]]] = {}
 
     def compiled(
         self, defn: d.Definition, library: Library
-    ) -> tuple[list[Compiled | None], list[list[Compiled]]]:
+    ) -> tuple[list[Compiled | None], list[list[_Effect]]]:
         """Each transition's guard (``None`` when it has none) and effects, compiled with
         ``library`` (:func:`~chipstack.fsm.expr.compiled.compile_expr`: same values, same
-        charges as the evaluator)."""
+        charges as the evaluator). An effect is ``(where, environment key, code, check)``:
+        its label in charges and rejections, the variable's key, the compiled expression
+        and the variable's compiled :func:`check_value`."""
         found = self._code.get(id(library))
         if found is None or found[0] is not library:
             guards = [
                 None if t.guard is None else compile_expr(t.guard, library)
                 for t in defn.transitions
             ]
-            effects = [[compile_expr(e.expr, library) for e in t.effects] for t in defn.transitions]
+            effects = [
+                [
+                    ("set " + e.var, "vars." + e.var, compile_expr(e.expr, library),
+                     self.checkers[e.var])
+                    for e in t.effects
+                ]
+                for t in defn.transitions
+            ]
             found = self._code[id(library)] = (library, guards, effects)
         return found[1], found[2]
 
@@ -228,8 +242,20 @@ def _plan(defn: d.Definition) -> _Plan:
     return plan
 
 
-def _plan_of_decl(decl: d.EventDecl) -> list[tuple[str, Type]]:
-    return [(p.name, p.type) for p in decl.params]
+def _plan_of_decl(
+    defn: d.Definition, decl: d.EventDecl
+) -> tuple[list[tuple[str, Type]], list[Checker]]:
+    """The declared ``(name, type)`` of each parameter of ``decl`` and its compiled check."""
+    plans = defn._index.get("arg_plans")
+    if not isinstance(plans, dict):
+        plans = defn._index["arg_plans"] = {}
+    found = plans.get(decl.name)
+    if found is None:
+        found = plans[decl.name] = (
+            [(p.name, p.type) for p in decl.params],
+            [value_checker(check_type(p.type)) for p in decl.params],
+        )
+    return found
 
 
 def _run(code: Compiled, env: dict[str, Value], meter: Meter, where: str) -> Value:

@@ -24,15 +24,17 @@ from chipstack.fsm.expr import (
     Meter,
     Type,
     Value,
-    check_value,
+    check_type,
     read_type,
     read_value,
+    value_checker,
     weight,
     write_type,
     write_value,
 )
 from chipstack.fsm.expr.compiled import Compiled, compile_expr
-from chipstack.fsm.state import State
+from chipstack.fsm.expr.values import Checker
+from chipstack.fsm.state import State, checked_state
 from chipstack.fsm.times import read_time, write_time
 
 #: The only instance encoding version ([FSM-16]).
@@ -154,9 +156,9 @@ def check_instance(defn: d.Definition, inst: Instance) -> None:
         Reason.FSM_BAD_PARAMS,
         "parameters must match the declared names and types, in order",
     )
-    for p in inst.params:
+    for p, check in zip(inst.params, _checkers(defn)[0], strict=True):
         try:
-            check_value(p.value, p.type)
+            check(p.value)  # check_value(p.value, p.type), compiled once per definition
         except Rejected as exc:
             raise Rejected(Reason.FSM_BAD_PARAMS, f"{p.name}: {exc}") from None
     require(
@@ -195,17 +197,32 @@ def initial_state(
     env = base_env(inst.param_values(), {b.role: b.keys for b in inst.roles}, defn, inst.created)
     meter = Meter(defn.budget) if meter is None else meter
     values: list[Value] = []
-    for v, code in zip(defn.variables, _init_code(defn, library), strict=True):
+    weights: list[int] = []
+    checkers = _checkers(defn)[1]
+    for v, code, check in zip(defn.variables, _init_code(defn, library), checkers, strict=True):
         try:  # [FSM-54]: each initial value, then its weight
             value = code(env, meter)
-            meter.charge(weight(value), f"init {v.name}")
-            values.append(check_value(value, v.type))
+            w = weight(value)
+            meter.charge(w, "init " + v.name)
+            values.append(check(value))  # check_value(value, v.type)
+            weights.append(w)
         except Rejected as exc:
             if exc.reason is Reason.FSM_OVER_BUDGET:
                 raise
             raise Rejected(Reason.FSM_EVAL_FAILED, f"init {v.name}: {exc}") from None
     meter.charge(state_cost(values), "initial state")  # [FSM-54]: last, the state's weight
-    return State(inst.id, defn.initial, tuple(values), 0, inst.created)
+    return checked_state(inst.id, defn, defn.initial, tuple(values), 0, inst.created, weights)
+
+
+def _checkers(defn: d.Definition) -> tuple[list[Checker], list[Checker]]:
+    """:func:`check_value` for each parameter and each variable of ``defn`` (built once)."""
+    found = defn._index.get("instance_checkers")
+    if found is None:
+        found = defn._index["instance_checkers"] = (
+            [value_checker(check_type(p.type)) for p in defn.params],
+            [value_checker(check_type(v.type)) for v in defn.variables],
+        )
+    return found  # type: ignore[return-value]
 
 
 def _init_code(defn: d.Definition, library: Library) -> list[Compiled]:

@@ -111,6 +111,28 @@ def next_state(
     return new
 
 
+def checked_state(
+    instance_id: bytes,
+    defn: d.Definition,
+    name: str,
+    values: tuple[Value, ...],
+    seq: int,
+    time: int,
+    weights: list[int],
+) -> State:
+    """A state whose every value was checked against its variable's type already.
+
+    For the engine's initial states ([FSM-19]): the values are encoded without
+    a second check, and ``weights`` (each value's weight, [EXPR-50]) is kept
+    for the cost of the next state. The encoding and hash are those of
+    :func:`write_state` ([FSM-20]).
+    """
+    new = State(instance_id, name, values, seq, time)
+    new._parts[:] = [enc(v) for enc, v in zip(_encoders(defn), values, strict=True)]
+    new._weights[:] = weights
+    return new
+
+
 def _encoders(defn: d.Definition) -> list[Callable[[Value], bytes]]:
     """The encoder of each variable of ``defn``, in order (built once per definition)."""
     found = defn._index.get("value_encoders")

@@ -84,6 +84,10 @@ class LegalAction:
         return self.kind
 
 
+_FOLD = LegalAction("fold")
+_CHECK = LegalAction("check")
+
+
 @dataclass(frozen=True)
 class SeatView:
     """What a seat shows: stack behind, bet this round, chips in the pot, status and cards.
@@ -102,14 +106,28 @@ class SeatView:
 
 @dataclass(frozen=True)
 class Step:
-    """One accepted event of the hand: its name, arguments, signer, id and resulting state hash."""
+    """One accepted event of the hand: its name, signer role, event and resulting state hash.
+
+    ``args`` and ``event_id`` are read from ``event`` when asked for (the id
+    is a hash of the event's encoding: a replay that never reads it does not
+    pay for it).
+    """
 
     seq: int
     name: str
-    args: dict[str, Value]
     by: str
-    event_id: bytes
+    event: Event
     state_hash: bytes
+
+    @property
+    def args(self) -> dict[str, Value]:
+        """The event's arguments, by name."""
+        return self.event.arg_values()
+
+    @property
+    def event_id(self) -> bytes:
+        """The event id ([FSM-22])."""
+        return self.event.id
 
 
 @dataclass(frozen=True)
@@ -189,11 +207,11 @@ class Hand:
         self.auto = auto
         self.sign = sign
         self.starting = tuple(stacks)
-        if deck is None:
+        if deck is None and auto:  # (only the automatic dealer deals from the deck)
             cards = list(range(DECK_SIZE))
             random.Random(seed).shuffle(cards)
             deck = cards
-        self._deck = list(deck)
+        self._deck = list(deck or ())
         require(keys is None or len(keys) == n, Reason.POKER_BAD_TABLE, "one key per seat")
         self._keys = list(keys) if keys is not None else [seat_key(i) for i in range(n)]
         self._dealer = dealer or dealer_key()
@@ -333,10 +351,10 @@ class Hand:
         out: list[LegalAction] = []
         to_call = max_bet - bets[a]
         if to_call > 0:
-            out.append(LegalAction("fold"))
+            out.append(_FOLD)
             out.append(LegalAction("call", amount=min(to_call, stacks[a])))
         else:
-            out.append(LegalAction("check"))
+            out.append(_CHECK)
         if self._may_raise(a):
             all_in = bets[a] + stacks[a]
             out.append(LegalAction("raise", min_to=min(max_bet + min_raise, all_in), max_to=all_in))
@@ -504,8 +522,7 @@ class Hand:
         m.apply(ev, check_signature=self.sign)
         self.events.append(ev)
         self.steps.append(
-            Step(ev.seq, name, ev.arg_values(), self._role_of.get(ev.signer, "anyone"), ev.id,
-                 m.state_hash)
+            Step(ev.seq, name, self._role_of.get(ev.signer, "anyone"), ev, m.state_hash)
         )
 
     # -------------------------------------------------------------- views
