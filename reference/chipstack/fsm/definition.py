@@ -131,11 +131,16 @@ class Definition:
     )
 
     def event(self, name: str) -> EventDecl | None:
-        """Return the event called ``name``, or ``None``."""
-        for e in self.events:
-            if e.name == name:
-                return e
-        return None
+        """Return the event called ``name``, or ``None`` (the table is built once)."""
+        table = self._index.get("events")
+        if table is None:
+            by_name: dict[str, EventDecl] = {}
+            for e in reversed(self.events):  # the first of a repeated name, as a scan finds
+                by_name[e.name] = e
+            table = self._index["events"] = by_name
+        assert isinstance(table, dict)
+        found: EventDecl | None = table.get(name)
+        return found
 
     def role(self, name: str) -> Role | None:
         """Return the role called ``name``, or ``None``."""

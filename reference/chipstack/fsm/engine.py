@@ -211,12 +211,12 @@ class _Plan:
         found = self._code.get(id(library))
         if found is None or found[0] is not library:
             guards = [
-                None if t.guard is None else compile_expr(t.guard, library)
+                None if t.guard is None else compile_expr(t.guard, library, typed=True)
                 for t in defn.transitions
             ]
             effects = [
                 [
-                    ("set " + e.var, "vars." + e.var, compile_expr(e.expr, library),
+                    ("set " + e.var, "vars." + e.var, compile_expr(e.expr, library, typed=True),
                      self.checkers[e.var])
                     for e in t.effects
                 ]

@@ -231,6 +231,6 @@ def _init_code(defn: d.Definition, library: Library) -> list[Compiled]:
     found = defn._index.get("init_code")
     if not (isinstance(found, tuple) and found[0] is library):
         found = defn._index["init_code"] = (
-            library, [compile_expr(v.init, library) for v in defn.variables]
+            library, [compile_expr(v.init, library, typed=True) for v in defn.variables]
         )
     return found[1]  # type: ignore[no-any-return]

@@ -86,6 +86,18 @@ def _zip(op: Callable[[int, int], int]) -> Callable[[Args], Value]:
     return impl
 
 
+def _zip_trusted(op: Callable[[int, int], int]) -> Callable[[Args], Value]:
+    """``_zip`` for a type-checked call: two lists of ints."""
+
+    def impl(args: Args) -> Value:
+        a: tuple[int, ...] = args[0]  # type: ignore[assignment]
+        b: tuple[int, ...] = args[1]  # type: ignore[assignment]
+        _same_len(a, b)
+        return tuple(checked_int(op(x, y)) for x, y in zip(a, b, strict=True))
+
+    return impl
+
+
 def _seat_limit(n: int) -> None:
     if n > MAX_POT_SEATS:
         raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"{n} > {MAX_POT_SEATS} seats or pots")
@@ -111,6 +123,19 @@ def _next_to_act(args: Args) -> Value:
     return pots.next_to_act(folded, stacks, faced, bets, _int(args[4]), after)
 
 
+def _next_to_act_trusted(args: Args) -> Value:
+    folded: tuple[bool, ...] = args[0]  # type: ignore[assignment]
+    stacks: tuple[int, ...] = args[1]  # type: ignore[assignment]
+    faced: tuple[int, ...] = args[2]  # type: ignore[assignment]
+    bets: tuple[int, ...] = args[3]  # type: ignore[assignment]
+    max_bet: int = args[4]  # type: ignore[assignment]
+    after: int = args[5]  # type: ignore[assignment]
+    n = _same_len(folded, stacks, faced, bets)
+    if n == 0 or not 0 <= after < n:
+        raise Rejected(Reason.FSM_EXPR_BAD_ARGUMENT, f"seat {after} of {n}")
+    return pots.next_to_act(folded, stacks, faced, bets, max_bet, after)
+
+
 def _last_max_from(args: Args) -> Value:
     values, start = _ints(args[0]), _int(args[1])
     n = len(values)
@@ -126,8 +151,19 @@ def _players_above(args: Args) -> Value:
     return sum(1 for f, t in zip(folded, totals, strict=True) if not f and t > level)
 
 
+def _players_above_trusted(args: Args) -> Value:
+    folded: tuple[bool, ...] = args[0]  # type: ignore[assignment]
+    totals: tuple[int, ...] = args[1]  # type: ignore[assignment]
+    level: int = args[2]  # type: ignore[assignment]
+    _same_len(folded, totals)
+    return sum(1 for f, t in zip(folded, totals, strict=True) if not f and t > level)
+
+
 def _fresh_cards(args: Args) -> Value:
-    cards = _ints(args[0])
+    return _fresh(_ints(args[0]))
+
+
+def _fresh(cards: Sequence[int]) -> bool:
     return all(0 <= c < DECK_SIZE for c in cards) and len(set(cards)) == len(cards)
 
 
@@ -218,24 +254,28 @@ _HAND_VALUES_COST = Cost(
 _B = Builtin
 POKER_BUILTINS: tuple[Builtin, ...] = (
     _B("zip_add", "zip_add(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(lambda a, b: a + b), "item-by-item sum of two lists of one length", _LINEAR),
+       _zip(lambda a, b: a + b), "item-by-item sum of two lists of one length", _LINEAR,
+       _zip_trusted(lambda a, b: a + b)),
     _B("zip_sub", "zip_sub(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(lambda a, b: a - b), "item-by-item difference of two lists of one length", _LINEAR),
+       _zip(lambda a, b: a - b), "item-by-item difference of two lists of one length", _LINEAR,
+       _zip_trusted(lambda a, b: a - b)),
     _B("zip_min", "zip_min(list[int], list[int]) -> list[int]", _sig(_INTS, _INTS, _INTS),
-       _zip(min), "item-by-item minimum of two lists of one length", _LINEAR),
+       _zip(min), "item-by-item minimum of two lists of one length", _LINEAR, _zip_trusted(min)),
     _B("next_to_act",
        "next_to_act(list[bool], list[int], list[int], list[int], int, int) -> int",
        _sig(_BOOLS, _INTS, _INTS, _INTS, INT, INT, INT), _arity(6, _next_to_act),
        "next seat after the last argument that must act (folded, stacks, faced, bets, "
-       "max_bet, after), or -1 when the betting round is closed", _LINEAR),
+       "max_bet, after), or -1 when the betting round is closed", _LINEAR, _next_to_act_trusted),
     _B("last_max_from", "last_max_from(list[int], int) -> int", _sig(_INTS, INT, INT),
        _arity(2, _last_max_from), "last seat with the largest value, clockwise from start",
        _LINEAR),
     _B("players_above", "players_above(list[bool], list[int], int) -> int",
        _sig(_BOOLS, _INTS, INT, INT), _arity(3, _players_above),
-       "number of players not folded whose total (bet plus stack) is above the level", _LINEAR),
+       "number of players not folded whose total (bet plus stack) is above the level", _LINEAR,
+       _players_above_trusted),
     _B("fresh_cards", "fresh_cards(list[int]) -> bool", _sig(_INTS, BOOL), _arity(1, _fresh_cards),
-       "whether every card is 0..51 and no card repeats", _LINEAR),
+       "whether every card is 0..51 and no card repeats", _LINEAR,
+       lambda args: _fresh(args[0])),  # type: ignore[arg-type]
     _B("hand_values", "hand_values(list[int], list[int], list[bool]) -> list[int]",
        _sig(_INTS, _INTS, _BOOLS, _INTS), _arity(3, _hand_values),
        "each seat's best 5-card hand value from its 2 hole cards and the board; 0 if folded",

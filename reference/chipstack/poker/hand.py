@@ -84,6 +84,12 @@ class LegalAction:
         return self.kind
 
 
+@cache
+def _var_names() -> tuple[str, ...]:
+    """The hold'em machine's variable names, in the order of a state's values."""
+    return tuple(v.name for v in load_holdem().variables)
+
+
 _FOLD = LegalAction("fold")
 _CHECK = LegalAction("check")
 
@@ -253,7 +259,7 @@ class Hand:
     def _vars(self) -> dict[str, Value]:
         state = self.machine.state
         if self._vars_of is not state:
-            self._vars_cache = state.variables(self.machine.definition)
+            self._vars_cache = dict(zip(_var_names(), state.values, strict=True))
             self._vars_of = state
         return self._vars_cache
 
@@ -345,9 +351,10 @@ class Hand:
         if a is None:
             return []
         v = self._vars()
-        stacks, bets = self._ints("stacks"), self._ints("bets")
-        max_bet, min_raise = v["max_bet"], v["min_raise"]
-        assert isinstance(max_bet, int) and isinstance(min_raise, int)
+        stacks: tuple[int, ...] = v["stacks"]  # type: ignore[assignment]
+        bets: tuple[int, ...] = v["bets"]  # type: ignore[assignment]
+        max_bet: int = v["max_bet"]  # type: ignore[assignment]
+        min_raise: int = v["min_raise"]  # type: ignore[assignment]
         out: list[LegalAction] = []
         to_call = max_bet - bets[a]
         if to_call > 0:
@@ -361,19 +368,25 @@ class Hand:
         return out
 
     def _may_raise(self, a: int) -> bool:
-        stacks, bets = self._ints("stacks"), self._ints("bets")
-        folded, max_bet = self.var("folded"), self.var("max_bet")
-        assert isinstance(max_bet, int) and isinstance(folded, tuple)
+        v = self._vars()
+        stacks: tuple[int, ...] = v["stacks"]  # type: ignore[assignment]
+        bets: tuple[int, ...] = v["bets"]  # type: ignore[assignment]
+        folded: tuple[bool, ...] = v["folded"]  # type: ignore[assignment]
+        max_bet: int = v["max_bet"]  # type: ignore[assignment]
+        if bets[a] + stacks[a] <= max_bet or not self._reopened(a):
+            return False
         above = sum(
             1 for f, b, s in zip(folded, bets, stacks, strict=True) if not f and b + s > max_bet
         )
-        return bets[a] + stacks[a] > max_bet and self._reopened(a) and above >= 2
+        return above >= 2
 
     def _reopened(self, a: int) -> bool:
         """Whether betting is open to seat ``a`` (WSOP Rule 96/96a, [HOLDEM-9])."""
-        face = self._ints("faced")[a]
-        max_bet, min_raise = self.var("max_bet"), self.var("min_raise")
-        assert isinstance(max_bet, int) and isinstance(min_raise, int)
+        v = self._vars()
+        faced: tuple[int, ...] = v["faced"]  # type: ignore[assignment]
+        max_bet: int = v["max_bet"]  # type: ignore[assignment]
+        min_raise: int = v["min_raise"]  # type: ignore[assignment]
+        face = faced[a]
         return face < 0 or max_bet - face >= min_raise
 
     def act(self, kind: str, amount: int | None = None, seat: int | None = None) -> None:

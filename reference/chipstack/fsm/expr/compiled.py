@@ -53,11 +53,17 @@ from chipstack.fsm.expr.values import Value, check_size, values_equal
 Compiled = Callable[[Mapping[str, Value], Meter], Value]
 
 
-def compile_expr(e: Expr, library: Library) -> Compiled:
-    """Return a function evaluating ``e`` with ``library`` exactly as :func:`evaluate` does."""
+def compile_expr(e: Expr, library: Library, typed: bool = False) -> Compiled:
+    """Return a function evaluating ``e`` with ``library`` exactly as :func:`evaluate` does.
+
+    ``typed=True`` is for a tree that passed the type check with ``library``
+    against the types of the environment it will run in ([EXPR-25]; the
+    guards, effects and initial values of a checked definition): its calls
+    use each built-in's ``trusted`` implementation where it has one.
+    """
     if depth(e) > MAX_DEPTH:
         return lambda env, meter: evaluate(e, env, library, meter)
-    return _Writer(library).function(e)
+    return _Writer(library, typed).function(e)
 
 
 def _over(m: Meter, spent: int, units: int, what: str) -> None:
@@ -135,8 +141,9 @@ _FAST_ARITH = {BinOp.ADD: "+", BinOp.SUB: "-", BinOp.MUL: "*"}
 class _Writer:
     """Writes the Python source of one compiled expression (locals ``s``: spent, ``L``: limit)."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: Library, typed: bool) -> None:
         self.lib = lib
+        self.typed = typed
         self.lines: list[str] = []
         self.names: dict[str, object] = {}
         self.temps = 0
@@ -321,5 +328,6 @@ class _Writer:
         c = self.temp()
         self.emit(ind, f"{c} = {self.const(builtin.cost.exact)}({t})")
         self.charge(ind, c, e.func)  # [EXPR-53]
-        self.emit(ind, f"{t} = {self.const(builtin.impl)}({t})")
+        impl = builtin.trusted if self.typed and builtin.trusted else builtin.impl
+        self.emit(ind, f"{t} = {self.const(impl)}({t})")
         return t

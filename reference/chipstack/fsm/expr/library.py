@@ -55,6 +55,13 @@ class Builtin:
     raises :class:`Rejected`, and does no more work than ``cost.exact`` of its
     arguments charged before it ran ([EXPR-53]). ``cost`` defaults to
     ``linear_cost()``: ``CALL_COST`` plus the summed weight of the arguments.
+
+    ``trusted`` (optional) is the same function for a call that passed the
+    type check ([EXPR-25]): it may leave out the checks of the arguments'
+    number and kinds that the typing rule guarantees, never any other check
+    (lengths, ranges, sizes), and gives the same value or rejection as
+    ``impl`` on every such call. Compiled code of checked definitions uses
+    it (``compile_expr(..., typed=True)``); the evaluator always uses ``impl``.
     """
 
     name: str
@@ -63,6 +70,7 @@ class Builtin:
     impl: Impl
     doc: str
     cost: Cost = DEFAULT_CALL_COST
+    trusted: Impl | None = None
 
 
 class Library:

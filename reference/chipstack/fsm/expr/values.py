@@ -83,6 +83,10 @@ def value_checker(t: Type) -> Checker:
     return checked
 
 
+_JUST_INT = frozenset({int})
+_JUST_BOOL = frozenset({bool})
+
+
 def _shape_checker(t: Type) -> Callable[[object], None]:
     """The item-by-item part of :func:`check_value` (the old recursive ``_check``) for ``t``."""
     if not isinstance(t, ListType):
@@ -94,6 +98,8 @@ def _shape_checker(t: Type) -> Callable[[object], None]:
                 raise _bad(f"expected {t}, got {type(v).__name__}")
             if len(v) > MAX_LIST_LEN:
                 raise Rejected(Reason.FSM_EXPR_LIMIT, f"list of {len(v)} items")
+            if v and _JUST_INT.issuperset(map(type, v)) and I64_MIN <= min(v) and max(v) <= I64_MAX:
+                return  # (every item an int in range, tested in C; else find the first bad one)
             for item in v:
                 if type(item) is not int or not I64_MIN <= item <= I64_MAX:
                     _check(item, INT)
@@ -104,6 +110,8 @@ def _shape_checker(t: Type) -> Callable[[object], None]:
                 raise _bad(f"expected {t}, got {type(v).__name__}")
             if len(v) > MAX_LIST_LEN:
                 raise Rejected(Reason.FSM_EXPR_LIMIT, f"list of {len(v)} items")
+            if _JUST_BOOL.issuperset(map(type, v)):
+                return
             for item in v:
                 if type(item) is not bool:
                     _check(item, BOOL)
