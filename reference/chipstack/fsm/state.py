@@ -15,7 +15,7 @@ from chipstack.crypto import Tag, tagged_hash
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.fsm import definition as d
 from chipstack.fsm.expr import Value, read_value, value_encoder, write_value
-from chipstack.fsm.times import read_time, write_time
+from chipstack.fsm.times import MAX_TIME, read_time, write_time
 
 #: The only state encoding version ([FSM-20]).
 STATE_VERSION = 1
@@ -47,9 +47,7 @@ class State:
         """Return the canonical encoding ([FSM-20])."""
         cached = self._cache.get("enc")
         if cached is None:
-            w = Writer()
-            write_state(w, self, defn)
-            cached = self._cache["enc"] = w.getvalue()
+            cached = self._cache["enc"] = _state_bytes(self, defn)
         return cached
 
     def hash(self, defn: d.Definition) -> bytes:
@@ -78,6 +76,26 @@ def write_state(w: Writer, s: State, defn: d.Definition) -> None:
     if len(s.values) != len(defn.variables):
         raise ValueError("state values do not match the definition's variables")
     w.raw(b"".join(_value_parts(s, defn)))
+
+
+_HEAD = STATE_VERSION.to_bytes(1, "little")
+_NAMES: dict[str, bytes] = {}
+
+
+def _state_bytes(s: State, defn: d.Definition) -> bytes:
+    """:func:`write_state`'s bytes, joined in one step when every field is in range."""
+    name = _NAMES.get(s.name)
+    if (name is None or len(s.instance_id) != 32 or not 0 <= s.seq < 2**64
+            or not 0 <= s.time <= MAX_TIME or len(s.values) != len(defn.variables)):
+        w = Writer()  # a new name, or a field out of range that the writer refuses
+        write_state(w, s, defn)
+        if name is None and len(_NAMES) < 4096:
+            _NAMES[s.name] = Writer().string(s.name, d.MAX_NAME_LEN).getvalue()
+        return w.getvalue()
+    return b"".join((
+        _HEAD, s.instance_id, name, s.seq.to_bytes(8, "little"), s.time.to_bytes(8, "little"),
+        *_value_parts(s, defn),
+    ))
 
 
 def _value_parts(s: State, defn: d.Definition) -> list[bytes]:
