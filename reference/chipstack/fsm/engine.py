@@ -157,30 +157,30 @@ def apply_event(
     if chosen is None:  # [FSM-32]
         raise Rejected(Reason.FSM_GUARD_FALSE, f"no guard holds for {event.name} in {state.name}")
 
-    for where, key, code, check in effects[fired]:  # [FSM-33], in order
+    # [FSM-52]: state_cost(values) at the end, each value's weight taken from the last
+    # state unless an effect set it (then the weight charged for the effect's value)
+    weights = list(state._weights or [weight(v) for v in state.values])
+    for where, key, slot, code, check in effects[fired]:  # [FSM-33], in order
         value = _run(code, env, meter, where)
-        meter.charge(weight(value), where)  # [FSM-52]
+        w = weight(value)
+        meter.charge(w, where)  # [FSM-52]
         try:
             # check_value against the variable's (checked) type; the new state's
             # encoding relies on this check and does not repeat it.
             env[key] = check(value)
         except Rejected as exc:
             raise Rejected(Reason.FSM_EVAL_FAILED, f"{where}: {exc}") from None
+        weights[slot] = w
     values = tuple([env[k] for k in plan.var_keys])
-    # [FSM-52]: state_cost(values), each unchanged value's weight taken from the last state
-    old_weights = state._weights or [weight(v) for v in state.values]
-    weights = [
-        w if v is o else weight(v)
-        for v, o, w in zip(values, state.values, old_weights, strict=True)
-    ]
     meter.charge(sum(weights), "new state")
     new = next_state(state, defn, chosen.target, values, event.seq, event.time)
     new._weights[:] = weights
     return Applied(new, new.hash(defn), via_timeout, fired, meter.spent)
 
 
-#: A compiled effect: its label, the variable's environment key, its code and the check.
-_Effect = tuple[str, str, Compiled, Callable[[object], Value]]
+#: A compiled effect: its label, the variable's environment key and index, its code and
+#: the variable's check.
+_Effect = tuple[str, str, int, Compiled, Callable[[object], Value]]
 
 
 class _Plan:
@@ -193,6 +193,7 @@ class _Plan:
 
     def __init__(self, defn: d.Definition) -> None:
         self.var_keys = tuple("vars." + v.name for v in defn.variables)
+        self.slots = {v.name: i for i, v in enumerate(defn.variables)}
         self.checkers: dict[str, Callable[[object], Value]] = {
             v.name: value_checker(check_type(v.type)) for v in defn.variables
         }
@@ -205,9 +206,9 @@ class _Plan:
     ) -> tuple[list[Compiled | None], list[list[_Effect]]]:
         """Each transition's guard (``None`` when it has none) and effects, compiled with
         ``library`` (:func:`~chipstack.fsm.expr.compiled.compile_expr`: same values, same
-        charges as the evaluator). An effect is ``(where, environment key, code, check)``:
-        its label in charges and rejections, the variable's key, the compiled expression
-        and the variable's compiled :func:`check_value`."""
+        charges as the evaluator). An effect is ``(where, key, slot, code, check)``: its
+        label in charges and rejections, the variable's environment key and index, the
+        compiled expression and the variable's compiled :func:`check_value`."""
         found = self._code.get(id(library))
         if found is None or found[0] is not library:
             guards = [
@@ -216,8 +217,8 @@ class _Plan:
             ]
             effects = [
                 [
-                    ("set " + e.var, "vars." + e.var, compile_expr(e.expr, library, typed=True),
-                     self.checkers[e.var])
+                    ("set " + e.var, "vars." + e.var, self.slots[e.var],
+                     compile_expr(e.expr, library, typed=True), self.checkers[e.var])
                     for e in t.effects
                 ]
                 for t in defn.transitions

@@ -43,7 +43,7 @@ from chipstack.fsm.expr.ast import (
     UnaryOp,
     depth,
 )
-from chipstack.fsm.expr.cost import NODE_COST, Meter, args_weight, compare_cost
+from chipstack.fsm.expr.cost import NODE_COST, Meter, args_weight, compare_cost, weight
 from chipstack.fsm.expr.evaluate import _arith, _bool, _int, evaluate
 from chipstack.fsm.expr.library import Library, checked_int, type_error
 from chipstack.fsm.expr.types import I64_MAX, I64_MIN
@@ -118,6 +118,7 @@ _GLOBALS: dict[str, object] = {
     "_compare_cost": compare_cost,
     "_values_equal": values_equal,
     "_args_weight": args_weight,
+    "_weight": weight,
     "_check_size": check_size,
     "_evaluate": evaluate,
     "_I64_MIN": I64_MIN,
@@ -326,7 +327,18 @@ class _Writer:
             return t
         self.emit(ind, f"{t} = ({''.join(a + ', ' for a in args)})")
         c = self.temp()
-        self.emit(ind, f"{c} = {self.const(builtin.cost.exact)}({t})")
+        if builtin.cost.linear is None:
+            self.emit(ind, f"{c} = {self.const(builtin.cost.exact)}({t})")
+        else:  # base + per_weight * args_weight, each argument weighed in line ([EXPR-50])
+            base, per = builtin.cost.linear
+            self.emit(ind, f"{c} = 0")
+            for a in args:
+                self.emit(ind, f"if type({a}) is not tuple: {c} += 1 if type({a}) is not bytes "
+                               f"else _weight({a})")
+                self.emit(ind, f"elif not {a} or type({a}[0]) is int or type({a}[0]) is bool: "
+                               f"{c} += 1 + len({a})")
+                self.emit(ind, f"else: {c} += _weight({a})")
+            self.emit(ind, f"{c} = {int(base)} + {int(per)} * {c}")
         self.charge(ind, c, e.func)  # [EXPR-53]
         impl = builtin.trusted if self.typed and builtin.trusted else builtin.impl
         self.emit(ind, f"{t} = {self.const(impl)}({t})")

@@ -151,6 +151,9 @@ class Cost:
 
     exact: Callable[[Args], int]
     bound: Callable[[ArgTypes], int]
+    #: For a :func:`linear_cost`: its ``(base, per_weight)``, so that compiled code may
+    #: compute ``exact`` in line; ``None`` for any other rule.
+    linear: tuple[int, int] | None = None
 
 
 def linear_cost(base: int = CALL_COST, per_weight: int = 1) -> Cost:
@@ -164,7 +167,7 @@ def linear_cost(base: int = CALL_COST, per_weight: int = 1) -> Cost:
     def bound(types: ArgTypes) -> int:
         return base + per_weight * sum(map(max_weight, types))
 
-    return Cost(exact, bound)
+    return Cost(exact, bound, (base, per_weight))
 
 
 #: The cost of a built-in that states none: linear in its arguments' weight.
