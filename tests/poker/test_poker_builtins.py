@@ -103,6 +103,60 @@ def test_builtins_are_total(name: str, args: list[object]) -> None:
         pass
 
 
+def _value_of(t: object, n: int | None = None) -> st.SearchStrategy[object]:
+    """Values of the type ``t``, a top-level list of ``n`` items when given (small ints,
+    seat numbers among them, and a few near the i64 limits)."""
+    from chipstack.fsm.expr import BOOL, ListType
+
+    if isinstance(t, ListType):
+        size = {"max_size": 11} if n is None else {"min_size": n, "max_size": n}
+        return st.lists(_value_of(t.elem), **size).map(tuple)  # type: ignore[arg-type]
+    if t == BOOL:
+        return st.booleans()
+    return st.integers(-3, 12) | st.sampled_from([2**62, -(2**62), 2**63 - 1])
+
+
+def _rule_types(name: str) -> tuple[object, ...]:
+    """The argument types of a poker built-in, read from its (fixed) signature."""
+    from chipstack.fsm.expr import parse_type
+
+    params = POKER_LIBRARY.lookup(name).signature.split("(", 1)[1].rsplit(")", 1)[0]
+    depth, parts, word = 0, [], ""
+    for ch in params:  # split at the commas outside brackets
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "," and depth == 0:
+            parts.append(word.strip())
+            word = ""
+        else:
+            word += ch
+    parts.append(word.strip())
+    return tuple(parse_type(p) for p in parts)
+
+
+_TRUSTED = [b.name for b in POKER_BUILTINS if b.trusted is not None]
+
+
+@given(st.data(), st.sampled_from(_TRUSTED))
+def test_trusted_implementations_agree_with_the_checking_ones(data: st.DataObject,
+                                                              name: str) -> None:
+    """On well-typed arguments (what the type check guarantees, [EXPR-41]) a built-in's
+    trusted implementation gives the same value, or the same rejection, as its checking one."""
+    b = POKER_LIBRARY.lookup(name)
+    types = _rule_types(name)
+    b.type_rule(types)  # type: ignore[arg-type]  # (the signature's types are accepted)
+    n = data.draw(st.none() | st.integers(0, 10))  # lists of one length, or of any lengths
+    args = tuple(data.draw(_value_of(t, n)) for t in types)
+
+    def outcome(impl: object) -> object:
+        try:
+            return ("ok", impl(args))  # type: ignore[operator]
+        except Rejected as exc:
+            return ("rejected", exc.reason)
+
+    assert outcome(b.trusted) == outcome(b.impl)
+
+
 def test_costs_grow_with_the_input_and_stay_under_their_bounds() -> None:
     from chipstack.fsm.expr import ListType
 
