@@ -194,3 +194,72 @@ def _world() -> World:
     if not _WORLD:
         _WORLD.append(new_world())
     return _WORLD[0]
+
+
+def _verdict(fn: object, *args: object) -> str:
+    """``"ok"``, or the cashier reason a refusal names (the engine wraps it, [CASH-71])."""
+    try:
+        fn(*args)  # type: ignore[operator]
+    except Rejected as exc:
+        if exc.reason is Reason.FSM_EVAL_FAILED:
+            return next(w for w in exc.detail.split() if w.startswith("cashier.")).rstrip(":")
+        return exc.reason.value
+    return "ok"
+
+
+def _both_forms() -> tuple[World, Runner, dict[str, Dispute]]:
+    """A settled two-seat table in both forms, and disputes from its settlement."""
+    w = new_world()
+    r = Runner(w)
+    p0, p1 = w.players
+    for p, chips in ((p0, 50), (p1, 70)):
+        proof = w.deposit(p, chips)
+        cert = w.certify(w.request(proof), proof)
+        r.send("issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                         "price": (BYTES, b"")}, p)  # fmt: skip
+        w.book.issue(cert, proof)
+    base = w.sign(w.settlement({p0.public_key.raw: 50, p1.public_key.raw: 70}, START + 50))
+    r.send("settle", {"settlement": (BYTES, base.encode())}, p0, START + 50)
+    w.book.settle(base)
+    won = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)
+    lost = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1, reveal=False)  # a claimed forfeit
+    wrong_no = play_oddeven(w, 3, (50, 70), 10, b"\x02", 1)
+    good = Dispute(base, (Hand(won.instance, tuple(won.events)),), (), (60, 60))
+    return w, r, {
+        "good": good,
+        "forfeit": Dispute(base, (Hand(lost.instance, tuple(lost.events)),), (), (40, 80)),
+        "mismatch": Dispute(base, good.hands, (), (50, 70)),
+        "unfinished": Dispute(base, (Hand(won.instance, tuple(won.events[:2])),), (), (50, 70)),
+        "hand number": Dispute(base, (Hand(wrong_no.instance, tuple(wrong_no.events)),), (),
+                               (60, 60)),
+    }  # fmt: skip
+
+
+def test_machine_and_reference_book_reach_the_same_verdict_on_each_dispute() -> None:
+    """Differential: each pair of disputes, as a close then a challenge, in both forms.
+
+    Both forms must accept or refuse alike, with the same reason, and leave
+    the same book bytes ([CASH-70]). The disputes are those the machine form
+    can carry ([CASH-72]: at most 8 parts).
+    """
+    names = list(_both_forms()[2])
+    seen = set()
+    for first in names:
+        for second in names:
+            w, r, cases = _both_forms()  # the same deterministic table again, for each pair
+            now = START + 50 + w.table.dispute_timeout
+            for op, d, t in (("close", cases[first], now), ("challenge", cases[second], now + 1)):
+                parts = encode_dispute(d)
+                who = w.players[0]
+                fsm = _verdict(r.send, op, {"claim": (ListType(BYTES), parts)}, who, t)
+                ref = _verdict(getattr(w.book, op), t, decode_dispute(parts))
+                if fsm == Reason.FSM_NO_TRANSITION.value:  # a challenge to an open table:
+                    fsm = Reason.CASHIER_TABLE_NOT_CLOSED.value  # the states say what status does
+                assert fsm == ref, (first, second, op)
+                assert r.var("book") == encode_book(w.book)
+                seen.add((op, ref))
+    # the pairs reach acceptance, a refutation and several distinct refusals
+    assert ("challenge", "ok") in seen and ("close", "ok") in seen
+    assert {v for _, v in seen} >= {"ok", "cashier.dispute_mismatch",
+                                    "cashier.dispute_unfinished", "cashier.dispute_bad_game",
+                                    "cashier.stale_settlement"}  # fmt: skip
