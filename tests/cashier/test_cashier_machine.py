@@ -13,7 +13,7 @@ from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_disp
 from chipstack.cashier.games import DeclaredBalances, StakeAdapter
 from chipstack.cashier.machine import builtin_cost, cashier_definition, cashier_library
 from chipstack.cashier.redemption import cosign_payout
-from chipstack.cashier.scenario import START, World, new_world, play_oddeven
+from chipstack.cashier.scenario import START, World, cheap_oddeven, new_world, play_oddeven
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.codec import definition_id
@@ -263,3 +263,49 @@ def test_machine_and_reference_book_reach_the_same_verdict_on_each_dispute() -> 
     assert {v for _, v in seen} >= {"ok", "cashier.dispute_mismatch",
                                     "cashier.dispute_unfinished", "cashier.dispute_bad_game",
                                     "cashier.stale_settlement"}  # fmt: skip
+
+
+def test_a_long_dispute_of_a_cheap_game_replays_in_one_machine_event() -> None:
+    """[CASH-72]: a part costs the game's declared budget, so a cheap game's claim is long.
+
+    Odd-or-even declaring 5,000 units an event (its events cost far less) has
+    parts of 6,200 units: eight hands (34 parts) fit the cap of 489,600 that
+    eight parts of the dearest game fill. Both forms reach the same book.
+    """
+    cheap = DeclaredBalances(cheap_oddeven())
+    w = new_world(game=cheap)
+    r = Runner(w)
+    p0, p1 = w.players
+    for p, chips in ((p0, 50), (p1, 70)):
+        proof = w.deposit(p, chips)
+        cert = w.certify(w.request(proof), proof)
+        r.send("issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                         "price": (BYTES, b"")}, p)  # fmt: skip
+        w.book.issue(cert, proof)
+    base = w.sign(w.settlement({p0.public_key.raw: 50, p1.public_key.raw: 70}, START + 50))
+    r.send("settle", {"settlement": (BYTES, base.encode())}, p0, START + 50)
+    w.book.settle(base)
+    stacks, hands = (50, 70), []
+    for k in range(8):  # seat 0 wins six hands, seat 1 hands 2 and 5
+        secret = b"\x02" if k % 3 != 2 else b"\x03"
+        hp = play_oddeven(w, 2 + k, stacks, 10, secret, 1)
+        hands.append(Hand(hp.instance, tuple(hp.events)))
+        move = 10 if k % 3 != 2 else -10
+        stacks = (stacks[0] + move, stacks[1] - move)
+    parts = encode_dispute(Dispute(base, tuple(hands), (), stacks))
+    assert len(parts) == 34
+    now = START + 50 + w.table.dispute_timeout
+    lying = encode_dispute(Dispute(base, tuple(hands), (), (50, 70)))
+    claim = ListType(BYTES)
+    assert _verdict(r.send, "close", {"claim": (claim, lying)}, p0, now) == (
+        _verdict(w.book.close, now, decode_dispute(lying))
+    ) == Reason.CASHIER_DISPUTE_MISMATCH.value  # fmt: skip
+    r.send("close", {"claim": (claim, parts)}, p0, now)
+    w.book.close(now, decode_dispute(parts))
+    assert (r.var("seq"), w.book.position.balances) == (9, (90, 30)) == (9, stacks)
+    assert r.var("book") == encode_book(w.book)
+    # at the dearest game's 61,200 units a part, the same 34 parts are over the cap
+    dear = cashier_library().lookup("cashier_close").impl
+    with pytest.raises(Rejected) as exc:
+        dear((w.table.encode(), w.ledger.params.notaries.encode(), r.var("book"), now, parts))
+    assert exc.value.reason is Reason.FSM_EXPR_BAD_ARGUMENT

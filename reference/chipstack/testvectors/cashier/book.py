@@ -16,7 +16,15 @@ from chipstack.cashier.machine import cashier_library
 from chipstack.cashier.params import PegParams, TableParams
 from chipstack.cashier.peg import PriceAttestation
 from chipstack.cashier.redemption import cosign_payout
-from chipstack.cashier.scenario import START, HandPlayer, World, key, oddeven, play_oddeven
+from chipstack.cashier.scenario import (
+    START,
+    HandPlayer,
+    World,
+    cheap_oddeven,
+    key,
+    oddeven,
+    play_oddeven,
+)
 from chipstack.cashier.settlement import MAX_TABLE_DEPOSITS, SignedSettlement
 from chipstack.chain.notary import NotarySet
 from chipstack.chain.tx import COIN, OutPoint, Tx
@@ -550,6 +558,42 @@ def _owner_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+def _long_claim_cases() -> list[Case]:
+    """[CASH-72]: a claim part costs the game's declared budget, so a cheap game's claim is long."""
+    cheap = DeclaredBalances(cheap_oddeven())
+    s = Story(game=cheap)
+    s.issue(0, 50), s.issue(1, 70)
+    _, base = s.settle((50, 70))
+    w = s.w
+    stacks, hands = (50, 70), []
+    for k in range(8):  # seat 0 wins six hands, seat 1 two
+        secret = b"\x02" if k % 3 != 2 else b"\x03"
+        hp = play_oddeven(w, 2 + k, stacks, 10, secret, 1)
+        hands.append(Hand(hp.instance, tuple(hp.events)))
+        move = 10 if k % 3 != 2 else -10
+        stacks = (stacks[0] + move, stacks[1] - move)
+    parts = encode_dispute(Dispute(base, tuple(hands), (), stacks))
+    close = {
+        "name": "cashier_close",
+        "game": encode_definition(cheap.definition).hex(),
+        "args": [
+            {"type": "bytes", "value": w.table.encode().hex()},
+            {"type": "bytes", "value": w.ledger.params.notaries.encode().hex()},
+            {"type": "bytes", "value": encode_book(w.book).hex()},
+            {"type": "int", "value": base.settlement.time + TIMEOUT},
+            {"type": "list[bytes]", "value": [p.hex() for p in parts]},
+        ],
+    }
+    return [
+        make_case(OPS, "builtin", close, "eight hands (34 parts) of a game declaring 5,000 "
+                  "units an event: 34 * 6200 is within the cap", ("CASH-72", "CASH-71"),
+                  expect="valid"),
+        make_case(OPS, "builtin", {**close, "game": ""}, "the same 34 parts when the library "
+                  "does not hold the game: 34 * 61200 is over the cap, refused before any work",
+                  ("CASH-72",), expect="invalid"),
+    ]  # fmt: skip
+
+
 def _full_book(s: Story, count: int) -> bytes:
     """The encoding of ``s``'s table with ``count`` filler deposits issued, none settled.
 
@@ -651,7 +695,7 @@ def _cases() -> list[Case]:
     return [
         *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases(),
         *_holdem_cases(), *_owner_cases(), *_full_cases(), *_older_base_cases(),
-        *_silent_newcomer_cases(),
+        *_silent_newcomer_cases(), *_long_claim_cases(),
     ]  # fmt: skip
 
 
