@@ -135,7 +135,7 @@ def test_book_encoding_round_trips() -> None:
 
 
 def test_costs_are_known_before_running() -> None:
-    # CASH-72: CALL + 20 w + 1200 * (64-byte slots of the proof arguments) + 61200 k
+    # CASH-72: CALL + 20 w + 1200 * (64-byte slots of the proof arguments) + 61200 k (no game)
     assert builtin_cost([b"x" * 63]) == 4 + 20 * 1
     assert builtin_cost([b"t", b"n", b"b", b"x" * 64]) == 4 + 20 * 5 + 1_200
     assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 20 * 4 + 2 * 61_200
@@ -240,7 +240,7 @@ def test_machine_and_reference_book_reach_the_same_verdict_on_each_dispute() -> 
 
     Both forms must accept or refuse alike, with the same reason, and leave
     the same book bytes ([CASH-70]). The disputes are those the machine form
-    can carry ([CASH-72]: at most 8 parts).
+    can carry ([CASH-72]: at most 8 parts of a game declaring 60,000 units).
     """
     names = list(_both_forms()[2])
     seen = set()
