@@ -138,7 +138,7 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
     def part_cost(a: tuple[Value, ...]) -> int:
         return _part_cost(a, budgets)
 
-    cost = Cost(lambda a: _cashier_exact(a, budgets), _cashier_bound)
+    cost = Cost(lambda a: _cashier_exact(a, budgets), _cashier_bound)  # [CASH-72]
 
     def new_book(a: tuple[Value, ...]) -> Value:
         t = TableParams.decode(_b(a[0]))
@@ -263,8 +263,6 @@ def _cashier_bound(types: tuple[Type, ...]) -> int:
     return CALL_COST + DECODE_COST * weights + VERIFY_COST * slots + parts
 
 
-#: The cost rule of every proof-checking cashier built-in ([CASH-72]).
-CASHIER_COST = Cost(_cashier_exact, _cashier_bound)
 #: The cost rule of the cashier built-ins that only decode ([CASH-72]).
 DECODE_ONLY_COST = linear_cost(CALL_COST, DECODE_COST)
 
