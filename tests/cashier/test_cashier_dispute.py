@@ -33,10 +33,10 @@ STAKE = 10
 
 def _table(w: World, chips: tuple[int, int] = (50, 70)) -> SignedSettlement:
     """Buy in both players and settle sequence 1; return that settlement."""
-    a, b = (p.public_key.raw for p in w.players)
+    a, b = (p.public_key.raw for p in w.players[:2])
     w.buy_in(w.players[0], chips[0])
     w.buy_in(w.players[1], chips[1])
-    ss = w.sign(w.settlement({a: chips[0], b: chips[1]}, START + 100))
+    ss = w.sign(w.settlement({a: chips[0], b: chips[1]}, START + 100), w.players[:2])
     w.book.settle(ss)
     return ss
 
@@ -234,3 +234,53 @@ def test_game_without_the_convention_is_refused() -> None:
     with pytest.raises(Rejected) as exc:
         DeclaredBalances(load_machine("escrow"))
     assert exc.value.reason is Reason.CASHIER_DISPUTE_BAD_GAME
+
+
+def test_a_rival_dispute_from_an_older_base_is_stale_even_when_longer() -> None:
+    """[CASH-32]: once a dispute shows a newer base, nobody disputes from an older one."""
+    w = new_world(dispute_timeout=TIMEOUT)
+    s1 = _table(w)
+    a, b = (p.public_key.raw for p in w.players)
+    s2 = w.sign(w.settlement({a: 60, b: 60}, START + 200))  # hand 2 settled, not yet shown
+    now = s1.settlement.time + TIMEOUT
+    h3 = play_oddeven(w, 3, (60, 60), STAKE, b"\x02", 1)
+    w.book.close(now, _dispute(s2, [h3], (70, 50)))
+    assert (w.book.position.seq, w.book.settled.seq) == (3, 2)
+    # from s1, three hands reach seq 4 > 3 with the same deposits: compared by sequence
+    # ([CASH-35] (a)) it would win; it rolls back the shown s2, so it is stale
+    old = [
+        play_oddeven(w, 2, (50, 70), STAKE, b"\x03", 1),
+        play_oddeven(w, 3, (40, 80), STAKE, b"\x03", 1),
+        play_oddeven(w, 4, (30, 90), STAKE, b"\x03", 1),
+    ]
+    rival = _dispute(s1, old, (20, 100))
+    assert _reason(w.book.challenge, now + 1, rival) is Reason.CASHIER_STALE_SETTLEMENT
+    assert w.book.position.balances == (70, 50)
+    # a longer rival from the shown base is compared under [CASH-35] and wins
+    h4 = play_oddeven(w, 4, (70, 50), STAKE, b"\x02", 1)
+    w.book.challenge(now + 2, _dispute(s2, [h3, h4], (80, 40)))
+    assert (w.book.position.seq, w.book.position.balances) == (4, (80, 40))
+
+
+def test_a_newcomer_who_never_signs_stalls_settlements_only_until_the_timeout() -> None:
+    """[CASH-39]: a depositor who joins and never signs cannot freeze or take anything."""
+    w = new_world(dispute_timeout=TIMEOUT, n_players=3)
+    s1 = _table(w)
+    a, b, c = (p.public_key.raw for p in w.players)
+    w.buy_in(w.players[2], 30)  # joins at seq 2, then never signs anything
+    # the seated players cannot settle without it: leaving its deposit out, or listing it
+    # without its signature, are both refused
+    skip = w.settlement({a: 60, b: 60}, START + 200)
+    skip = replace(skip, deposits=s1.settlement.deposits)
+    assert _reason(w.book.settle, w.sign(skip, w.players[:2])) is Reason.CASHIER_DROPPED_DEPOSIT
+    unsigned = w.sign(w.settlement({a: 60, b: 60, c: 30}, START + 200), w.players[:2])
+    assert _reason(w.book.settle, unsigned) is Reason.CASHIER_MISSING_SIGNATURE
+    # the issuance did not move the clock: the table closes one timeout after s1, with the
+    # hands the seated players played since replayed and the newcomer's chips refunded
+    now = s1.settlement.time + TIMEOUT
+    assert _reason(w.book.close, now - 1) is Reason.CASHIER_DISPUTE_TOO_EARLY
+    h2 = play_oddeven(w, 2, (50, 70), STAKE, b"\x02", 1)
+    w.book.close(now, _dispute(s1, [h2], (60, 60)))
+    w.book.finalize(now + TIMEOUT)
+    assert w.book.final_balances() == ((a, b, c), (60, 60, 30))
+    w.book.check_conservation()

@@ -13,7 +13,7 @@ from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_disp
 from chipstack.cashier.games import DeclaredBalances, StakeAdapter
 from chipstack.cashier.machine import builtin_cost, cashier_definition, cashier_library
 from chipstack.cashier.redemption import cosign_payout
-from chipstack.cashier.scenario import START, World, new_world, play_oddeven
+from chipstack.cashier.scenario import START, World, cheap_oddeven, new_world, play_oddeven
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
 from chipstack.fsm.codec import definition_id
@@ -135,7 +135,7 @@ def test_book_encoding_round_trips() -> None:
 
 
 def test_costs_are_known_before_running() -> None:
-    # CASH-72: CALL + 20 w + 1200 * (64-byte slots of the proof arguments) + 61200 k
+    # CASH-72: CALL + 20 w + 1200 * (64-byte slots of the proof arguments) + 61200 k (no game)
     assert builtin_cost([b"x" * 63]) == 4 + 20 * 1
     assert builtin_cost([b"t", b"n", b"b", b"x" * 64]) == 4 + 20 * 5 + 1_200
     assert builtin_cost([5, (b"a" * 10, b"b" * 10)]) == 4 + 20 * 4 + 2 * 61_200
@@ -194,3 +194,118 @@ def _world() -> World:
     if not _WORLD:
         _WORLD.append(new_world())
     return _WORLD[0]
+
+
+def _verdict(fn: object, *args: object) -> str:
+    """``"ok"``, or the cashier reason a refusal names (the engine wraps it, [CASH-71])."""
+    try:
+        fn(*args)  # type: ignore[operator]
+    except Rejected as exc:
+        if exc.reason is Reason.FSM_EVAL_FAILED:
+            return next(w for w in exc.detail.split() if w.startswith("cashier.")).rstrip(":")
+        return exc.reason.value
+    return "ok"
+
+
+def _both_forms() -> tuple[World, Runner, dict[str, Dispute]]:
+    """A settled two-seat table in both forms, and disputes from its settlement."""
+    w = new_world()
+    r = Runner(w)
+    p0, p1 = w.players
+    for p, chips in ((p0, 50), (p1, 70)):
+        proof = w.deposit(p, chips)
+        cert = w.certify(w.request(proof), proof)
+        r.send("issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                         "price": (BYTES, b"")}, p)  # fmt: skip
+        w.book.issue(cert, proof)
+    base = w.sign(w.settlement({p0.public_key.raw: 50, p1.public_key.raw: 70}, START + 50))
+    r.send("settle", {"settlement": (BYTES, base.encode())}, p0, START + 50)
+    w.book.settle(base)
+    won = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)
+    lost = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1, reveal=False)  # a claimed forfeit
+    wrong_no = play_oddeven(w, 3, (50, 70), 10, b"\x02", 1)
+    good = Dispute(base, (Hand(won.instance, tuple(won.events)),), (), (60, 60))
+    return w, r, {
+        "good": good,
+        "forfeit": Dispute(base, (Hand(lost.instance, tuple(lost.events)),), (), (40, 80)),
+        "mismatch": Dispute(base, good.hands, (), (50, 70)),
+        "unfinished": Dispute(base, (Hand(won.instance, tuple(won.events[:2])),), (), (50, 70)),
+        "hand number": Dispute(base, (Hand(wrong_no.instance, tuple(wrong_no.events)),), (),
+                               (60, 60)),
+    }  # fmt: skip
+
+
+def test_machine_and_reference_book_reach_the_same_verdict_on_each_dispute() -> None:
+    """Differential: each pair of disputes, as a close then a challenge, in both forms.
+
+    Both forms must accept or refuse alike, with the same reason, and leave
+    the same book bytes ([CASH-70]). The disputes are those the machine form
+    can carry ([CASH-72]: at most 8 parts of a game declaring 60,000 units).
+    """
+    names = list(_both_forms()[2])
+    seen = set()
+    for first in names:
+        for second in names:
+            w, r, cases = _both_forms()  # the same deterministic table again, for each pair
+            now = START + 50 + w.table.dispute_timeout
+            for op, d, t in (("close", cases[first], now), ("challenge", cases[second], now + 1)):
+                parts = encode_dispute(d)
+                who = w.players[0]
+                fsm = _verdict(r.send, op, {"claim": (ListType(BYTES), parts)}, who, t)
+                ref = _verdict(getattr(w.book, op), t, decode_dispute(parts))
+                if fsm == Reason.FSM_NO_TRANSITION.value:  # a challenge to an open table:
+                    fsm = Reason.CASHIER_TABLE_NOT_CLOSED.value  # the states say what status does
+                assert fsm == ref, (first, second, op)
+                assert r.var("book") == encode_book(w.book)
+                seen.add((op, ref))
+    # the pairs reach acceptance, a refutation and several distinct refusals
+    assert ("challenge", "ok") in seen and ("close", "ok") in seen
+    assert {v for _, v in seen} >= {"ok", "cashier.dispute_mismatch",
+                                    "cashier.dispute_unfinished", "cashier.dispute_bad_game",
+                                    "cashier.stale_settlement"}  # fmt: skip
+
+
+def test_a_long_dispute_of_a_cheap_game_replays_in_one_machine_event() -> None:
+    """[CASH-72]: a part costs the game's declared budget, so a cheap game's claim is long.
+
+    Odd-or-even declaring 5,000 units an event (its events cost far less) has
+    parts of 6,200 units: eight hands (34 parts) fit the cap of 489,600 that
+    eight parts of the dearest game fill. Both forms reach the same book.
+    """
+    cheap = DeclaredBalances(cheap_oddeven())
+    w = new_world(game=cheap)
+    r = Runner(w)
+    p0, p1 = w.players
+    for p, chips in ((p0, 50), (p1, 70)):
+        proof = w.deposit(p, chips)
+        cert = w.certify(w.request(proof), proof)
+        r.send("issue", {"cert": (BYTES, cert.encode()), "proof": (BYTES, proof.encode()),
+                         "price": (BYTES, b"")}, p)  # fmt: skip
+        w.book.issue(cert, proof)
+    base = w.sign(w.settlement({p0.public_key.raw: 50, p1.public_key.raw: 70}, START + 50))
+    r.send("settle", {"settlement": (BYTES, base.encode())}, p0, START + 50)
+    w.book.settle(base)
+    stacks, hands = (50, 70), []
+    for k in range(8):  # seat 0 wins six hands, seat 1 hands 2 and 5
+        secret = b"\x02" if k % 3 != 2 else b"\x03"
+        hp = play_oddeven(w, 2 + k, stacks, 10, secret, 1)
+        hands.append(Hand(hp.instance, tuple(hp.events)))
+        move = 10 if k % 3 != 2 else -10
+        stacks = (stacks[0] + move, stacks[1] - move)
+    parts = encode_dispute(Dispute(base, tuple(hands), (), stacks))
+    assert len(parts) == 34
+    now = START + 50 + w.table.dispute_timeout
+    lying = encode_dispute(Dispute(base, tuple(hands), (), (50, 70)))
+    claim = ListType(BYTES)
+    assert _verdict(r.send, "close", {"claim": (claim, lying)}, p0, now) == (
+        _verdict(w.book.close, now, decode_dispute(lying))
+    ) == Reason.CASHIER_DISPUTE_MISMATCH.value  # fmt: skip
+    r.send("close", {"claim": (claim, parts)}, p0, now)
+    w.book.close(now, decode_dispute(parts))
+    assert (r.var("seq"), w.book.position.balances) == (9, (90, 30)) == (9, stacks)
+    assert r.var("book") == encode_book(w.book)
+    # at the dearest game's 61,200 units a part, the same 34 parts are over the cap
+    dear = cashier_library().lookup("cashier_close").impl
+    with pytest.raises(Rejected) as exc:
+        dear((w.table.encode(), w.ledger.params.notaries.encode(), r.var("book"), now, parts))
+    assert exc.value.reason is Reason.FSM_EXPR_BAD_ARGUMENT

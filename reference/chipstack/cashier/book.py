@@ -220,9 +220,14 @@ class TableBook:
             self._set_settled(self.check_settlement(claim))
             return
         result = self.check_dispute(claim, now)
+        base = claim.base.settlement
+        if base.seq > self.settled.seq:  # [CASH-32]: a base once shown is the newest settlement
+            self.settled = Position(
+                base.seq, base.time, base.seats, base.balances, base.deposits, base.game_hash
+            )
         self.position = Position(
             result.seq, result.time, result.seats, result.balances,
-            claim.base.settlement.deposits, result.game_hash, result,
+            base.deposits, result.game_hash, result,
         )  # fmt: skip
 
     def _set_settled(self, s: Settlement) -> None:
@@ -239,7 +244,9 @@ class TableBook:
             anchor.seq, anchor.seats, anchor.balances, anchor.deposits,
         )  # fmt: skip
         if not same:  # a newer settlement than the book has seen starts the dispute
-            require(base.seq > anchor.seq, Reason.CASHIER_STALE_SETTLEMENT, "older base")
+            require(  # [CASH-32]: never from a base older than one shown, even by a dispute
+                base.seq > anchor.seq, Reason.CASHIER_STALE_SETTLEMENT, "older base"
+            )
             self._check_position(base.seq, base.seats, base.balances, base.deposits)
         result = replay_dispute(claim, self.table_id, self.game, self.table.penalty, self.funded())
         require(result.time <= now, Reason.CASHIER_DISPUTE_TOO_EARLY, "late events")  # [CASH-33]

@@ -40,12 +40,14 @@ CASHIER_LIBRARY_VERSION = 1
 VERIFY_COST = 1_200
 #: Cost units per unit of argument weight, for decoding it ([CASH-72]).
 DECODE_COST = 20
-#: Cost units of one claim part: its signature and the game's event budget ([CASH-72]).
-PART_COST = VERIFY_COST + 60_000
 #: Most cost units a table game's event may spend for the machine form to replay it.
 MAX_GAME_BUDGET = 60_000
-#: Most parts of a claim the machine form accepts ([CASH-72]).
-MAX_FSM_CLAIM_PARTS = 8
+#: Cost units of one claim part at the dearest game: a signature and a game event ([CASH-72]).
+PART_COST = VERIFY_COST + MAX_GAME_BUDGET
+#: Most cost units the parts of one claim may charge: 8 parts at the dearest game ([CASH-72]).
+CLAIM_COST_CAP = 8 * PART_COST
+#: Most parts of a claim the machine form accepts, whatever its game ([CASH-72]).
+MAX_FSM_CLAIM_PARTS = 64
 
 
 def _rule(*pattern: Type) -> TypeRule:
@@ -101,12 +103,14 @@ def _reserve(v: Value) -> tuple[OutPoint, int] | None:
     return decode_exact(data, lambda r: (OutPoint.read(r), r.u64()))
 
 
-def _claim_parts(v: Value) -> list[bytes]:
-    """The parts of a claim; more than the machine form's limit is refused before any work."""
+def _claim_parts(v: Value, part_cost: int) -> list[bytes]:
+    """The parts of a claim; over the machine form's limits is refused before any work."""
     parts = _parts(v)
-    if len(parts) > MAX_FSM_CLAIM_PARTS:
+    if len(parts) > MAX_FSM_CLAIM_PARTS or len(parts) * part_cost > CLAIM_COST_CAP:
         raise Rejected(
-            Reason.FSM_EXPR_BAD_ARGUMENT, f"{len(parts)} claim parts > {MAX_FSM_CLAIM_PARTS}"
+            Reason.FSM_EXPR_BAD_ARGUMENT,
+            f"{len(parts)} claim parts at {part_cost} units: over {MAX_FSM_CLAIM_PARTS} parts"
+            f" or {CLAIM_COST_CAP} units",
         )
     return parts
 
@@ -129,6 +133,12 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
     """Return ``core/1+cashier/1`` knowing the game definitions ``games`` (by definition id)."""
     books = _Books(games)
     tp = (BYTES, BYTES, BYTES)
+    budgets = {gid: g.definition.budget for gid, g in games.items()}
+
+    def part_cost(a: tuple[Value, ...]) -> int:
+        return _part_cost(a, budgets)
+
+    cost = Cost(lambda a: _cashier_exact(a, budgets), _cashier_bound)  # [CASH-72]
 
     def new_book(a: tuple[Value, ...]) -> Value:
         t = TableParams.decode(_b(a[0]))
@@ -147,14 +157,14 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
         return encode_book(book)
 
     def close(a: tuple[Value, ...]) -> Value:
-        parts = _claim_parts(a[4])
+        parts = _claim_parts(a[4], part_cost(a))
         book = books.open(*a[:3])
         _check_game(book)
         book.close(_i(a[3]), _claim(parts))  # type: ignore[arg-type]
         return encode_book(book)
 
     def challenge(a: tuple[Value, ...]) -> Value:
-        parts = _claim_parts(a[4])
+        parts = _claim_parts(a[4], part_cost(a))
         book = books.open(*a[:3])
         _check_game(book)
         claim = _claim(parts)
@@ -199,7 +209,7 @@ def cashier_library(games: Mapping[bytes, GameRules] = {}) -> Library:
     ]
     builtins = [
         Builtin(name, f"{name}({', '.join(map(str, ps))}) -> {r}", _rule(*ps, r), impl, doc,
-                CASHIER_COST)
+                cost)
         for name, ps, r, impl, doc in table
     ]  # fmt: skip
     builtins += [
@@ -215,14 +225,26 @@ def _slots(args: tuple[Value, ...]) -> int:
     return sum(len(a) // 64 for a in args[3:] if isinstance(a, bytes))
 
 
-def _cashier_exact(args: tuple[Value, ...]) -> int:
+def _part_cost(args: tuple[Value, ...], budgets: Mapping[bytes, int]) -> int:
+    """One claim part's units: a signature and one event of the table's game ([CASH-72]).
+
+    The game is the one the first argument's table names, at its declared
+    budget when the library holds it and the budget is at most
+    :data:`MAX_GAME_BUDGET`; otherwise the dearest game's.
+    """
+    budget = MAX_GAME_BUDGET
+    if args and type(args[0]) is bytes:
+        try:
+            budget = budgets.get(TableParams.decode(args[0]).game_id, MAX_GAME_BUDGET)
+        except Rejected:
+            pass
+    return VERIFY_COST + min(budget, MAX_GAME_BUDGET)
+
+
+def _cashier_exact(args: tuple[Value, ...], budgets: Mapping[bytes, int] = {}) -> int:
     items = sum(len(a) for a in args if isinstance(a, tuple))
-    return (
-        CALL_COST
-        + DECODE_COST * args_weight(args)
-        + VERIFY_COST * _slots(args)
-        + (PART_COST * items)
-    )
+    parts = min(items * _part_cost(args, budgets), CLAIM_COST_CAP + PART_COST) if items else 0
+    return CALL_COST + DECODE_COST * args_weight(args) + VERIFY_COST * _slots(args) + parts
 
 
 def _cashier_bound(types: tuple[Type, ...]) -> int:
@@ -231,24 +253,27 @@ def _cashier_bound(types: tuple[Type, ...]) -> int:
     items = 0
     for i, t in enumerate(types):
         if isinstance(t, ListType):
-            items += MAX_FSM_CLAIM_PARTS
+            items += 1
             weights += 1 + MAX_FSM_CLAIM_PARTS * max_weight(t.elem)
         else:
             weights += max_weight(t)
             if i >= 3 and t == BYTES:
                 slots += MAX_BYTES_LEN // 64
-    return CALL_COST + DECODE_COST * weights + VERIFY_COST * slots + PART_COST * items
+    parts = items * (CLAIM_COST_CAP + PART_COST)
+    return CALL_COST + DECODE_COST * weights + VERIFY_COST * slots + parts
 
 
-#: The cost rule of every proof-checking cashier built-in ([CASH-72]).
-CASHIER_COST = Cost(_cashier_exact, _cashier_bound)
 #: The cost rule of the cashier built-ins that only decode ([CASH-72]).
 DECODE_ONLY_COST = linear_cost(CALL_COST, DECODE_COST)
 
 
-def builtin_cost(args: Sequence[Value]) -> int:
-    """The units a proof-checking cashier built-in charges for ``args`` ([CASH-72])."""
-    return CASHIER_COST.exact(tuple(args))
+def builtin_cost(args: Sequence[Value], games: Mapping[bytes, GameRules] = {}) -> int:
+    """The units a proof-checking cashier built-in charges for ``args`` ([CASH-72]).
+
+    ``games`` are the game definitions the library holds, by id: a claim
+    part at a table of one of them costs that game's declared budget.
+    """
+    return _cashier_exact(tuple(args), {gid: g.definition.budget for gid, g in games.items()})
 
 
 def cashier_definition(library: Library | None = None) -> Definition:

@@ -6,18 +6,26 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from chipstack.cashier.book import TableBook
-from chipstack.cashier.bookcodec import encode_book
+from chipstack.cashier.book import Issued, TableBook
+from chipstack.cashier.bookcodec import decode_book, encode_book
 from chipstack.cashier.deposit import DepositProof
 from chipstack.cashier.dispute import Dispute, Hand, decode_dispute, encode_dispute
 from chipstack.cashier.games import DeclaredBalances, GameRules
-from chipstack.cashier.issuance import Certificate, assemble_certificate
+from chipstack.cashier.issuance import Certificate, IssueRequest, assemble_certificate
 from chipstack.cashier.machine import cashier_library
 from chipstack.cashier.params import PegParams, TableParams
 from chipstack.cashier.peg import PriceAttestation
 from chipstack.cashier.redemption import cosign_payout
-from chipstack.cashier.scenario import START, HandPlayer, World, key, oddeven, play_oddeven
-from chipstack.cashier.settlement import SignedSettlement
+from chipstack.cashier.scenario import (
+    START,
+    HandPlayer,
+    World,
+    cheap_oddeven,
+    key,
+    oddeven,
+    play_oddeven,
+)
+from chipstack.cashier.settlement import MAX_TABLE_DEPOSITS, SignedSettlement
 from chipstack.chain.notary import NotarySet
 from chipstack.chain.tx import COIN, OutPoint, Tx
 from chipstack.crypto import Tag, sha256
@@ -100,10 +108,17 @@ def _apply(book: TableBook, step: dict[str, Any]) -> None:
 
 
 def op_book_replay(case_input: JSONObject) -> JSONObject:
-    """Apply ``steps`` to a new book; return its state (the first refusal is the result)."""
+    """Apply ``steps`` to ``book`` (empty: a new book); return its state.
+
+    The first refusal is the result.
+    """
     table = TableParams.decode(hex_field(case_input, "table"))
     notaries = NotarySet.decode(hex_field(case_input, "notary_set"))
-    book = TableBook(table, notaries, _game(case_input), int_field(case_input, "created"))
+    game, start = _game(case_input), opt_hex(case_input, "book")
+    if start:
+        book = decode_book(start, table, notaries, game)
+    else:
+        book = TableBook(table, notaries, game, int_field(case_input, "created"))
     for step in case_input["steps"]:
         _apply(book, step)
     seats, balances = book.final_balances()
@@ -172,7 +187,7 @@ class Story:
         return {
             "table": self.w.table.encode().hex(),
             "notary_set": self.w.ledger.params.notaries.encode().hex(),
-            "game": GAME_HEX if game else "", "created": START, "steps": steps,
+            "game": GAME_HEX if game else "", "created": START, "book": "", "steps": steps,
         }  # fmt: skip
 
 
@@ -543,10 +558,144 @@ def _owner_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+def _long_claim_cases() -> list[Case]:
+    """[CASH-72]: a claim part costs the game's declared budget, so a cheap game's claim is long."""
+    cheap = DeclaredBalances(cheap_oddeven())
+    s = Story(game=cheap)
+    s.issue(0, 50), s.issue(1, 70)
+    _, base = s.settle((50, 70))
+    w = s.w
+    stacks, hands = (50, 70), []
+    for k in range(8):  # seat 0 wins six hands, seat 1 two
+        secret = b"\x02" if k % 3 != 2 else b"\x03"
+        hp = play_oddeven(w, 2 + k, stacks, 10, secret, 1)
+        hands.append(Hand(hp.instance, tuple(hp.events)))
+        move = 10 if k % 3 != 2 else -10
+        stacks = (stacks[0] + move, stacks[1] - move)
+    parts = encode_dispute(Dispute(base, tuple(hands), (), stacks))
+    close = {
+        "name": "cashier_close",
+        "game": encode_definition(cheap.definition).hex(),
+        "args": [
+            {"type": "bytes", "value": w.table.encode().hex()},
+            {"type": "bytes", "value": w.ledger.params.notaries.encode().hex()},
+            {"type": "bytes", "value": encode_book(w.book).hex()},
+            {"type": "int", "value": base.settlement.time + TIMEOUT},
+            {"type": "list[bytes]", "value": [p.hex() for p in parts]},
+        ],
+    }
+    return [
+        make_case(OPS, "builtin", close, "eight hands (34 parts) of a game declaring 5,000 "
+                  "units an event: 34 * 6200 is within the cap", ("CASH-72", "CASH-71"),
+                  expect="valid"),
+        make_case(OPS, "builtin", {**close, "game": ""}, "the same 34 parts when the library "
+                  "does not hold the game: 34 * 61200 is over the cap, refused before any work",
+                  ("CASH-72",), expect="invalid"),
+    ]  # fmt: skip
+
+
+def _full_book(s: Story, count: int) -> bytes:
+    """The encoding of ``s``'s table with ``count`` filler deposits issued, none settled.
+
+    The fillers' nonces are not listed: a book need not hold a nonce per deposit.
+    """
+    w = s.w
+    book = TableBook(w.table, w.ledger.params.notaries, None, START)
+    filler = key("filler").public_key.raw
+    chips = w.table.min_buyin
+    for i in range(count):
+        op = OutPoint(sha256(b"chipstack/cashier/filler" + i.to_bytes(4, "big")), 0)
+        req = IssueRequest(w.table.table_id, op, filler, chips, 1)
+        book.issued[op] = Issued(Certificate(req, ()), chips * w.table.chip_unit, 1)
+    return encode_book(book)
+
+
+def _full_cases() -> list[Case]:
+    """[CASH-13]: a table holds at most 1024 deposits, checked after open, before the rest."""
+    s = Story()
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    cert2, proof2 = s.certs[1]
+    short = Story.issue_step(Certificate(cert2.request, cert2.signatures[:1]), proof2)
+    inp = {**s.input([]), "book": _full_book(s, MAX_TABLE_DEPOSITS - 1).hex()}
+    close = claim_step("close", START + TIMEOUT, None)
+    return [
+        _case({**inp, "steps": [i1]}, "the 1024th deposit of a table is issued",
+              ("CASH-13",), "valid"),
+        _case({**inp, "steps": [i1, i2]}, "a 1025th deposit: the table is full",
+              ("CASH-13",), "invalid"),
+        _case({**inp, "steps": [i1, short]},
+              "a full table and a certificate with one signature: table_full is checked first",
+              ("CASH-13",), "invalid"),
+        _case({**inp, "steps": [i1, close, i2]},
+              "a full table that is closing: table_closed is checked first",
+              ("CASH-13", "CASH-24"), "invalid"),
+    ]  # fmt: skip
+
+
+def _older_base_cases() -> list[Case]:
+    """[CASH-32]: once a dispute shows a newer base, a rival from an older one is stale."""
+    s = Story()
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    st1, s1 = s.settle((50, 70))
+    w = s.w
+    _, s2 = s.settle((60, 60), apply=False)  # hand 2 settled by both, shown only in a dispute
+    now = s1.settlement.time + TIMEOUT
+
+    def hands(first: int, stacks: tuple[int, int], n: int, secret: bytes) -> list[Hand]:
+        out = []
+        for k in range(n):
+            hp = play_oddeven(w, first + k, stacks, 10, secret, 1)
+            out.append(Hand(hp.instance, tuple(hp.events)))
+            move = 10 if secret == b"\x02" else -10  # an even secret wins for seat 0
+            stacks = (stacks[0] + move, stacks[1] - move)
+        return out
+
+    d1 = Dispute(s2, tuple(hands(3, (60, 60), 1, b"\x02")), (), (70, 50))
+    rival = Dispute(s1, tuple(hands(2, (50, 70), 3, b"\x03")), (), (20, 100))
+    longer = Dispute(s2, tuple(hands(3, (60, 60), 2, b"\x02")), (), (80, 40))
+    pre = [i1, i2, st1, claim_step("close", now, d1)]
+    return [
+        _case(s.input([*pre, claim_step("challenge", now + 1, rival)], True),
+              "a rival from settlement 1, after a dispute showed settlement 2: stale although "
+              "its sequence (4) is higher", ("CASH-32", "CASH-35", "CASH-22"), "invalid"),
+        _case(s.input([*pre, claim_step("challenge", now + 1, longer)], True),
+              "a rival from the shown settlement 2 with one hand more replaces the claim",
+              ("CASH-32", "CASH-35"), "valid"),
+    ]  # fmt: skip
+
+
+def _silent_newcomer_cases() -> list[Case]:
+    """[CASH-39]: a depositor who never signs stalls settlements only until the timeout."""
+    s = Story(n_players=3)
+    i1, i2 = s.issue(0, 50), s.issue(1, 70)
+    st1, s1 = s.settle((50, 70))
+    i3 = s.issue(2, 30)  # joins at seq 2, then never signs
+    w = s.w
+    a, b, c = (p.public_key.raw for p in w.players)
+    unsigned = w.sign(w.settlement({a: 60, b: 60, c: 30}, START + 200), w.players[:2])
+    now = s1.settlement.time + TIMEOUT
+    won = play_oddeven(w, 2, (50, 70), 10, b"\x02", 1)
+    d = Dispute(s1, (Hand(won.instance, tuple(won.events)),), (), (60, 60))
+    pre = [i1, i2, st1, i3]
+    return [
+        _case(s.input([*pre, {"op": "settle", "settlement": unsigned.encode().hex()}]),
+              "the seated two settle without the newcomer's signature", ("CASH-39", "CASH-25"),
+              "invalid"),
+        _case(s.input([*pre, claim_step("close", now - 1, d)], True),
+              "the issuance did not move the clock: one second early is still early",
+              ("CASH-39", "CASH-31"), "invalid"),
+        _case(s.input([*pre, claim_step("close", now, d),
+                       {"op": "finalize", "now": now + TIMEOUT}], True),
+              "closed one timeout after the last settlement: the hand played is paid, the "
+              "newcomer's 30 chips refunded", ("CASH-39", "CASH-40"), "valid"),
+    ]  # fmt: skip
+
+
 def _cases() -> list[Case]:
     return [
         *_issue_cases(), *_settle_cases(), *_dispute_cases(), *_peg_cases(), *_builtin_cases(),
-        *_holdem_cases(), *_owner_cases(),
+        *_holdem_cases(), *_owner_cases(), *_full_cases(), *_older_base_cases(),
+        *_silent_newcomer_cases(), *_long_claim_cases(),
     ]  # fmt: skip
 
 
@@ -560,5 +709,8 @@ SUITE = Suite(
     reason_flags=REASON_FLAGS,
     operations=OPS,
     build_cases=_cases,
-    shared={"book_replay": ("table", "notary_set", "game", "created"), "builtin": ("game",)},
+    shared={
+        "book_replay": ("table", "notary_set", "game", "created", "book"),
+        "builtin": ("game",),
+    },
 )

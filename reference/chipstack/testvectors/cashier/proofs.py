@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from chipstack.cashier.deposit import DepositMemo, DepositProof, verify_deposit
+from chipstack.cashier.games import DeclaredBalances, GameRules
 from chipstack.cashier.issuance import (
     CashierNode,
     Certificate,
@@ -23,7 +24,7 @@ from chipstack.cashier.peg import (
     pegged_payouts,
     verify_price,
 )
-from chipstack.cashier.scenario import CHIP_UNIT, START, World, key
+from chipstack.cashier.scenario import CHIP_UNIT, START, World, cheap_oddeven, key
 from chipstack.cashier.settlement import SignedSettlement, check_signed
 from chipstack.chain.conditions import KeyCondition, OpReturn
 from chipstack.chain.devnet import mine_block
@@ -35,6 +36,7 @@ from chipstack.chain.tx import COIN, OutPoint, Tx, TxIn, TxOut
 from chipstack.crypto import PrivateKey, Tag
 from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
+from chipstack.fsm.codec import decode_definition, definition_id, encode_definition
 from chipstack.testvectors.cashier.common import opt_hex, outpoint_json, typed_args, world
 from chipstack.testvectors.flags import FLAGS, REASON_FLAGS
 from chipstack.vectors.inputs import as_int, fixed_hex_field, hex_field, int_field
@@ -120,7 +122,12 @@ def op_coins_to_chips(case_input: JSONObject) -> JSONObject:
 def op_builtin_cost(case_input: JSONObject) -> JSONObject:
     """The cost units a cashier built-in charges for its arguments ([CASH-72])."""
     _, values = typed_args(case_input, "args")
-    return {"cost": builtin_cost(values)}
+    data = opt_hex(case_input, "game")
+    games: dict[bytes, GameRules] = {}
+    if data:
+        defn = decode_definition(data)
+        games[definition_id(defn)] = DeclaredBalances(defn)
+    return {"cost": builtin_cost(values, games)}
 
 
 def op_cashier_sign(case_input: JSONObject) -> JSONObject:
@@ -475,6 +482,13 @@ def _cost_cases() -> list[Case]:
     def args(*items: tuple[str, Any]) -> JSONObject:
         return {"args": [{"type": t, "value": v} for t, v in items]}
 
+    cheap = DeclaredBalances(cheap_oddeven())
+    cheap_hex = encode_definition(cheap.definition).hex()
+    table = world(game=cheap).table.encode().hex()
+    head = (("bytes", table), ("bytes", "bb"), ("bytes", "cc"), ("int", 7))
+    claim = args(*head, ("list[bytes]", ["aa" * 10, "bb" * 100, "cc" * 70]))
+    ten = args(*head, ("list[bytes]", ["dd"] * 10))
+
     return [
         _case("builtin_cost", args(("bytes", "00" * 63)), "one small argument: 4 + 20 * 1",
               ("CASH-72",), "valid"),
@@ -486,6 +500,15 @@ def _cost_cases() -> list[Case]:
               "an int and a claim of two parts: 4 + 20 * 4 + 2 * 61200", ("CASH-72",), "valid"),
         _case("builtin_cost", args(("bytes", "0")), "odd hex", ("CASH-72",), "invalid",
               ("bad_hex",)),
+        _case("builtin_cost", {**claim, "game": cheap_hex},
+              "a claim of three parts at a table whose game declares 5,000 units: "
+              "4 + 20 * w + 3 * 6200", ("CASH-72",), "valid"),
+        _case("builtin_cost", claim,
+              "the same claim when the library does not hold the game: 4 + 20 * w + 3 * 61200",
+              ("CASH-72",), "valid"),
+        _case("builtin_cost", ten,
+              "ten parts at the dearest game: the parts are charged the 550,800 of the bound",
+              ("CASH-72",), "valid"),
     ]  # fmt: skip
 
 
