@@ -9,6 +9,7 @@ full, the lowest-priority item goes first, the oldest first among equals
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from sortedcontainers import SortedList
@@ -73,7 +74,7 @@ class Store:
         self.max_bytes = max_bytes
         self.bytes_used = 0
         self._items: dict[bytes, bytes | None] = {}  # id -> encoding (None: kept elsewhere)
-        self._cache: dict[bytes, Item] = {}
+        self._cache: OrderedDict[bytes, Item] = OrderedDict()  # oldest first
         self._by_evict: dict[int, SortedList] = {}  # priority -> time keys ([SYNC-13])
         self._by_expiry = SortedList()  # expiry keys ([SYNC-14])
         self._by_tag: dict[str, SortedList] = {}  # tag -> time keys
@@ -116,7 +117,7 @@ class Store:
         cache = self._cache
         cache[item.id] = item
         if len(cache) > self.cache_size:
-            del cache[next(iter(cache))]
+            cache.popitem(last=False)
 
     def expiry_of(self, item_id: bytes) -> int:
         """Return the expiry of a stored item (KeyError if absent)."""
@@ -171,9 +172,9 @@ class Store:
         Raise ``Rejected(sync.store_full)`` if the item alone exceeds the byte
         limit, or if it ranks at or below every item that would have to go ([SYNC-13]).
         """
-        if item.id in self:
+        if item.id in self._items:
             return []
-        size = item.size
+        size = len(item.encoding)
         if size > self.max_bytes or self.max_items <= 0:
             raise Rejected(Reason.SYNC_STORE_FULL, "item larger than the store")
         victims: list[bytes] = []
@@ -200,14 +201,14 @@ class Store:
     def _track(self, item: Item, key: bytes) -> None:
         """Count ``item`` and add its time ``key`` to the orders every store keeps (size,
         Negentropy and time, eviction, expiry)."""
-        self.bytes_used += item.size
+        self.bytes_used += len(item.encoding)
         self.index.insert_key(key)
         prio = item.priority
         evict = self._by_evict.get(prio)
         if evict is None:
             evict = self._by_evict[prio] = SortedList()
         evict.add(key)
-        self._by_expiry.add(_expiry_key(item))
+        self._by_expiry.add(item.expiry.to_bytes(8, "big") + key[8:] + key[:8])  # _expiry_key
 
     def _untrack(self, item: Item) -> None:
         """Undo :meth:`_track` for ``item``."""
@@ -221,14 +222,22 @@ class Store:
         self._by_expiry.remove(_expiry_key(item))
 
     def _insert(self, item: Item) -> None:
-        key = _time_key(item)
-        self._items[item.id] = item.encoding
+        iid = item.id
+        key = item.timestamp.to_bytes(8, "big") + iid  # _time_key
+        self._items[iid] = item.encoding
         self._track(item, key)
-        for tag in {item.tag1, item.tag2}:
-            self._by_tag.setdefault(tag, SortedList()).add(key)
+        by_tag = self._by_tag
+        for tag in (item.tag1,) if item.tag1 == item.tag2 else (item.tag1, item.tag2):
+            index = by_tag.get(tag)
+            if index is None:
+                index = by_tag[tag] = SortedList()
+            index.add(key)
         if item.destination is not None:
             self._by_dest.setdefault(item.destination, SortedList()).add(key)
-        self._remember(item)
+        cache = self._cache  # _remember
+        cache[iid] = item
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
 
     def remove(self, item_id: bytes) -> Item | None:
         """Remove and return the item with this id, if stored."""
