@@ -87,8 +87,10 @@ def memory_per_item(n: int, payload: int) -> tuple[float, float, float]:
             tracemalloc.start()
             store: Store = (Store(n, 2**40) if kind == "memory"
                             else SqliteStore(n, 2**40, f"{tmp}/bench.sqlite"))
-            for enc in encodings:
-                store.add(decode_item(enc))  # the store's own copy
+            for k in range(0, n, 50):  # as a node adds them: one commit per ITEMS message
+                with store.batch():
+                    for enc in encodings[k : k + 50]:
+                        store.add(decode_item(enc))  # the store's own copy
             used = tracemalloc.get_traced_memory()[0]
             tracemalloc.stop()
             out.append(used / n)

@@ -230,7 +230,7 @@ def decode_item(data: bytes | bytearray) -> Item:
     """Decode an item that spans all of ``data`` (strict, ``[SYNC-5]``).
 
     The item keeps ``data`` as its encoding. A well-formed encoding is read in one pass
-    of slices (:func:`_decode_fast`); anything else goes through :func:`read_item`, so
+    of slices; anything else goes through :func:`read_item`, so
     every refusal is the one the field-by-field rules give, in their order.
     """
     data = bytes(data)
