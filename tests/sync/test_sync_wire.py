@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.crypto import PrivateKey
-from chipstack.encoding import Reader, decode_exact
+from chipstack.encoding import (
+    MAX_COMPACTSIZE,
+    Reader,
+    compact_size_at,
+    decode_exact,
+    encode_compact_size,
+)
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.item import make_item
 from chipstack.sync.params import MAX_ITEMS_PER_MESSAGE
@@ -179,3 +185,18 @@ def test_ids_are_read_as_one_block_and_truncation_is_still_refused() -> None:
     with pytest.raises(Rejected) as exc:
         decode_message(enc[:-1])
     assert exc.value.reason is Reason.ENCODING_TRUNCATED
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=10), st.integers(0, 3))
+def test_compact_size_by_slicing_agrees_with_the_reader(data: bytes, pos: int) -> None:
+    got = compact_size_at(data, pos)
+    r = Reader(data[pos:])
+    try:
+        want: tuple[int, int] | None = (r.compact_size(), pos + r.position)
+    except Rejected:
+        want = None
+    assert got == want
+    for n in (0, 0xFC, 0xFD, 0xFFFF, 0x1_0000, MAX_COMPACTSIZE):
+        assert compact_size_at(b"\x00" + encode_compact_size(n), 1) == (n, 1 + len(
+            encode_compact_size(n)))

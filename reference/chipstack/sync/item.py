@@ -25,7 +25,7 @@ from chipstack.crypto import (
     Tag,
     is_weak_public_key,
 )
-from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.encoding import Reader, Writer, compact_size_at, decode_exact
 from chipstack.errors import Reason, Rejected, require
 from chipstack.sync import pow as pow_
 from chipstack.sync.params import ITEM_VERSION, MAX_PAYLOAD, MAX_TAG_LEN, MAX_TTL_MS
@@ -250,7 +250,6 @@ def decode_stored(encoding: bytes, item_id: bytes) -> Item:
 
 _U64 = struct.Struct("<Q")
 _U64_PAIR = struct.Struct("<QQ")
-_U16 = struct.Struct("<H")
 #: Shortest encoding: empty tags and payload, no destination.
 _MIN_ENCODING = 1 + 16 + 1 + 1 + 1 + PUBLIC_KEY_LEN + 1 + 8 + SIGNATURE_LEN
 
@@ -259,9 +258,8 @@ def _decode_fast(data: bytes) -> Item | None:
     """The item ``data`` encodes if it is well formed, else None (nothing is raised).
 
     Accepts exactly what :func:`read_item` accepts (the same checks, by slicing instead
-    of a :class:`~chipstack.encoding.Reader`), and returns None for anything it is not
-    sure of (a malformed encoding, a payload length written with more than three
-    bytes), leaving the precise refusal to the general reader.
+    of a :class:`~chipstack.encoding.Reader`), and returns None for anything else,
+    leaving the precise refusal to the general reader.
     """
     n = len(data)
     if n < _MIN_ENCODING or data[0] != ITEM_VERSION:  # [SYNC-1]
@@ -294,18 +292,10 @@ def _decode_fast(data: bytes) -> Item | None:
         return None
     author = data[pos : pos + PUBLIC_KEY_LEN]
     pos += PUBLIC_KEY_LEN
-    if pos >= n:
+    length = compact_size_at(data, pos)
+    if length is None or length[0] > MAX_PAYLOAD:  # [SYNC-4]
         return None
-    size = data[pos]
-    if size < 0xFD:
-        pos += 1
-    elif size == 0xFD and pos + 3 <= n:
-        size = _U16.unpack_from(data, pos + 1)[0]
-        if size < 0xFD or size > MAX_PAYLOAD:  # [SYNC-4], canonical length
-            return None
-        pos += 3
-    else:
-        return None
+    size, pos = length
     end = pos + size
     if end + 8 + SIGNATURE_LEN != n:
         return None

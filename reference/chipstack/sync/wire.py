@@ -24,12 +24,17 @@ type   name         fields
 from __future__ import annotations
 
 import ipaddress
-import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
 from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN
-from chipstack.encoding import Reader, Writer, decode_exact, encode_compact_size
+from chipstack.encoding import (
+    Reader,
+    Writer,
+    compact_size_at,
+    decode_exact,
+    encode_compact_size,
+)
 from chipstack.errors import Reason, Rejected, require
 from chipstack.sync.item import Item, decode_item
 from chipstack.sync.params import (
@@ -329,10 +334,6 @@ def split_items(data: bytes) -> list[bytes]:
     return decode_exact(data, read)
 
 
-_U16 = struct.Struct("<H")
-_U32 = struct.Struct("<I")
-
-
 def _split_fast(data: bytes) -> list[bytes] | None:
     """:func:`split_items` by slicing, for a well-formed ITEMS message; None otherwise.
 
@@ -342,37 +343,17 @@ def _split_fast(data: bytes) -> list[bytes] | None:
     n = len(data)
     if n < 2 or data[0] != MsgType.ITEMS:
         return None
-    count = data[1]
-    pos = 2
-    if count >= 0xFD:
-        if count != 0xFD or n < 4:
-            return None
-        count = _U16.unpack_from(data, 2)[0]
-        if count < 0xFD:
-            return None
-        pos = 4
-    if count > MAX_ITEMS_PER_MESSAGE:
+    head = compact_size_at(data, 1)
+    if head is None or head[0] > MAX_ITEMS_PER_MESSAGE:
         return None
+    count, pos = head
     out: list[bytes] = []
     append = out.append
     for _ in range(count):
-        if pos >= n:
+        length = compact_size_at(data, pos)
+        if length is None:
             return None
-        size = data[pos]
-        if size < 0xFD:
-            pos += 1
-        elif size == 0xFD and pos + 3 <= n:
-            size = _U16.unpack_from(data, pos + 1)[0]
-            if size < 0xFD:
-                return None
-            pos += 3
-        elif size == 0xFE and pos + 5 <= n:
-            size = _U32.unpack_from(data, pos + 1)[0]
-            if size < 0x1_0000:
-                return None
-            pos += 5
-        else:
-            return None
+        size, pos = length
         end = pos + size
         if size > MAX_ITEM_ENCODING or end > n:
             return None
