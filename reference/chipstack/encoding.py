@@ -46,6 +46,26 @@ def encode_compact_size(n: int) -> bytes:
     return b"\xff" + n.to_bytes(8, "little")
 
 
+def compact_size_at(data: bytes, pos: int) -> tuple[int, int] | None:
+    """The CompactSize at ``data[pos:]`` and the offset after it, read by slicing.
+
+    None when :meth:`Reader.compact_size` would refuse it (cut short, not minimal, above
+    ``MAX_COMPACTSIZE``): for decoders that slice well-formed encodings quickly and
+    leave every refusal, with its reason, to a :class:`Reader`.
+    """
+    n = len(data)
+    if pos >= n:
+        return None
+    first = data[pos]
+    if first < 0xFD:
+        return first, pos + 1
+    width, minimum = (2, 0xFD) if first == 0xFD else (4, 0x1_0000) if first == 0xFE else (0, 0)
+    if width == 0 or pos + 1 + width > n:
+        return None
+    value = int.from_bytes(data[pos + 1 : pos + 1 + width], "little")
+    return (value, pos + 1 + width) if minimum <= value <= MAX_COMPACTSIZE else None
+
+
 class Writer:
     """Builds a canonical byte string field by field.
 
