@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.crypto import PrivateKey
+from chipstack.encoding import decode_exact
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, check_valid, decode_item, make_item
+from chipstack.sync.item import (
+    Item,
+    _decode_fast,
+    check_valid,
+    decode_item,
+    decode_stored,
+    id_of_encoding,
+    make_item,
+    read_item,
+)
 from chipstack.sync.params import MAX_PAYLOAD
 from chipstack.sync.pow import leading_zero_bits, size_penalty
 
@@ -162,3 +173,97 @@ def _reason(fn: object) -> Reason:
     with pytest.raises(Rejected) as e:
         fn()  # type: ignore[operator]
     return e.value.reason
+
+
+# -- the one-pass decoder against the field-by-field reader ----------------------------------
+
+#: Valid encodings that take each branch of the one-pass decoder: no destination, a
+#: destination, multi-byte UTF-8 tags, a payload whose length needs the 0xFD prefix.
+SHAPES = [
+    GOOD,
+    make_item(KEY, ("dm", ""), b"", T0, 1, PrivateKey.from_label("d").public_key.raw,
+              min_priority=0).encoding,
+    make_item(KEY, ("tablé", "ü" * 16), bytes(253), T0, 7 * 86_400_000, min_priority=0).encoding,
+    make_item(KEY, ("a" * 32, "b" * 32), bytes(MAX_PAYLOAD), T0, 5, min_priority=0).encoding,
+]
+
+
+def _field_reader(data: bytes) -> Item | Reason:
+    try:
+        return decode_exact(data, read_item)
+    except Rejected as exc:
+        return exc.reason
+
+
+def _fields(item: Item) -> tuple[object, ...]:
+    return (item.version, item.timestamp, item.expiry, item.tag1, item.tag2, item.destination,
+            item.author, item.payload, item.nonce, item.signature)
+
+
+def _agree(data: bytes) -> None:
+    """The one-pass decoder accepts only what the reader accepts, with the same fields;
+    and decode_item's refusals are the reader's."""
+    fast = _decode_fast(data)
+    slow = _field_reader(data)
+    if fast is not None:
+        assert isinstance(slow, Item) and _fields(fast) == _fields(slow)
+        assert fast.encoding == data and fast.id == slow.id and fast.priority == slow.priority
+    if isinstance(slow, Item):
+        assert _fields(decode_item(data)) == _fields(slow)
+    else:
+        assert fast is None and _reason(lambda: decode_item(data)) is slow
+
+
+def test_one_pass_decoder_takes_every_valid_shape() -> None:
+    for enc in SHAPES:
+        fast = _decode_fast(enc)
+        assert fast is not None  # the fast path is the one valid items take
+        _agree(enc)
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(SHAPES), st.data())
+def test_one_pass_decoder_agrees_on_mutations(enc: bytes, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(enc) - 1))
+    byte = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(-2, 3))
+    mutated = enc[:pos] + bytes([byte]) + enc[pos + 1 :]
+    mutated = mutated[: len(mutated) - cut] if cut >= 0 else mutated + bytes(-cut)
+    _agree(mutated)
+
+
+@settings(max_examples=150)
+@given(st.binary(min_size=110, max_size=400))
+def test_one_pass_decoder_agrees_on_random_bytes(data: bytes) -> None:
+    _agree(b"\x01" + data)
+
+
+def test_item_is_immutable_hashable_and_pickles() -> None:
+    item = decode_item(GOOD)
+    with pytest.raises(AttributeError):
+        item.payload = b"other"
+    again = pickle.loads(pickle.dumps(item))
+    assert again == item and _fields(again) == _fields(item) and again.encoding == GOOD
+    assert {item: 1}[again] == 1 and "Item(" in repr(item)
+
+
+def test_id_and_priority_are_computed_from_the_body_once() -> None:
+    built = make_item(KEY, ("x", "y"), b"p", T0, 1000, min_priority=1)
+    decoded = decode_item(built.encoding)
+    body = built.encoding[:-64]
+    assert decoded.id == built.id == _tagged("chipstack/sync/item", body)
+    assert decoded.priority == built.priority >= 1
+    assert id_of_encoding(built.encoding) == built.id
+    stored = decode_stored(built.encoding, built.id)
+    assert stored == built and stored.priority == built.priority
+
+
+def test_author_keys_are_checked_every_time_and_kept_only_when_good() -> None:
+    item = make_item(KEY, ("a", "b"), b"x", T0, 1000, min_priority=0)
+    weak = bytes(32)  # the identity point: a small-order key (SIG-6)
+    forged = Item(item.timestamp, item.expiry, item.tag1, item.tag2, None, weak, item.payload,
+                  item.nonce, item.signature)
+    for _ in range(2):  # refused again the second time: a weak key is never kept
+        assert _reason(lambda: check_valid(forged, T0, 0, 0)) is Reason.CRYPTO_WEAK_PUBLIC_KEY
+    check_valid(item, T0, 0, 0)
+    check_valid(item, T0, 0, 0)  # the kept key gives the same answer

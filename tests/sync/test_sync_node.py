@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
+from chipstack.sync.node.state import Bounded
 from chipstack.sync.params import NodeParams
 from chipstack.sync.wire import (
     Auth,
@@ -287,3 +288,14 @@ def test_two_nodes_reconcile_random_sets_to_their_union(where: list[str]) -> Non
     p.run(T0, T0 + 2 * PARAMS.reconcile_interval_ms + PARAMS.fetch_timeout_ms)
     assert p.nodes["a"].store.ids() == p.nodes["b"].store.ids() == {it.id for it in POOL}
     assert p.closed == []
+
+
+def test_bounded_set_forgets_oldest_first() -> None:
+    b = Bounded(3)
+    for k in (b"a", b"b", b"c", b"a", b"d"):  # re-adding "a" does not refresh it
+        b.add(k)
+    assert [k in b for k in (b"a", b"b", b"c", b"d")] == [False, True, True, True]
+    b.discard(b"c")
+    b.add(b"e")
+    b.add(b"f")
+    assert len(b) == 3 and [k in b for k in (b"b", b"d", b"e", b"f")] == [False, True, True, True]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -252,3 +254,102 @@ def test_node_key_file_is_created_owner_only(tmp_path: object) -> None:
     mode = stat.S_IMODE(os.stat(str(tmp_path) + "/node.key").st_mode)
     assert mode == 0o600 and len(seed) == 32 and store.endswith("store.sqlite")
     assert _open_data(str(tmp_path))[0] == seed  # kept, not redrawn
+
+
+# -- compact storage: encodings kept, items decoded again; the orders at their bounds ------
+
+
+def test_items_decoded_again_equal_the_stored_ones(make: type[Store]) -> None:
+    """Past the cache, an item is decoded from the kept encoding: the same fields."""
+    s = make(100, 10**6)
+    s.cache_size = 2
+    for it in ITEMS:
+        s.add(it)
+    for it in ITEMS:
+        got = s.get(it.id)
+        assert got is not None and got.encoding == it.encoding and got.id == it.id
+        assert (got.timestamp, got.expiry, got.tag1, got.tag2, got.payload, got.priority) == (
+            it.timestamp, it.expiry, it.tag1, it.tag2, it.payload, it.priority)
+        assert s.expiry_of(it.id) == it.expiry
+    assert len(s._cache) <= 2
+    assert [q.encoding for q in s.query()] == [it.encoding for it in
+                                               sorted(ITEMS, key=lambda i: (i.timestamp, i.id))]
+
+
+def test_time_and_expiry_orders_at_their_bounds(make: type[Store]) -> None:
+    s = make(100, 10**6)
+    for it in ITEMS:
+        s.add(it)
+    keys = sorted(it.key for it in ITEMS)
+    for t in (-5, 0, T0 - 1, T0, T0 + 6, T0 + 12, T0 + 13, 2**64 - 1, 2**70):
+        assert s.keys_before(t) == [k for k in keys if k[0] <= t], t
+        assert s.keys_after(t) == [k for k in keys if k[0] > t], t
+        assert s.keys_expiring(t) == [it.key for it in sorted(ITEMS, key=lambda i: (i.expiry, i.id))
+                                      if it.expiry <= t], t
+        assert [q.id for q in s.query(since=t)] == [k[1] for k in keys if k[0] >= t], t
+        assert [q.id for q in s.query(until=t)] == [k[1] for k in keys if k[0] < t], t
+    assert s.min_expiry() == min(it.expiry for it in ITEMS)
+    assert list(s.index) == keys
+
+
+class _CountingDb:
+    """A SQLite connection that counts its commits."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.commits = 0
+
+    def execute(self, *args: object) -> object:
+        return self.db.execute(*args)  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        self.commits += 1
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _counting(s: SqliteStore) -> _CountingDb:
+    db = _CountingDb(s._db)
+    s._db = db  # type: ignore[assignment]
+    return db
+
+
+def test_sqlite_batch_commits_once_when_the_block_ends(tmp_path: object) -> None:
+    """[SYNC-17]: inside batch() changes are not yet durable; when it ends they all are."""
+    path = f"{tmp_path}/batch.sqlite"
+    s = SqliteStore(100, 10**6, path)
+    db = _counting(s)
+    other = sqlite3.connect(path)
+    with s.batch():
+        with s.batch():  # nested: only the outermost block commits
+            for it in ITEMS[:10]:
+                s.add(it)
+        assert other.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0
+    assert db.commits == 1
+    assert other.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 10
+    s.add(ITEMS[10])  # outside a batch: committed at once
+    assert db.commits == 2
+    other.close()
+    s.close()
+
+
+def test_node_commits_an_items_message_once_before_returning(tmp_path: object) -> None:
+    """A node on a SQLite store makes a whole ITEMS message durable in one commit, and
+    before it returns the outputs that announce the items ([SYNC-17])."""
+    from chipstack.sync.node import Accepted, Node
+    from chipstack.sync.params import NodeParams
+    from chipstack.sync.wire import Items, encode_message
+
+    path = f"{tmp_path}/node.sqlite"
+    store = SqliteStore(100, 10**6, path)
+    db = _counting(store)
+    node = Node(PrivateKey.from_label("committer"), NodeParams(min_priority=0), store=store)
+    node.connect(T0, "peer", PrivateKey.from_label("sender").public_key.raw)
+    out = node.receive(T0, "peer", encode_message(Items(tuple(ITEMS[:8]))))
+    assert sum(isinstance(o, Accepted) for o in out) == 8 and db.commits == 1
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 8
+    other.close()
+    store.close()

@@ -227,7 +227,7 @@ def read_item(r: Reader) -> Item:
     return item
 
 
-def decode_item(data: bytes) -> Item:
+def decode_item(data: bytes | bytearray) -> Item:
     """Decode an item that spans all of ``data`` (strict, ``[SYNC-5]``).
 
     The item keeps ``data`` as its encoding. A well-formed encoding is read in one pass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sortedcontainers import SortedList
 
@@ -21,6 +22,8 @@ from chipstack.sync.negentropy.bound import item_key
 
 #: Timestamps and expiries are unsigned 64-bit numbers ([SYNC-1]).
 _U64_END = 2**64
+#: The first integer SQLite cannot hold.
+_I64_END = 2**63
 
 
 def _bound(value: int) -> bytes | None:
@@ -92,6 +95,16 @@ class Store:
 
     def close(self) -> None:
         """Release what the store holds outside memory (nothing for this in-memory store)."""
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make the changes inside durable together, when the block ends ([SYNC-17]).
+
+        A node wraps each message it handles, so a persistent store commits once per
+        message rather than once per item, still before the node's outputs are acted
+        on. Nothing to do for this in-memory store; blocks may nest.
+        """
+        yield
 
     def get(self, item_id: bytes) -> Item | None:
         """Return the item with this id, if stored."""
@@ -349,6 +362,8 @@ class SqliteStore(Store):
         import sqlite3
 
         self.path = path
+        self._depth = 0  # open batch() blocks
+        self._dirty = False  # changes not yet committed (inside a batch)
         times: list[bytes] = []
         evict: dict[int, list[bytes]] = {}
         expiry: list[bytes] = []
@@ -389,6 +404,28 @@ class SqliteStore(Store):
         """Close the database (every change is already committed)."""
         self._db.close()
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit the changes made inside once, when the outermost block ends ([SYNC-17]).
+
+        Outside a batch every change is committed at once. The commit happens however
+        the block ends: what was changed inside stays changed, as outside a batch.
+        """
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0 and self._dirty:
+                self._dirty = False
+                self._db.commit()
+
+    def _commit(self) -> None:
+        if self._depth:
+            self._dirty = True
+        else:
+            self._db.commit()
+
     def _load(self, item_id: bytes) -> Item | None:
         if item_id not in self._items:
             return None
@@ -400,7 +437,7 @@ class SqliteStore(Store):
             "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (item.id, item.timestamp, item.expiry, item.priority, item.size, item.tag1,
              item.tag2, item.destination, item.encoding))
-        self._db.commit()
+        self._commit()
         self._items[item.id] = None
         self._track(item, _time_key(item))
         self._remember(item)
@@ -411,7 +448,7 @@ class SqliteStore(Store):
             return None
         item = self._peek(item_id)
         self._db.execute("DELETE FROM items WHERE id = ?", (item_id,))
-        self._db.commit()
+        self._commit()
         del self._items[item_id]
         self._cache.pop(item_id, None)
         self._untrack(item)
@@ -426,8 +463,13 @@ class SqliteStore(Store):
         destination: bytes | None = None,
     ) -> Iterator[Item]:
         """As :meth:`Store.query`, answered by the database's indexes ([SYNC-16])."""
+        # SQLite integers are signed 64-bit; stored timestamps are valid, so far below 2^63
+        if since >= _I64_END:
+            return
+        if until is not None and until >= _I64_END:
+            until = None
         where: list[str] = ["timestamp >= ?"]
-        args: list[object] = [since]
+        args: list[object] = [max(since, 0)]
         if until is not None:
             where.append("timestamp < ?")
             args.append(until)

@@ -401,7 +401,9 @@ class TcpNode:
 
     def publish_items(self, items: list[Item]) -> None:
         """Publish several items made elsewhere, pushed together (one message per peer)."""
-        self._apply(self.node.publish_many(now_ms(), items))
+        with self.node.store.batch():  # [SYNC-17] stored durably before they are sent
+            outputs = self.node.publish_many(now_ms(), items)
+        self._apply(outputs)
 
     async def subscribe(self, tag: str | None = None, existing: bool = True) -> AsyncIterator[Item]:
         """Yield items with ``tag`` (any item if None): stored ones first, then new ones."""

@@ -86,10 +86,11 @@ class Node(ConnectionsMixin, PushMixin, FetchMixin, ReconcileMixin):
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
             return out
         try:
-            if entries is not None:
-                self._on_items(now, p, entries, out)
-            else:
-                self._dispatch(now, p, msg, out)
+            with self.store.batch():  # [SYNC-17] one commit per message, before any output
+                if entries is not None:
+                    self._on_items(now, p, entries, out)
+                else:
+                    self._dispatch(now, p, msg, out)
         except Rejected as exc:
             self.stats.rejected[exc.reason.value] += 1
             self._penalize(now, p, exc.reason, out, self.params.ban_score)
@@ -117,8 +118,9 @@ class Node(ConnectionsMixin, PushMixin, FetchMixin, ReconcileMixin):
         """Advance time: timeouts, expiry, announcements, fetch retries, reconciliation."""
         out: list[Output] = []
         prm = self.params
-        for evicted in self.store.purge_expired(now):
-            self._seen.add(evicted.id)
+        with self.store.batch():
+            for evicted in self.store.purge_expired(now):
+                self._seen.add(evicted.id)
         for p in list(self.peers.values()):
             if not p.ready and now - p.opened > prm.handshake_timeout_ms:
                 self._close(now, p, Reason.SYNC_TIMEOUT, out)
