@@ -35,8 +35,10 @@ import random
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from typing import NoReturn
 
 from timing import timed
 from tqdm import tqdm
@@ -135,6 +137,20 @@ SCALE_PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
                           "bench", "sync-scale.png")
 
 
+def sim_progress(sim_s: float, desc: str) -> tuple[tqdm[NoReturn], Callable[[float], None]]:
+    """A progress bar in simulated seconds, and the ``progress`` callback that moves it."""
+    bar: tqdm[NoReturn] = tqdm(total=int(sim_s), desc=desc, unit="sim s", disable=None)
+    last = [0]
+
+    def progress(t: float) -> None:
+        s = int(t / 1000)
+        if s > last[0]:
+            bar.update(s - last[0])
+            last[0] = s
+
+    return bar, progress
+
+
 @dataclass
 class ScaleRun:
     """One run of the scenario's shape at one network size, and what it cost."""
@@ -166,16 +182,8 @@ def scale_run(nodes: int, traffic_s: float, drain_s: float, seed: int, params: N
                     seed=seed, params=params)
     sim = Simulator(cfg, memo=memo)
     sim_s = 2.0 + traffic_s + drain_s
-    bar = tqdm(total=int(sim_s), desc=f"simulating {nodes} nodes"
-               + ("" if memo else " (no memo)"), unit="sim s", disable=None)
-    last = [0]
-
-    def progress(t: float) -> None:
-        s = int(t / 1000)
-        if s > last[0]:
-            bar.update(s - last[0])
-            last[0] = s
-
+    bar, progress = sim_progress(sim_s, f"simulating {nodes} nodes"
+                                 + ("" if memo else " (no memo)"))
     wall, cpu = time.perf_counter(), time.process_time()
     report = run_steady(sim, rate_per_s, traffic_s, payload, drain_s=drain_s, progress=progress)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
