@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 
 from chipstack.crypto import (
@@ -309,11 +310,22 @@ def _decode_fast(data: bytes) -> Item | None:
     return item
 
 
-def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int) -> None:
+def verify_signature(item: Item) -> None:
+    """Check the author's signature of the item's id ([SYNC-6]); raise :class:`Rejected`.
+
+    The author key (weak: SIG-6) and a small-order R (SIG-7) are refused here too.
+    """
+    _author_key(item.author).verify(item.signature, item.id)
+
+
+def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int,
+                verify: Callable[[Item], None] = verify_signature) -> None:
     """Apply the contextual rules in the order of ``[SYNC-11]``; raise :class:`Rejected`.
 
     Order: priority ``[SYNC-8]``, future timestamp ``[SYNC-9]``, expiry ``[SYNC-10]``,
-    signature ``[SYNC-6]`` (the expensive check last).
+    signature ``[SYNC-6]`` (the expensive check last), by ``verify`` (a driver running
+    many nodes in one process may pass a memoising one; its outcome must be that of
+    :func:`verify_signature`).
     """
     require(item.priority >= min_priority, Reason.SYNC_LOW_PRIORITY,
             f"{item.priority} < {min_priority}")
@@ -327,7 +339,7 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
         require(not is_weak_public_key(item.destination), Reason.CRYPTO_WEAK_PUBLIC_KEY,
                 "destination is a weak key (SIG-6)")
     # [SYNC-6]: the author key (weak: SIG-6) and a small-order R (SIG-7) are checked here, last
-    _author_key(item.author).verify(item.signature, item.id)
+    verify(item)
 
 
 #: Author keys kept checked and loaded, at most (most items come from few authors).
