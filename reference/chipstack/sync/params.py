@@ -76,16 +76,25 @@ class NodeParams:
     min_priority: int = 6
     #: How far an item's timestamp may be ahead of the local clock ([SYNC-9]).
     max_clock_skew_ms: int = 30_000
-    #: Most eager peers a relayed item is pushed to in full ([SYNC-30]); eager edges are
-    #: pruned by duplicates and grafted back when an announcement shows a gap.
-    push_fanout: int = 10
-    #: Whether a node pushes its own new items to every eager peer (else ``push_fanout``).
+    #: Eager peers a node picks, at random, the first time it relays an item of an origin
+    #: ([SYNC-30]); the tree then keeps the edges that deliver first (duplicates prune the
+    #: others) and moves only under [SYNC-38]'s hysteresis.
+    push_fanout: int = 3
+    #: Whether a node pushes its own new items to every peer, pruned or not (the eager
+    #: first hop, [SYNC-30]); else to at most ``push_fanout`` eager peers.
     author_push_all: bool = True
     #: Most lazy peers a relayed item is announced to (HAVE, at the next tick) ([SYNC-30]).
-    announce_fanout: int = 3
+    announce_fanout: int = 2
     #: An announced id is fetched only if the push tree has not delivered it this long
     #: after the announcement (0 = fetch at once) ([SYNC-32]).
     have_delay_ms: int = 100
+    #: An announcement that arrives this long before the push of the same item counts as
+    #: the announcer's path being faster than the parent's ([SYNC-38]).
+    graft_lead_ms: int = 40
+    #: Hysteresis of a tree: a node GRAFTs an announcer (and so replaces its parent) once
+    #: that announcer's score reaches this; each beaten push adds 1, each push that comes
+    #: first halves it ([SYNC-38]).
+    graft_threshold: float = 2.0
     #: Interval between announcement flushes; drivers call ``tick`` at least this often.
     tick_interval_ms: int = 50
     #: Interval between two reconciliation sessions started by this node ([SYNC-31]).
