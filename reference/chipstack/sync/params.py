@@ -57,6 +57,9 @@ WORK_RANGE = 1
 WORK_ITEM = 10
 #: Work units per item already held (an unrequested duplicate) ([SYNC-52]).
 WORK_DUPLICATE = 2
+#: Each new item of an origin multiplies its tree's score by this before adding the
+#: item's beat, if any ([SYNC-38]): a moving average over the last 8 or so items.
+SCORE_DECAY = 7 / 8
 #: Work units per item re-sent after it was refused (low priority, expired, full) ([SYNC-52]).
 WORK_REFUSED = 10
 
@@ -90,11 +93,13 @@ class NodeParams:
     have_delay_ms: int = 100
     #: An announcement that arrives this long before the push of the same item counts as
     #: the announcer's path being faster than the parent's ([SYNC-38]).
-    graft_lead_ms: int = 40
-    #: Hysteresis of a tree: a node GRAFTs an announcer (and so replaces its parent) once
-    #: that announcer's score reaches this; each beaten push adds 1, each push that comes
-    #: first halves it ([SYNC-38]).
-    graft_threshold: float = 2.0
+    graft_lead_ms: int = 100
+    #: Hysteresis of a tree: a node switches its parent for an origin (GRAFT the peer that
+    #: beat it, PRUNE the old one) once the score reaches this; each new item of the origin
+    #: multiplies the score by ``SCORE_DECAY`` and adds 1 if the parent was beaten, so 4
+    #: needs about half of the recent items beaten: a burst of late pushes behind one
+    #: lost packet does not move the tree, a consistently faster path does ([SYNC-38]).
+    graft_threshold: float = 4.0
     #: Interval between announcement flushes; drivers call ``tick`` at least this often.
     tick_interval_ms: int = 50
     #: Interval between two reconciliation sessions started by this node ([SYNC-31]).

@@ -17,6 +17,7 @@ from chipstack.sync.node.state import Bounded, Peer
 from chipstack.sync.node.trees import PushTrees
 from chipstack.sync.params import (
     MAX_IDS_PER_MESSAGE,
+    SCORE_DECAY,
     WORK_DUPLICATE,
     WORK_ITEM,
     WORK_REFUSED,
@@ -40,7 +41,6 @@ class PushMixin(NodeBase):
         #: The push trees this node takes part in, one per origin ([SYNC-38]).
         self.trees = PushTrees(self.params.known_per_peer)
         self._relayed = Bounded(self.params.known_per_peer)  # origins relayed: eager set chosen
-        self._repaired = Bounded(self.params.known_per_peer)  # ids first got by a fetch
 
     def publish(self, now: int, item: Item) -> list[Output]:
         """Add a locally made item; raise :class:`Rejected` if it is not valid ([SYNC-11])."""
@@ -153,48 +153,60 @@ class PushMixin(NodeBase):
                        out: list[Output]) -> None:
         """Update the origin's tree with the peer that delivered a new item first ([SYNC-38]).
 
-        A push that came first makes its sender the parent, and halves the score of the
-        announcer that beat the parent lately, or adds one to it if an announcement came
-        ``graft_lead_ms`` before the push; an item fetched after an announcement (the
-        push never came in time) adds one for the announcer. At ``graft_threshold`` the
-        node GRAFTs the announcer; the old parent's next copy is then a duplicate and
-        gets pruned, so the tree moves once, not back and forth.
+        The parent changes only by a switch. Each new item of the origin multiplies the
+        score by ``SCORE_DECAY`` (7/8); a peer that beat the parent (its push came first, its
+        announcement came ``graft_lead_ms`` before the parent's push, or it answered a
+        fetch the parent's push was too late for) becomes the challenger and adds one.
+        At ``graft_threshold`` the node switches: GRAFT to the challenger (unless it
+        already pushes), PRUNE to the old parent, the challenger becomes the parent.
         """
         prm = self.params
         origin = item.author
         tree = self.trees.get(origin) or self.trees.new(origin)
         heard = self.trees.heard.pop(item.id, None)
-        if fetched and item.id in self._via_have:
-            self._repaired.add(item.id)
-            challenger: PeerId | None = p.pid
+        tree.score *= SCORE_DECAY  # [SYNC-38] a moving average over the origin's items
+        parent = self.peers.get(tree.parent) if tree.parent is not None else None
+        if parent is None or origin in parent.pruned:
+            if not fetched:  # a new tree, or the parent is gone: adopt the first pusher
+                tree.parent, tree.score, tree.challenger = p.pid, 0.0, None
+                return
+            challenger: PeerId = p.pid
+            tree.score = prm.graft_threshold  # no parent to keep: switch at once
+        elif fetched:
+            challenger = p.pid  # a repair: the parent's push was too late
+        elif p.pid != tree.parent:
+            challenger = p.pid  # another eager peer beat the parent
         elif heard is not None and heard[1] != p.pid and now - heard[0] >= prm.graft_lead_ms:
             challenger = heard[1]
-            tree.parent = p.pid
         else:
-            tree.parent = p.pid
-            tree.score /= 2  # [SYNC-38] the parent came first
-            return
+            return  # [SYNC-38] the parent came first
         tree.challenger = challenger
         tree.score += 1
-        peer = self.peers.get(challenger)
-        if tree.score >= prm.graft_threshold and peer is not None and peer.ready:
-            tree.score = 0.0
-            tree.parent = challenger
-            peer.pruned.discard(origin)
+        new = self.peers.get(challenger)
+        if tree.score < prm.graft_threshold or new is None or not new.ready:
+            return
+        tree.score, tree.challenger = 0.0, None
+        old, tree.parent = parent, challenger
+        if fetched or origin in new.pruned:  # it does not push to us: ask it to
+            new.pruned.discard(origin)
             self.stats.grafts += 1
             out.append(self._send(challenger, Graft(origin)))  # [SYNC-38] hysteresis met
+        if old is not None and old.pid != challenger and origin not in old.pruned:
+            old.pruned.add(origin)
+            self.stats.prunes += 1
+            out.append(self._send(old.pid, Prune(origin)))  # [SYNC-38] the switch
 
     def _on_duplicate(self, p: Peer, iid: bytes, origin: bytes, out: list[Output]) -> None:
         """PRUNE the sender of an unrequested copy of an item held ([SYNC-30], [SYNC-38]).
 
         Not the origin itself (its own items always go to every peer: the eager first
-        hop), and not the parent when the first copy was a repair: the parent's push was
-        only late (a retransmission), which alone does not move the tree.
+        hop), and never the parent: a late copy from the parent (a retransmission) does
+        not move the tree; only a switch does ([SYNC-38]).
         """
         if origin in p.pruned or p.remote_key == origin:
             return
         tree = self.trees.get(origin)
-        if tree is not None and tree.parent == p.pid and iid in self._repaired:
+        if tree is not None and tree.parent == p.pid:
             return  # [SYNC-38] the parent was only late: keep it
         p.pruned.add(origin)
         self.stats.prunes += 1

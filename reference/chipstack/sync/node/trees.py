@@ -1,11 +1,11 @@
 """Push trees: per origin, the peer a node's pushes come from and when to move it.
 
 Spec: ``spec/01-sync.md`` rules ``[SYNC-30]``, ``[SYNC-38]``. A node keeps one
-:class:`Tree` per origin (the author key of the items pushed along it): which peer
-delivered the last item first (the *parent*), and a score of how often announcements
-from one other peer beat the parent's pushes. The parent is replaced (GRAFT the other
-peer) only when that score reaches ``graft_threshold``: one late push (a lost packet
-retransmitted) does not move the tree, a consistently faster path does.
+:class:`Tree` per origin (the author key of the items pushed along it): the peer its
+pushes come from (the *parent*), and a moving score of how often another peer beat the
+parent. The parent is replaced (GRAFT the other peer, PRUNE the parent) only when that
+score reaches ``graft_threshold``: a burst of late pushes behind one lost packet does
+not move the tree, a consistently faster path does.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from chipstack.sync.node.outputs import PeerId
 class Tree:
     """What a node knows about the push tree of one origin ([SYNC-38])."""
 
-    #: The peer whose unrequested push delivered the last new item of this origin first.
+    #: The peer this node's pushes of the origin come from (changed only by a switch).
     parent: PeerId | None = None
-    #: How often, lately, an announcement from :attr:`challenger` beat the parent's push.
+    #: How often, lately, another peer beat the parent (a moving average over items).
     score: float = 0.0
-    #: The peer whose announcements beat the parent's pushes most recently.
+    #: The peer that beat the parent most recently: the one a switch would graft.
     challenger: PeerId | None = None
 
 
