@@ -1,6 +1,6 @@
 """Sync benchmarks: a simulated 100-node network and a 5-node TCP network on loopback.
 
-Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-tcp]``.
+Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-scale] [--skip-tcp]``.
 
 * Simulation: N nodes (default 100), each dialling 8 random peers, links of
   50-200 ms one-way latency (uniform per link, plus 5 ms mean jitter), 1 % loss
@@ -12,6 +12,13 @@ Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-tcp]``.
   can; every node checks every signature. Figures: items / (time until the last node
   holds every item), and items per node-CPU-second beside the raw Ed25519 verify rate
   measured in the same run (the verify-only ceiling; target 0.8 of it).
+* Simulator speed and scale: the simulation's scenario (degree 8, 50-200 ms links, 1 %
+  loss, 200 items/s of 1 KiB) on 100, 200, 500 and 1,000 nodes for a short simulated
+  time (2 s of handshakes, ``--scale-traffic`` s of traffic, ``--scale-drain`` s of
+  drain); simulated seconds per wall second and per CPU second, delivery latency and
+  bytes per item at each size, and a plot of them (``build/bench/sync-scale.png``).
+  Anchor: the same 100-node run with the cross-node memo off (every node decodes and
+  verifies for itself), side by side, with its deliveries compared.
 * Memory: bytes of Python heap per stored item (tracemalloc) for the in-memory store
   and the SQLite store, beside the item's encoding (target: at most 2x).
 * Every figure with a target in issue 13 is printed beside it.
@@ -32,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
-from timing import rate
+from timing import timed
 from tqdm import tqdm
 
 from chipstack.crypto import PrivateKey, PublicKey
@@ -55,19 +62,34 @@ TARGET_SIM_SPEED = 1.0
 
 
 def verify_rate(seconds: float = 2.0) -> float:
-    """Raw Ed25519 verifications per second on one core (the verify-only ceiling)."""
+    """Raw Ed25519 verifications per CPU-second (the verify-only ceiling).
+
+    Counted in this process's CPU time, as the nodes' items per CPU-second are, so that
+    other jobs on a shared machine inflate neither side of the ratio.
+    """
     key = PrivateKey.from_label("bench-verify")
     msg = b"x" * 32
     sig = key.sign(msg)
     pub = PublicKey(key.public_key.raw)
-    return rate(lambda: pub.verify(sig, msg), seconds, batch=50)
+
+    def batch() -> int:
+        for _ in range(50):
+            pub.verify(sig, msg)
+        return 50
+
+    return timed(batch, seconds, clock=time.process_time)
 
 
 def memory_per_item(n: int, payload: int) -> tuple[float, float, float]:
-    """(encoding bytes, heap bytes per item in Store, in SqliteStore on a file) for ``n`` items."""
+    """(encoding bytes, heap bytes per item in Store, in SqliteStore on a file) for ``n`` items.
+
+    The items arrive as received bytes (a buffer per item, made before measuring), so
+    the heap counted includes the encoding a store keeps, as a node's memory does.
+    """
     key = PrivateKey.from_label("bench-memory")
-    encodings = [make_item(key, ("bench", str(i % 32)), i.to_bytes(4, "big") * (payload // 4),
-                           now_ms(), min_priority=0).encoding
+    encodings = [bytearray(make_item(key, ("bench", str(i % 32)),
+                                     i.to_bytes(4, "big") * (payload // 4), now_ms(),
+                                     min_priority=0).encoding)
                  for i in tqdm(range(n), desc="items for the memory figure", unit="item")]
     mean = sum(map(len, encodings)) / n
     out = []
@@ -77,7 +99,7 @@ def memory_per_item(n: int, payload: int) -> tuple[float, float, float]:
             store: Store = (Store(n, 2**40) if kind == "memory"
                             else SqliteStore(n, 2**40, f"{tmp}/bench.sqlite"))
             for enc in encodings:
-                store.add(decode_item(enc))
+                store.add(decode_item(enc))  # the store's own copy
             used = tracemalloc.get_traced_memory()[0]
             tracemalloc.stop()
             out.append(used / n)
@@ -129,6 +151,141 @@ def simulate(nodes: int, rate: float, duration: float, payload: int, seed: int,
     prunes = sum(n.stats.prunes for n in sim.nodes)
     grafts = sum(n.stats.grafts for n in sim.nodes)
     return report, by_type, prunes, grafts
+
+
+# -- simulator speed and scale ----------------------------------------------------------------
+
+#: Network sizes of the scale figures and plot (full run; ``--quick`` uses the second).
+SCALE_NODES = (100, 200, 500, 1000)
+QUICK_SCALE_NODES = (30, 100)
+#: Where the scale plot is written (``build/`` is not committed).
+SCALE_PLOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "build",
+                          "bench", "sync-scale.png")
+
+
+@dataclass
+class ScaleRun:
+    """One run of the scenario's shape at one network size, and what it cost."""
+
+    nodes: int
+    sim_s: float
+    wall_s: float
+    cpu_s: float
+    report: Report
+    bytes_per_item_byte: float
+    deliveries: dict[bytes, dict[int, float]]
+    memo_hits: int
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per wall second."""
+        return self.sim_s / self.wall_s
+
+    @property
+    def cpu_speed(self) -> float:
+        """Simulated seconds per CPU second of this process (less disturbed by other jobs)."""
+        return self.sim_s / self.cpu_s
+
+
+def scale_run(nodes: int, traffic_s: float, drain_s: float, seed: int, params: NodeParams,
+              payload: int = 1024, rate_per_s: float = 200.0, memo: bool = True) -> ScaleRun:
+    """Run the scenario's shape on ``nodes`` nodes for ``traffic_s`` s of traffic."""
+    cfg = SimConfig(nodes=nodes, degree=8, latency_ms=(50.0, 200.0), jitter_ms=5.0, loss=0.01,
+                    seed=seed, params=params)
+    sim = Simulator(cfg, memo=memo)
+    sim_s = 2.0 + traffic_s + drain_s
+    bar = tqdm(total=int(sim_s), desc=f"simulating {nodes} nodes"
+               + ("" if memo else " (no memo)"), unit="sim s", disable=None)
+    last = [0]
+
+    def progress(t: float) -> None:
+        s = int(t / 1000)
+        if s > last[0]:
+            bar.update(s - last[0])
+            last[0] = s
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = run_steady(sim, rate_per_s, traffic_s, payload, drain_s=drain_s, progress=progress)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    bar.close()
+    enc = sum(r.item.size for r in sim.records.values()) / max(1, len(sim.records))
+    return ScaleRun(nodes, sim_s, wall, cpu, report, report.bytes_per_item_delivered / enc,
+                    {iid: dict(r.delivered) for iid, r in sim.records.items()},
+                    sim.memo.hits if sim.memo is not None else 0)
+
+
+def scale_plot(runs: list[ScaleRun], traffic_s: float, drain_s: float, path: str) -> str:
+    """Plot delivery latency, bytes per item and simulator speed against network size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r.nodes for r in runs]
+    fig, (lat, byt, spd) = plt.subplots(1, 3, figsize=(13, 3.8))
+    lat.plot(sizes, [r.report.p50_ms for r in runs], "o-", label="p50")
+    lat.plot(sizes, [r.report.p99_ms for r in runs], "s-", label="p99")
+    lat.axhline(1000, color="grey", linestyle=":", label="1 s")
+    lat.set(xlabel="nodes", ylabel="delivery latency (ms)", title="Delivery latency")
+    lat.legend()
+    byt.plot(sizes, [r.bytes_per_item_byte for r in runs], "o-", label="measured")
+    byt.axhline(TARGET_BYTES_PER_ITEM_BYTE, color="grey", linestyle=":", label="target")
+    byt.set(xlabel="nodes", ylabel="bytes received / encoded item byte",
+            title="Bytes per item delivered")
+    byt.legend()
+    spd.plot(sizes, [r.speed for r in runs], "o-", label="per wall s")
+    spd.plot(sizes, [r.cpu_speed for r in runs], "s-", label="per CPU s")
+    spd.axhline(TARGET_SIM_SPEED, color="grey", linestyle=":", label="target (100 nodes)")
+    spd.set(xlabel="nodes", ylabel="simulated s per s", title="Simulator speed")
+    spd.legend()
+    for ax in (lat, byt, spd):
+        ax.set_xscale("log")
+        ax.minorticks_off()
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"Sync scenario (degree 8, 50-200 ms links, 1 % loss, 200 items/s of 1 KiB): "
+                 f"{traffic_s:g} simulated s of traffic and {drain_s:g} s of drain per size")
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return os.path.normpath(path)
+
+
+def scale_rows(sizes: tuple[int, ...], traffic_s: float, drain_s: float, seed: int,
+               params: NodeParams, plot: str | None) -> list[tuple[str, str]]:
+    """The simulator section: speed and figures per network size, the memo anchor, the plot."""
+    runs = [scale_run(n, traffic_s, drain_s, seed, params) for n in sizes]
+    anchor_n = 100 if 100 in sizes else sizes[0]
+    anchor_traffic = min(traffic_s, 2.0)
+    with_memo = scale_run(anchor_n, anchor_traffic, drain_s, seed, params)
+    without = scale_run(anchor_n, anchor_traffic, drain_s, seed, params, memo=False)
+    rows: list[tuple[str, str]] = [
+        (f"SIMULATOR: the scenario's shape, 2 s handshakes + {traffic_s:g} s of 200 items/s "
+         f"+ {drain_s:g} s drain ({runs[0].sim_s:g} simulated s)", ""),
+    ]
+    for r in runs:
+        rows.append((f"  {r.nodes} nodes: simulated s per wall s; per CPU s (target "
+                     f"{TARGET_SIM_SPEED} at 100 nodes)",
+                     f"{r.speed:.3f}; {r.cpu_speed:.3f}  (wall {r.wall_s:.0f} s)"))
+        rows.append((f"  {r.nodes} nodes: deliveries within 1 s; p50 / p99 (ms)",
+                     f"{r.report.within_1s:.4%}; {r.report.p50_ms:.0f} / {r.report.p99_ms:.0f}"))
+        rows.append((f"  {r.nodes} nodes: bytes received per encoded item byte; items "
+                     "everywhere at the end",
+                     f"{r.bytes_per_item_byte:.3f}; {r.report.all_eventually:.4%}"))
+    same = with_memo.deliveries == without.deliveries
+    rows.append((f"  anchor, {anchor_n} nodes x {anchor_traffic:g} s: simulated s per CPU s, "
+                 "memo on / off (ratio)",
+                 f"{with_memo.cpu_speed:.3f} / {without.cpu_speed:.3f} "
+                 f"({with_memo.cpu_speed / without.cpu_speed:.2f}x)"))
+    rows.append(("  anchor: same (item, node, time) deliveries with and without the memo",
+                 "yes" if same else "NO"))
+    if plot is not None:
+        rows.append(("  plot of latency, bytes per item and speed against nodes",
+                     scale_plot(runs, traffic_s, drain_s, plot)))
+    rows.append(("  cores; load average at the end", f"{os.cpu_count()}; "
+                 f"{os.getloadavg()[0]:.1f}"))
+    return rows
 
 
 # -- TCP -------------------------------------------------------------------------------------
@@ -215,6 +372,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small, fast run")
     ap.add_argument("--skip-sim", action="store_true")
+    ap.add_argument("--skip-scale", action="store_true", help="skip the simulator section")
+    ap.add_argument("--scale-traffic", type=float, default=None,
+                    help="simulated seconds of traffic per scale run (default 5; quick 2)")
+    ap.add_argument("--scale-drain", type=float, default=3.0)
+    ap.add_argument("--scale-nodes", type=int, nargs="+", default=None,
+                    help=f"network sizes (default {' '.join(map(str, SCALE_NODES))})")
+    ap.add_argument("--no-plot", action="store_true")
     ap.add_argument("--skip-tcp", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--nodes", type=int, default=None)
@@ -266,7 +430,7 @@ def main() -> None:
         verify = verify_rate()
         rows.append(("  items per node-CPU-second (each node checks each item)",
                      f"{f.items_per_cpu_s:.0f}"))
-        rows.append(("  raw Ed25519 verifications per second, one core (anchor)", f"{verify:.0f}"))
+        rows.append(("  raw Ed25519 verifications per CPU-second (anchor)", f"{verify:.0f}"))
         rows.append(("  ratio to the verify-only ceiling (target)",
                      f"{f.items_per_cpu_s / verify:.2f} ({TARGET_VERIFY_FRACTION})"))
         rows.append(("  bytes received per node / payload bytes", f"{f.bytes_ratio:.3f}"))
@@ -274,7 +438,7 @@ def main() -> None:
         rows.append(("  cores; load average at the end",
                      f"{os.cpu_count()}; {os.getloadavg()[0]:.1f}"))
     if not args.skip_memory:
-        n = 5_000 if args.quick else 50_000
+        n = 5_000 if args.quick else 100_000
         mean, mem, sql = memory_per_item(n, 256)
         rows.append((f"MEMORY: {n} items of 256-byte payload, Python heap per item", ""))
         rows.append(("  item encoding (bytes)", f"{mean:.0f}"))
@@ -282,6 +446,11 @@ def main() -> None:
                      f"{mem:.0f}; {mem / mean:.2f}; {TARGET_MEMORY_RATIO}"))
         rows.append(("  SqliteStore on a file (bytes; ratio; target)",
                      f"{sql:.0f}; {sql / mean:.2f}; {TARGET_MEMORY_RATIO}"))
+    if not args.skip_scale:
+        sizes = tuple(args.scale_nodes or (QUICK_SCALE_NODES if args.quick else SCALE_NODES))
+        traffic = args.scale_traffic or (2.0 if args.quick else 5.0)
+        rows.extend(scale_rows(sizes, traffic, args.scale_drain, args.seed, NodeParams(),
+                               None if args.no_plot else SCALE_PLOT))
     width = max(len(k) for k, _ in rows) + 2
     print()
     for k, v in rows:

@@ -13,8 +13,10 @@ and the signature is the author's Ed25519 signature of ``id``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+import hashlib
+import struct
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 
 from chipstack.crypto import (
     PUBLIC_KEY_LEN,
@@ -23,7 +25,6 @@ from chipstack.crypto import (
     PublicKey,
     Tag,
     is_weak_public_key,
-    tagged_hash,
 )
 from chipstack.encoding import Reader, Writer, decode_exact
 from chipstack.errors import Reason, Rejected, require
@@ -34,12 +35,19 @@ from chipstack.sync.params import ITEM_VERSION, MAX_PAYLOAD, MAX_TAG_LEN, MAX_TT
 FIXED_OVERHEAD = 1 + 8 + 8 + 1 + 1 + 1 + PUBLIC_KEY_LEN + 1 + 8 + SIGNATURE_LEN
 
 
-@dataclass(frozen=True, eq=False)
+_ITEM_FIELDS = ("timestamp", "expiry", "tag1", "tag2", "destination", "author", "payload",
+                "nonce", "signature", "version")
+
+
 class Item:
     """One item. Build with :func:`make_item` (mines and signs) or :func:`decode_item`.
 
-    Equality and hashing go by :attr:`id`. Field meanings are in ``[SYNC-1]`` .. ``[SYNC-5]``.
+    Immutable; equality and hashing go by :attr:`id`. Field meanings are in
+    ``[SYNC-1]`` .. ``[SYNC-5]``. The encoding, id and priority are computed once, when
+    first asked for (a decoded item keeps the bytes it was decoded from as its encoding).
     """
+
+    __slots__ = (*_ITEM_FIELDS, "_encoding", "_id", "_priority")
 
     timestamp: int
     expiry: int
@@ -50,7 +58,34 @@ class Item:
     payload: bytes
     nonce: int
     signature: bytes
-    version: int = ITEM_VERSION
+    version: int
+    _encoding: bytes | None
+    _id: bytes | None
+    _priority: int | None
+
+    def __init__(self, timestamp: int, expiry: int, tag1: str, tag2: str,
+                 destination: bytes | None, author: bytes, payload: bytes, nonce: int,
+                 signature: bytes, version: int = ITEM_VERSION) -> None:
+        for name, value in zip(_ITEM_FIELDS, (timestamp, expiry, tag1, tag2, destination,
+                                              author, payload, nonce, signature, version),
+                               strict=True):
+            _set(self, name, value)
+        _set(self, "_encoding", None)
+        _set(self, "_id", None)
+        _set(self, "_priority", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[Item], tuple[object, ...]]:
+        return (Item, tuple(getattr(self, name) for name in _ITEM_FIELDS))
+
+    def __repr__(self) -> str:
+        return (f"Item(id={self.id.hex()[:16]}.., timestamp={self.timestamp}, "
+                f"tags=({self.tag1!r}, {self.tag2!r}), payload={len(self.payload)} bytes)")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Item) and other.id == self.id
@@ -61,25 +96,38 @@ class Item:
     @property
     def body(self) -> bytes:
         """The encoding without the signature: what the id and the work hash cover."""
-        enc = self.__dict__.get("encoding")
+        enc = self._encoding
         if enc is not None and len(self.signature) == SIGNATURE_LEN:
-            return bytes(enc[:-SIGNATURE_LEN])
+            return enc[:-SIGNATURE_LEN]
         return _body_prefix(self) + self.nonce.to_bytes(8, "little")
 
-    @cached_property
+    @property
     def encoding(self) -> bytes:
         """The canonical encoding ([SYNC-5])."""
-        return self.body + self.signature
+        enc = self._encoding
+        if enc is None:
+            enc = self.body + self.signature
+            _set(self, "_encoding", enc)
+        return enc
 
-    @cached_property
+    @property
     def id(self) -> bytes:
         """The 32-byte item id: ``tagged_hash(SYNC_ITEM, body)`` ([SYNC-6])."""
-        return tagged_hash(Tag.SYNC_ITEM, self.body)
+        iid = self._id
+        if iid is None:
+            iid = _hash_body(_ID_HASH, self)
+            _set(self, "_id", iid)
+        return iid
 
-    @cached_property
+    @property
     def priority(self) -> int:
         """Work bits less the size penalty ([SYNC-7])."""
-        return pow_.priority(self.body, len(self.payload))
+        prio = self._priority
+        if prio is None:
+            prio = (256 - int.from_bytes(_hash_body(_WORK_HASH, self), "big").bit_length()
+                    - pow_.size_penalty(len(self.payload)))
+            _set(self, "_priority", prio)
+        return prio
 
     @property
     def key(self) -> tuple[int, bytes]:
@@ -94,6 +142,23 @@ class Item:
     def has_tag(self, tag: str) -> bool:
         """Whether ``tag`` is one of the item's two tags."""
         return tag in (self.tag1, self.tag2)
+
+
+_set = object.__setattr__
+#: SHA-256 states after the two tag hashes of the id and work tags ([HASH-3]): an item's
+#: id and work hash are these states fed its body, with no concatenated copy.
+_ID_HASH = hashlib.sha256(hashlib.sha256(Tag.SYNC_ITEM.encode()).digest() * 2)
+_WORK_HASH = hashlib.sha256(hashlib.sha256(Tag.SYNC_ITEM_WORK.encode()).digest() * 2)
+
+
+def _hash_body(base: hashlib._Hash, item: Item) -> bytes:
+    """The tagged hash whose tag state is ``base``, of ``item``'s body."""
+    h = base.copy()
+    if len(item.signature) == SIGNATURE_LEN:
+        h.update(memoryview(item.encoding)[:-SIGNATURE_LEN])
+    else:
+        h.update(item.body)
+    return h.digest()
 
 
 def _body_prefix(item: Item) -> bytes:
@@ -163,18 +228,114 @@ def read_item(r: Reader) -> Item:
 
 
 def decode_item(data: bytes) -> Item:
-    """Decode an item that spans all of ``data`` (strict, ``[SYNC-5]``)."""
-    item = decode_exact(data, read_item)
-    # the bytes just read are the canonical encoding: keep them rather than re-encode
-    item.__dict__["encoding"] = bytes(data)
+    """Decode an item that spans all of ``data`` (strict, ``[SYNC-5]``).
+
+    The item keeps ``data`` as its encoding. A well-formed encoding is read in one pass
+    of slices (:func:`_decode_fast`); anything else goes through :func:`read_item`, so
+    every refusal is the one the field-by-field rules give, in their order.
+    """
+    data = bytes(data)
+    item = _decode_fast(data)
+    if item is None:
+        item = decode_exact(data, read_item)
+        _set(item, "_encoding", data)
     return item
 
 
-def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int) -> None:
+def decode_stored(encoding: bytes, item_id: bytes) -> Item:
+    """An item a store kept as its encoding, decoded again; its id is known, not rehashed."""
+    item = decode_item(encoding)
+    _set(item, "_id", item_id)
+    return item
+
+
+_U64 = struct.Struct("<Q")
+_U64_PAIR = struct.Struct("<QQ")
+_U16 = struct.Struct("<H")
+#: Shortest encoding: empty tags and payload, no destination.
+_MIN_ENCODING = 1 + 16 + 1 + 1 + 1 + PUBLIC_KEY_LEN + 1 + 8 + SIGNATURE_LEN
+
+
+def _decode_fast(data: bytes) -> Item | None:
+    """The item ``data`` encodes if it is well formed, else None (nothing is raised).
+
+    Accepts exactly what :func:`read_item` accepts (the same checks, by slicing instead
+    of a :class:`~chipstack.encoding.Reader`), and returns None for anything it is not
+    sure of (a malformed encoding, a payload length written with more than three
+    bytes), leaving the precise refusal to the general reader.
+    """
+    n = len(data)
+    if n < _MIN_ENCODING or data[0] != ITEM_VERSION:  # [SYNC-1]
+        return None
+    timestamp, expiry = _U64_PAIR.unpack_from(data, 1)
+    if not timestamp < expiry <= timestamp + MAX_TTL_MS:  # [SYNC-2]
+        return None
+    n1 = data[17]
+    pos = 18 + n1
+    if n1 > MAX_TAG_LEN or pos >= n:  # [SYNC-3]
+        return None
+    n2 = data[pos]
+    start2 = pos + 1
+    pos = start2 + n2
+    if n2 > MAX_TAG_LEN or pos >= n:
+        return None
+    try:
+        tag1 = data[18 : 18 + n1].decode("utf-8", errors="strict")
+        tag2 = data[start2:pos].decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return None
+    flag = data[pos]
+    if flag == 1:
+        destination: bytes | None = data[pos + 1 : pos + 1 + PUBLIC_KEY_LEN]
+        pos += 1 + PUBLIC_KEY_LEN
+    elif flag == 0:
+        destination = None
+        pos += 1
+    else:
+        return None
+    author = data[pos : pos + PUBLIC_KEY_LEN]
+    pos += PUBLIC_KEY_LEN
+    if pos >= n:
+        return None
+    size = data[pos]
+    if size < 0xFD:
+        pos += 1
+    elif size == 0xFD and pos + 3 <= n:
+        size = _U16.unpack_from(data, pos + 1)[0]
+        if size < 0xFD or size > MAX_PAYLOAD:  # [SYNC-4], canonical length
+            return None
+        pos += 3
+    else:
+        return None
+    end = pos + size
+    if end + 8 + SIGNATURE_LEN != n:
+        return None
+    item = Item.__new__(Item)
+    for name, value in (("timestamp", timestamp), ("expiry", expiry), ("tag1", tag1),
+                        ("tag2", tag2), ("destination", destination), ("author", author),
+                        ("payload", data[pos:end]), ("nonce", _U64.unpack_from(data, end)[0]),
+                        ("signature", data[end + 8 :]), ("version", ITEM_VERSION),
+                        ("_encoding", data), ("_id", None), ("_priority", None)):
+        _set(item, name, value)
+    return item
+
+
+def verify_signature(item: Item) -> None:
+    """Check the author's signature of the item's id ([SYNC-6]); raise :class:`Rejected`.
+
+    The author key (weak: SIG-6) and a small-order R (SIG-7) are refused here too.
+    """
+    _author_key(item.author).verify(item.signature, item.id)
+
+
+def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int,
+                verify: Callable[[Item], None] = verify_signature) -> None:
     """Apply the contextual rules in the order of ``[SYNC-11]``; raise :class:`Rejected`.
 
     Order: priority ``[SYNC-8]``, future timestamp ``[SYNC-9]``, expiry ``[SYNC-10]``,
-    signature ``[SYNC-6]`` (the expensive check last).
+    signature ``[SYNC-6]`` (the expensive check last), by ``verify`` (a driver running
+    many nodes in one process may pass a memoising one; its outcome must be that of
+    :func:`verify_signature`).
     """
     require(item.priority >= min_priority, Reason.SYNC_LOW_PRIORITY,
             f"{item.priority} < {min_priority}")
@@ -188,7 +349,25 @@ def check_valid(item: Item, now: int, min_priority: int, max_clock_skew_ms: int)
         require(not is_weak_public_key(item.destination), Reason.CRYPTO_WEAK_PUBLIC_KEY,
                 "destination is a weak key (SIG-6)")
     # [SYNC-6]: the author key (weak: SIG-6) and a small-order R (SIG-7) are checked here, last
-    PublicKey(item.author).verify(item.signature, item.id)
+    verify(item)
+
+
+#: Author keys kept checked and loaded, at most (most items come from few authors).
+AUTHOR_KEYS = 4096
+_author_keys: dict[bytes, PublicKey] = {}
+
+
+def _author_key(author: bytes) -> PublicKey:
+    """``PublicKey(author)`` (which refuses a weak key, [SIG-6]), kept for the next item.
+
+    Only keys that passed the check are kept, so a refusal is raised every time."""
+    key = _author_keys.get(author)
+    if key is None:
+        key = PublicKey(author)
+        if len(_author_keys) >= AUTHOR_KEYS:
+            del _author_keys[next(iter(_author_keys))]
+        _author_keys[author] = key
+    return key
 
 
 def make_item(
@@ -231,4 +410,6 @@ def id_of_encoding(encoding: bytes) -> bytes | None:
     """
     if len(encoding) <= SIGNATURE_LEN:
         return None
-    return tagged_hash(Tag.SYNC_ITEM, encoding[:-SIGNATURE_LEN])
+    h = _ID_HASH.copy()
+    h.update(memoryview(encoding)[:-SIGNATURE_LEN])
+    return h.digest()

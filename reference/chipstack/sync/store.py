@@ -9,37 +9,79 @@ full, the lowest-priority item goes first, the oldest first among equals
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 
 from sortedcontainers import SortedList
 
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, decode_item, id_of_encoding
+from chipstack.sync.item import Item, decode_stored, id_of_encoding
 from chipstack.sync.negentropy import Storage
+from chipstack.sync.negentropy.bound import item_key
 
-#: Key of the eviction order: lowest priority first, then oldest, then by id ([SYNC-13]).
-EvictKey = tuple[int, int, bytes]
+#: Timestamps and expiries are unsigned 64-bit numbers ([SYNC-1]).
+_U64_END = 2**64
 
 
-def _evict_key(item: Item) -> EvictKey:
-    return (item.priority, item.timestamp, item.id)
+def _bound(value: int) -> bytes | None:
+    """The 8-byte big-endian prefix below which every key of a smaller ``value`` sorts.
+
+    ``b""`` when ``value`` is at most 0 (nothing is below), None when it is past every
+    u64 (everything is below).
+    """
+    if value <= 0:
+        return b""
+    return value.to_bytes(8, "big") if value < _U64_END else None
+
+
+def _time_key(item: Item) -> bytes:
+    """The 40-byte ``timestamp u64 BE || id`` key: sorts as ``(timestamp, id)`` ([SYNC-15])."""
+    return item_key(item.timestamp, item.id)
+
+
+def _expiry_key(item: Item) -> bytes:
+    """``expiry u64 BE || id || timestamp u64 BE``: sorts as ``(expiry, id)``; holds the
+    item's ``(timestamp, id)`` key too ([SYNC-14])."""
+    return item.expiry.to_bytes(8, "big") + item.id + item.timestamp.to_bytes(8, "big")
+
+
+def _expiry_entry(key: bytes) -> tuple[int, bytes]:
+    """The ``(timestamp, id)`` of an expiry key."""
+    return int.from_bytes(key[40:], "big"), key[8:40]
+
+
+def _time_entry(key: bytes) -> tuple[int, bytes]:
+    """The ``(timestamp, id)`` of a time key."""
+    return int.from_bytes(key[:8], "big"), key[8:]
 
 
 class Store:
-    """A bounded set of items with the indexes sync needs; see the module docstring."""
+    """A bounded set of items with the indexes sync needs; see the module docstring.
+
+    Memory per item is about twice its encoding: each item is kept as its encoding
+    bytes (decoded again when asked for; the ``cache_size`` most recently stored or
+    read are kept decoded), and each order holds the same 40-byte ``(timestamp, id)``
+    key object: the Negentropy index (which is also the time order), the eviction
+    order (one list per priority) and the tag and destination indexes; the expiry
+    order has its own 48-byte keys.
+    """
+
+    #: Decoded items kept for the next read (most recently stored or read).
+    cache_size = 256
 
     def __init__(self, max_items: int, max_bytes: int) -> None:
         self.max_items = max_items
         self.max_bytes = max_bytes
         self.bytes_used = 0
-        self._items: dict[bytes, Item] = {}
-        self._by_time = SortedList()  # (timestamp, id)
-        self._by_evict = SortedList()  # (priority, timestamp, id)
-        self._by_expiry = SortedList()  # (expiry, id)
-        self._by_tag: dict[str, SortedList] = {}  # tag -> (timestamp, id)
-        self._by_dest: dict[bytes, SortedList] = {}  # destination -> (timestamp, id)
+        self._items: dict[bytes, bytes | None] = {}  # id -> encoding (None: kept elsewhere)
+        self._cache: OrderedDict[bytes, Item] = OrderedDict()  # oldest first
+        self._by_evict: dict[int, SortedList] = {}  # priority -> time keys ([SYNC-13])
+        self._by_expiry = SortedList()  # expiry keys ([SYNC-14])
+        self._by_tag: dict[str, SortedList] = {}  # tag -> time keys
+        self._by_dest: dict[bytes, SortedList] = {}  # destination -> time keys
         #: The ``(timestamp, id)`` set with cached id sums that reconciliation runs over,
-        #: kept up to date item by item ([NEG-11], [SYNC-17]); sessions take a copy.
+        #: kept up to date item by item ([NEG-11], [SYNC-17]); sessions take a copy. It
+        #: is also the store's time order ([SYNC-15]).
         self.index = Storage()
 
     def __len__(self) -> int:
@@ -53,31 +95,62 @@ class Store:
 
     def get(self, item_id: bytes) -> Item | None:
         """Return the item with this id, if stored."""
-        return self._items.get(item_id)
+        item = self._cache.get(item_id)
+        if item is None:
+            item = self._load(item_id)
+            if item is not None:
+                self._remember(item)
+        return item
+
+    def _load(self, item_id: bytes) -> Item | None:
+        """The stored item with this id, decoded from where it is kept (not cached)."""
+        encoding = self._items.get(item_id)
+        return None if encoding is None else decode_stored(encoding, item_id)
+
+    def _peek(self, item_id: bytes) -> Item:
+        """A stored item, from the cache or decoded, leaving the cache as it is."""
+        item = self._cache.get(item_id) or self._load(item_id)
+        assert item is not None
+        return item
+
+    def _remember(self, item: Item) -> None:
+        cache = self._cache
+        cache[item.id] = item
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
 
     def expiry_of(self, item_id: bytes) -> int:
         """Return the expiry of a stored item (KeyError if absent)."""
-        return self._items[item_id].expiry
+        encoding = self._items[item_id]
+        if encoding is not None:  # [SYNC-5] expiry is the u64 after version and timestamp
+            return int.from_bytes(encoding[9:17], "little")
+        return self._peek(item_id).expiry
+
+    def _keys(self, lower: int, upper: int) -> list[tuple[int, bytes]]:
+        index = self.index
+        lo, hi = _bound(lower), _bound(upper)
+        start = len(index) if lo is None else index.lower_bound(lo)
+        stop = len(index) if hi is None else index.lower_bound(hi)
+        return [_time_entry(k) for k in index.keys(start, stop)]
 
     def keys_before(self, timestamp: int) -> list[tuple[int, bytes]]:
         """Return the ``(timestamp, id)`` keys with timestamp at most ``timestamp``, in order."""
-        return list(self._by_time.irange(None, (timestamp, b"\xff" * 33)))
+        return self._keys(0, timestamp + 1)
 
     def keys_after(self, timestamp: int) -> list[tuple[int, bytes]]:
         """Return the ``(timestamp, id)`` keys with timestamp above ``timestamp``, in order."""
-        return list(self._by_time.irange((timestamp + 1, b""), None))
+        return self._keys(timestamp + 1, _U64_END)
 
     def keys_expiring(self, horizon: int) -> list[tuple[int, bytes]]:
         """Return the ``(timestamp, id)`` keys of the items with ``expiry <= horizon``."""
-        return [(self._timestamp_of(iid), iid)
-                for _, iid in self._by_expiry.irange(None, (horizon, b"\xff" * 33))]
-
-    def _timestamp_of(self, item_id: bytes) -> int:
-        return self._items[item_id].timestamp
+        hi = _bound(horizon + 1)
+        keys: Iterable[bytes] = (self._by_expiry if hi is None else
+                                 self._by_expiry.irange(None, hi, inclusive=(True, False)))
+        return [_expiry_entry(k) for k in keys]
 
     def min_expiry(self) -> int:
         """Return the earliest expiry in the store (a huge number when empty)."""
-        return self._by_expiry[0][0] if self._by_expiry else 2**64
+        return int.from_bytes(self._by_expiry[0][:8], "big") if self._by_expiry else 2**64
 
     def ids(self) -> set[bytes]:
         """Return the set of stored ids (a copy)."""
@@ -85,7 +158,13 @@ class Store:
 
     def keys(self) -> list[tuple[int, bytes]]:
         """Return every ``(timestamp, id)`` in order ([SYNC-15])."""
-        return list(self._by_time)
+        return list(self.index)
+
+    def _eviction_order(self) -> Iterator[tuple[int, bytes]]:
+        """``(priority, time key)`` of every item, lowest priority then oldest first ([SYNC-13])."""
+        for priority in sorted(self._by_evict):
+            for key in self._by_evict[priority]:
+                yield priority, key
 
     def add(self, item: Item) -> list[Item]:
         """Store ``item`` (a no-op if already present); return the items evicted to make room.
@@ -93,70 +172,90 @@ class Store:
         Raise ``Rejected(sync.store_full)`` if the item alone exceeds the byte
         limit, or if it ranks at or below every item that would have to go ([SYNC-13]).
         """
-        if item.id in self:
+        if item.id in self._items:
             return []
-        if item.size > self.max_bytes or self.max_items <= 0:
+        size = len(item.encoding)
+        if size > self.max_bytes or self.max_items <= 0:
             raise Rejected(Reason.SYNC_STORE_FULL, "item larger than the store")
         victims: list[bytes] = []
         count, used = len(self), self.bytes_used
-        key = _evict_key(item)
-        idx = 0
-        while count + 1 > self.max_items or used + item.size > self.max_bytes:
-            victim_key: EvictKey = self._by_evict[idx]
-            if victim_key >= key:
-                raise Rejected(Reason.SYNC_STORE_FULL, f"priority {item.priority} too low to enter")
-            victims.append(victim_key[2])
-            count -= 1
-            used -= self._size_of(victim_key[2])
-            idx += 1
+        if count + 1 > self.max_items or used + size > self.max_bytes:
+            rank = (item.priority, _time_key(item))
+            for victim in self._eviction_order():
+                if count + 1 <= self.max_items and used + size <= self.max_bytes:
+                    break
+                if victim >= rank:
+                    raise Rejected(Reason.SYNC_STORE_FULL,
+                                   f"priority {item.priority} too low to enter")
+                victims.append(victim[1][8:])
+                count -= 1
+                used -= self._size_of(victim[1][8:])
         removed = [self.remove(v) for v in victims]
         self._insert(item)
         return [r for r in removed if r is not None]
 
     def _size_of(self, item_id: bytes) -> int:
-        return self._items[item_id].size
+        encoding = self._items[item_id]
+        return len(encoding) if encoding is not None else self._peek(item_id).size
 
-    def _track(self, item: Item) -> None:
-        """Count ``item`` and add it to the orders every store keeps (size, Negentropy, time,
-        eviction, expiry)."""
-        self.bytes_used += item.size
-        self.index.insert(item.timestamp, item.id)
-        self._by_time.add(item.key)
-        self._by_evict.add(_evict_key(item))
-        self._by_expiry.add((item.expiry, item.id))
+    def _track(self, item: Item, key: bytes) -> None:
+        """Count ``item`` and add its time ``key`` to the orders every store keeps (size,
+        Negentropy and time, eviction, expiry)."""
+        self.bytes_used += len(item.encoding)
+        self.index.insert_key(key)
+        prio = item.priority
+        evict = self._by_evict.get(prio)
+        if evict is None:
+            evict = self._by_evict[prio] = SortedList()
+        evict.add(key)
+        self._by_expiry.add(item.expiry.to_bytes(8, "big") + key[8:] + key[:8])  # _expiry_key
 
     def _untrack(self, item: Item) -> None:
         """Undo :meth:`_track` for ``item``."""
+        key = _time_key(item)
         self.bytes_used -= item.size
-        self.index.remove(item.timestamp, item.id)
-        self._by_time.remove(item.key)
-        self._by_evict.remove(_evict_key(item))
-        self._by_expiry.remove((item.expiry, item.id))
+        self.index.remove_key(key)
+        evict = self._by_evict[item.priority]
+        evict.remove(key)
+        if not evict:
+            del self._by_evict[item.priority]
+        self._by_expiry.remove(_expiry_key(item))
 
     def _insert(self, item: Item) -> None:
-        self._items[item.id] = item
-        self._track(item)
-        tkey = item.key
-        for tag in {item.tag1, item.tag2}:
-            self._by_tag.setdefault(tag, SortedList()).add(tkey)
+        iid = item.id
+        key = item.timestamp.to_bytes(8, "big") + iid  # _time_key
+        self._items[iid] = item.encoding
+        self._track(item, key)
+        by_tag = self._by_tag
+        for tag in (item.tag1,) if item.tag1 == item.tag2 else (item.tag1, item.tag2):
+            index = by_tag.get(tag)
+            if index is None:
+                index = by_tag[tag] = SortedList()
+            index.add(key)
         if item.destination is not None:
-            self._by_dest.setdefault(item.destination, SortedList()).add(tkey)
+            self._by_dest.setdefault(item.destination, SortedList()).add(key)
+        cache = self._cache  # _remember
+        cache[iid] = item
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
 
     def remove(self, item_id: bytes) -> Item | None:
         """Remove and return the item with this id, if stored."""
-        item = self._items.pop(item_id, None)
-        if item is None:
+        if item_id not in self._items:
             return None
+        item = self._peek(item_id)
+        del self._items[item_id]
+        self._cache.pop(item_id, None)
         self._untrack(item)
-        tkey = item.key
+        key = _time_key(item)
         for tag in {item.tag1, item.tag2}:
             index = self._by_tag[tag]
-            index.remove(tkey)
+            index.remove(key)
             if not index:
                 del self._by_tag[tag]
         if item.destination is not None:
             dest = self._by_dest[item.destination]
-            dest.remove(tkey)
+            dest.remove(key)
             if not dest:
                 del self._by_dest[item.destination]
         return item
@@ -164,9 +263,8 @@ class Store:
     def purge_expired(self, now: int) -> list[Item]:
         """Remove and return every item with ``expiry <= now`` ([SYNC-14])."""
         out: list[Item] = []
-        while self._by_expiry and self._by_expiry[0][0] <= now:
-            _, item_id = self._by_expiry[0]
-            removed = self.remove(item_id)
+        while self._by_expiry and int.from_bytes(self._by_expiry[0][:8], "big") <= now:
+            removed = self.remove(self._by_expiry[0][8:40])
             assert removed is not None
             out.append(removed)
         return out
@@ -184,15 +282,20 @@ class Store:
         ``tag`` matches either tag; ``tag2`` additionally requires the second tag;
         ``destination`` restricts to items addressed to that key ([SYNC-16]).
         """
-        if destination is not None:
-            index = self._by_dest.get(destination, SortedList())
-        elif tag is not None:
-            index = self._by_tag.get(tag, SortedList())
+        lo = _bound(since)
+        hi = _bound(until) if until is not None else None
+        if lo is None or hi == b"":
+            return
+        if destination is not None or tag is not None:
+            index = (self._by_dest.get(destination, SortedList()) if destination is not None
+                     else self._by_tag.get(tag or "", SortedList()))
+            keys: Iterable[bytes] = index.irange(lo, hi, inclusive=(True, False))
         else:
-            index = self._by_time
-        hi = (until, b"") if until is not None else None
-        for _, item_id in index.irange((since, b""), hi, inclusive=(True, False)):
-            item = self._items[item_id]
+            start = self.index.lower_bound(lo)
+            stop = len(self.index) if hi is None else self.index.lower_bound(hi)
+            keys = self.index.keys(start, stop)
+        for key in keys:
+            item = self._peek(key[8:])
             if tag is not None and not item.has_tag(tag):
                 continue
             if tag2 is not None and item.tag2 != tag2:
@@ -221,8 +324,8 @@ _COLUMNS = ("id", "timestamp", "expiry", "priority", "size", "tag1", "tag2", "de
             "encoding")
 
 
-def _ints(*values: object) -> bool:
-    return all(type(v) is int for v in values)
+def _u64s(*values: object) -> bool:
+    return all(type(v) is int and 0 <= v < _U64_END for v in values)
 
 
 class SqliteStore(Store):
@@ -230,26 +333,25 @@ class SqliteStore(Store):
 
     The rules are those of :class:`Store` ([SYNC-12] .. [SYNC-16]); every change is
     committed at once, so a node restarted on the same file has every item it had
-    stored ([SYNC-17]). Memory holds only the order and eviction indexes (the
-    ``(timestamp, id)``, ``(priority, timestamp, id)`` and ``(expiry, id)`` keys and each
-    item's size) and the ``ITEM_CACHE`` most recently used items; queries by tag and
-    destination are answered by the database's indexes.
+    stored ([SYNC-17]). Memory holds only the ids and the order, eviction and expiry
+    keys (as :class:`Store` keeps them) and the ``ITEM_CACHE`` most recently used items;
+    queries by tag and destination are answered by the database's indexes.
 
     Opening reads every row once and refuses, with ``Rejected(sync.bad_store)`` and the
     connection closed, a file that is not SQLite, has another ``items`` table, or holds
     a row whose id is not the tagged hash of its encoding's body ([SYNC-17]).
     """
 
+    cache_size = ITEM_CACHE
+
     def __init__(self, max_items: int, max_bytes: int, path: str) -> None:
         super().__init__(max_items, max_bytes)
         import sqlite3
 
         self.path = path
-        self._meta: dict[bytes, tuple[int, int, int]] = {}  # id -> (timestamp, expiry, size)
-        self._cache: dict[bytes, Item] = {}
-        times: list[tuple[int, bytes]] = []
-        evict: list[tuple[int, int, bytes]] = []
-        expiry: list[tuple[int, bytes]] = []
+        times: list[bytes] = []
+        evict: dict[int, list[bytes]] = {}
+        expiry: list[bytes] = []
         self._db = sqlite3.connect(path)
         try:  # [SYNC-17] a foreign or damaged file is refused whole, in one line
             tables = [row[0] for row in self._db.execute(
@@ -262,66 +364,36 @@ class SqliteStore(Store):
             for iid, ts, exp, prio, size, encoding in self._db.execute(
                     "SELECT id, timestamp, expiry, priority, size, encoding FROM items"):
                 if (not isinstance(encoding, bytes) or id_of_encoding(encoding) != iid
-                        or size != len(encoding) or not _ints(ts, exp, prio)):
+                        or size != len(encoding) or not _u64s(ts, exp) or type(prio) is not int):
                     raise Rejected(Reason.SYNC_BAD_STORE, f"{path}: a damaged item row")
-                self._meta[iid] = (ts, exp, size)
+                self._items[iid] = None
                 self.bytes_used += size
-                times.append((ts, iid))
-                evict.append((prio, ts, iid))
-                expiry.append((exp, iid))
+                key = item_key(ts, iid)
+                times.append(key)
+                evict.setdefault(prio, []).append(key)
+                expiry.append(exp.to_bytes(8, "big") + iid + key[:8])
         except sqlite3.Error as exc:
             self._db.close()
             raise Rejected(Reason.SYNC_BAD_STORE, f"{path}: {exc}") from exc
         except Rejected:
             self._db.close()
             raise
-        self._by_time = SortedList(times)
-        self.index = Storage(times)
-        self._by_evict = SortedList(evict)
+        self.index = Storage.from_keys(times)
+        self._by_evict = {prio: SortedList(keys) for prio, keys in evict.items()}
         self._by_expiry = SortedList(expiry)
         # a file written under larger capacities is brought within these ones ([SYNC-12])
         while len(self) > max_items or self.bytes_used > max_bytes:
-            self.remove(self._by_evict[0][2])
-
-    def __len__(self) -> int:
-        return len(self._meta)
-
-    def __contains__(self, item_id: object) -> bool:
-        return item_id in self._meta
+            self.remove(next(self._eviction_order())[1][8:])
 
     def close(self) -> None:
         """Close the database (every change is already committed)."""
         self._db.close()
 
-    def _size_of(self, item_id: bytes) -> int:
-        return self._meta[item_id][2]
-
-    def _timestamp_of(self, item_id: bytes) -> int:
-        return self._meta[item_id][0]
-
-    def get(self, item_id: bytes) -> Item | None:
-        """Return the item with this id, if stored (decoded from the database if not cached)."""
-        item = self._cache.get(item_id)
-        if item is not None or item_id not in self._meta:
-            return item
+    def _load(self, item_id: bytes) -> Item | None:
+        if item_id not in self._items:
+            return None
         row = self._db.execute("SELECT encoding FROM items WHERE id = ?", (item_id,)).fetchone()
-        item = decode_item(row[0])
-        self._remember(item)
-        return item
-
-    def _remember(self, item: Item) -> None:
-        cache = self._cache
-        cache[item.id] = item
-        if len(cache) > ITEM_CACHE:
-            del cache[next(iter(cache))]
-
-    def expiry_of(self, item_id: bytes) -> int:
-        """Return the expiry of a stored item (KeyError if absent)."""
-        return self._meta[item_id][1]
-
-    def ids(self) -> set[bytes]:
-        """Return the set of stored ids (a copy)."""
-        return set(self._meta)
+        return decode_stored(row[0], item_id)
 
     def _insert(self, item: Item) -> None:
         self._db.execute(
@@ -329,18 +401,18 @@ class SqliteStore(Store):
             (item.id, item.timestamp, item.expiry, item.priority, item.size, item.tag1,
              item.tag2, item.destination, item.encoding))
         self._db.commit()
-        self._meta[item.id] = (item.timestamp, item.expiry, item.size)
-        self._track(item)
+        self._items[item.id] = None
+        self._track(item, _time_key(item))
         self._remember(item)
 
     def remove(self, item_id: bytes) -> Item | None:
         """Remove and return the item with this id, if stored."""
-        item = self.get(item_id)
-        if item is None:
+        if item_id not in self._items:
             return None
+        item = self._peek(item_id)
         self._db.execute("DELETE FROM items WHERE id = ?", (item_id,))
         self._db.commit()
-        del self._meta[item_id]
+        del self._items[item_id]
         self._cache.pop(item_id, None)
         self._untrack(item)
         return item
@@ -368,9 +440,9 @@ class SqliteStore(Store):
         if tag2 is not None:
             where.append("tag2 = ?")
             args.append(tag2)
-        sql = f"SELECT encoding FROM items WHERE {' AND '.join(where)} ORDER BY timestamp, id"
-        for (encoding,) in self._db.execute(sql, args).fetchall():
-            yield decode_item(encoding)
+        sql = f"SELECT id, encoding FROM items WHERE {' AND '.join(where)} ORDER BY timestamp, id"
+        for iid, encoding in self._db.execute(sql, args).fetchall():
+            yield decode_stored(encoding, iid)
 
 
 def open_store(max_items: int, max_bytes: int, path: str | None = None) -> Store:

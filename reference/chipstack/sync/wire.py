@@ -24,11 +24,12 @@ type   name         fields
 from __future__ import annotations
 
 import ipaddress
+import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
 from chipstack.crypto import PUBLIC_KEY_LEN, SIGNATURE_LEN
-from chipstack.encoding import Reader, Writer, decode_exact
+from chipstack.encoding import Reader, Writer, decode_exact, encode_compact_size
 from chipstack.errors import Reason, Rejected, require
 from chipstack.sync.item import Item, decode_item
 from chipstack.sync.params import (
@@ -177,6 +178,10 @@ def _read_address(r: Reader) -> tuple[str, int]:
 
 def encode_message(msg: Message) -> bytes:
     """Return the canonical encoding of ``msg`` ([SYNC-20])."""
+    if isinstance(msg, Items):
+        fast = _encode_items(msg)
+        if fast is not None:
+            return fast
     w = Writer()
     if isinstance(msg, Hello):
         w.u8(MsgType.HELLO).u8(msg.version).fixed(msg.network_id, 32)
@@ -209,8 +214,37 @@ def encode_message(msg: Message) -> bytes:
     return out
 
 
+def _encode_items(msg: Items) -> bytes | None:
+    """ITEMS as one join of the encodings and their lengths; None if a bound is broken
+    (the :class:`~chipstack.encoding.Writer` path then gives the refusal)."""
+    count = len(msg.items)
+    if count > MAX_ITEMS_PER_MESSAGE:
+        return None
+    parts = [_ITEMS_BYTE, encode_compact_size(count)]
+    total = 0
+    for item in msg.items:
+        encoding = item.encoding
+        size = len(encoding)
+        if size > MAX_ITEM_ENCODING:
+            return None
+        parts.append(bytes((size,)) if size < 0xFD else encode_compact_size(size))
+        parts.append(encoding)
+        total += size
+    if total > MAX_MESSAGE:
+        return None
+    out = b"".join(parts)
+    return out if len(out) <= MAX_MESSAGE else None
+
+
+_ITEMS_BYTE = bytes([0x03])
+
+
 def _read_ids(r: Reader) -> tuple[bytes, ...]:
-    return tuple(r.fixed(ID_LEN) for _ in range(r.count(MAX_IDS_PER_MESSAGE)))
+    n = r.count(MAX_IDS_PER_MESSAGE)
+    if r.remaining < n * ID_LEN:  # truncated: refused id by id, at the first missing one
+        return tuple(r.fixed(ID_LEN) for _ in range(n))
+    block = r.take(n * ID_LEN)
+    return tuple(block[i : i + ID_LEN] for i in range(0, n * ID_LEN, ID_LEN))
 
 
 def _read(r: Reader) -> Message:
@@ -281,6 +315,9 @@ def split_items(data: bytes) -> list[bytes]:
     on, so that a malformed item still refuses the whole message ([SYNC-21]).
     """
     require(len(data) <= MAX_MESSAGE, Reason.ENCODING_OVER_LENGTH, f"message of {len(data)} bytes")
+    fast = _split_fast(data)
+    if fast is not None:
+        return fast
 
     def read(r: Reader) -> list[bytes]:
         kind = r.u8()
@@ -290,6 +327,58 @@ def split_items(data: bytes) -> list[bytes]:
         return [r.var_bytes(MAX_ITEM_ENCODING) for _ in range(n)]
 
     return decode_exact(data, read)
+
+
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
+
+
+def _split_fast(data: bytes) -> list[bytes] | None:
+    """:func:`split_items` by slicing, for a well-formed ITEMS message; None otherwise.
+
+    Accepts exactly what the :class:`~chipstack.encoding.Reader` path accepts (minimal
+    lengths within their bounds, no trailing bytes) and leaves every refusal to it.
+    """
+    n = len(data)
+    if n < 2 or data[0] != MsgType.ITEMS:
+        return None
+    count = data[1]
+    pos = 2
+    if count >= 0xFD:
+        if count != 0xFD or n < 4:
+            return None
+        count = _U16.unpack_from(data, 2)[0]
+        if count < 0xFD:
+            return None
+        pos = 4
+    if count > MAX_ITEMS_PER_MESSAGE:
+        return None
+    out: list[bytes] = []
+    append = out.append
+    for _ in range(count):
+        if pos >= n:
+            return None
+        size = data[pos]
+        if size < 0xFD:
+            pos += 1
+        elif size == 0xFD and pos + 3 <= n:
+            size = _U16.unpack_from(data, pos + 1)[0]
+            if size < 0xFD:
+                return None
+            pos += 3
+        elif size == 0xFE and pos + 5 <= n:
+            size = _U32.unpack_from(data, pos + 1)[0]
+            if size < 0x1_0000:
+                return None
+            pos += 5
+        else:
+            return None
+        end = pos + size
+        if size > MAX_ITEM_ENCODING or end > n:
+            return None
+        append(data[pos:end])
+        pos = end
+    return out if pos == n else None
 
 
 def decode_message(data: bytes) -> Message:

@@ -26,6 +26,10 @@ from chipstack.sync.negentropy.fingerprint import MODULUS, fingerprint_of_sum
 BLOCK_SIZE = 512
 
 
+#: The timestamp bytes of infinity, which no item has ([NEG-1]).
+_INFINITY8 = INFINITY.to_bytes(8, "big")
+
+
 def _id_value(key: bytes) -> int:
     return int.from_bytes(key[8:], "little")
 
@@ -54,7 +58,25 @@ class Storage:
     """
 
     def __init__(self, items: Iterable[tuple[int, bytes]] = ()) -> None:
-        keys = sorted(check_item(ts, i) for ts, i in items)
+        self._build(sorted(check_item(ts, i) for ts, i in items))
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[bytes]) -> Storage:
+        """A set of the 40-byte keys :func:`~chipstack.sync.negentropy.bound.item_key` made.
+
+        For a caller that keeps the same key objects in other orders (the item store):
+        the set holds these objects, not copies. The keys are checked as ``Storage(items)``
+        checks its items.
+        """
+        keys = sorted(keys)
+        for key in keys:
+            if not isinstance(key, bytes) or len(key) != 8 + ID_SIZE or key[:8] == _INFINITY8:
+                raise Rejected(Reason.SYNC_NEGENTROPY_BAD_ITEM, "not a 40-byte item key")
+        new = cls.__new__(cls)
+        new._build(keys)
+        return new
+
+    def _build(self, keys: list[bytes]) -> None:
         for a, b in itertools.pairwise(keys):
             if a == b:
                 raise Rejected(Reason.SYNC_NEGENTROPY_DUPLICATE_ITEM, b[8:].hex())
@@ -92,7 +114,10 @@ class Storage:
 
     def insert(self, timestamp: int, item_id: bytes) -> bool:
         """Add an item; return False (and change nothing) if it is already present."""
-        key = check_item(timestamp, item_id)
+        return self.insert_key(check_item(timestamp, item_id))
+
+    def insert_key(self, key: bytes) -> bool:
+        """:meth:`insert` for a key made by :func:`check_item` (kept as is, not copied)."""
         if not self._blocks:
             self._blocks.append([key])
             self._sums.append(_id_value(key))
@@ -118,7 +143,10 @@ class Storage:
 
     def remove(self, timestamp: int, item_id: bytes) -> bool:
         """Remove an item; return False if it was not present."""
-        key = check_item(timestamp, item_id)
+        return self.remove_key(check_item(timestamp, item_id))
+
+    def remove_key(self, key: bytes) -> bool:
+        """:meth:`remove` by the item's 40-byte key."""
         b = bisect_left(self._maxes, key)
         if b == len(self._blocks):
             return False

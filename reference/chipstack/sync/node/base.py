@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason
-from chipstack.sync.item import Item, decode_item
+from chipstack.sync.item import Item, decode_item, verify_signature
 from chipstack.sync.negentropy import Storage
 from chipstack.sync.node.outputs import Close, NodeStats, Output, PeerId, Send
 from chipstack.sync.node.state import PENALTIES, Bounded, ConnEvent, Peer, next_state, refilled
@@ -78,6 +78,9 @@ class NodeBase:
         #: How item encodings are decoded. A driver running many nodes in one process
         #: (the simulator) may share a memoising decoder: decoding is deterministic.
         self.decode_item: Callable[[bytes], Item] = decode_item
+        #: How an item's signature is checked ([SYNC-6]); the simulator may share a
+        #: memoising verifier (same outcome), a real node keeps this one.
+        self.verify_item: Callable[[Item], None] = verify_signature
 
     def _take_tokens(self, now: int, p: Peer, n: int) -> bool:
         prm = self.params

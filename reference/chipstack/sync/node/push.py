@@ -60,7 +60,7 @@ class PushMixin(NodeBase):
             for item in items:
                 if item.id in self.store:
                     continue
-                check_valid(item, now, p.min_priority, p.max_clock_skew_ms)
+                check_valid(item, now, p.min_priority, p.max_clock_skew_ms, self.verify_item)
                 self._seen.add(item.id)
                 for evicted in self.store.add(item):
                     self._seen.add(evicted.id)
@@ -127,7 +127,7 @@ class PushMixin(NodeBase):
                 continue
             self._charge(p, WORK_ITEM)
             try:
-                check_valid(item, now, prm.min_priority, prm.max_clock_skew_ms)
+                check_valid(item, now, prm.min_priority, prm.max_clock_skew_ms, self.verify_item)
                 for evicted in self.store.add(item):
                     self._seen.add(evicted.id)
             except Rejected as exc:

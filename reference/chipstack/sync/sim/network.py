@@ -10,19 +10,18 @@ message outright (modelling resets and timeouts the node must survive).
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from math import log
 
 from chipstack.crypto import PrivateKey
-from chipstack.sync.item import Item, decode_item, make_item
-from chipstack.sync.node import Accepted, Close, Node, Output, Send
+from chipstack.sync.item import Item, make_item
+from chipstack.sync.node import Accepted, Close, Node, Output, PeerId, Send
 from chipstack.sync.params import NodeParams
+from chipstack.sync.sim.memo import ItemMemo
+from chipstack.sync.sim.queue import Event, EventQueue
 
-#: Item encodings the simulator keeps decoded for all its nodes.
-DECODE_MEMO = 20_000
 #: Bytes of framing the TCP transport adds to every message (the u32 length prefix).
 FRAME_OVERHEAD = 4
 
@@ -61,22 +60,41 @@ class ItemRecord:
     delivered: dict[int, float] = field(default_factory=dict)
 
 
-class Simulator:
-    """N nodes, links between them, a clock and an event queue; see the module docstring."""
+class _Pipe:
+    """One direction of a simulated connection: its latency and in-order delivery time."""
 
-    def __init__(self, config: SimConfig, hostile: dict[int, Callable[[Node], Node]] | None = None):
+    __slots__ = ("alive", "dst", "fifo", "latency", "src")
+
+    def __init__(self, src: int, dst: int, latency: float, fifo: float) -> None:
+        self.src = src
+        self.dst = dst
+        self.latency = latency
+        self.fifo = fifo  # no message on this direction arrives before this time
+        self.alive = True  # False once the connection closed: messages in flight are lost
+
+
+class Simulator:
+    """N nodes, links between them, a clock and an event queue; see the module docstring.
+
+    Every node shares one :class:`~chipstack.sync.sim.memo.ItemMemo` (``memo``), so an
+    item is decoded and its signature checked once per simulation rather than once per
+    node; ``memo=False`` gives every node its own work, with the same outcome.
+    """
+
+    def __init__(self, config: SimConfig, hostile: dict[int, Callable[[Node], Node]] | None = None,
+                 memo: bool = True):
         self.config = config
         self.rng = random.Random(config.seed)
         self.now = 0.0
-        self._queue: list[tuple[float, int, Callable[[], None]]] = []
-        self._seq = 0
+        self._queue = EventQueue()
         self.nodes: list[Node] = []
         self.online: list[bool] = []
         self.hostile: set[int] = set(hostile or {})
         self.keys: list[PrivateKey] = []
-        self._links: dict[tuple[int, int], int] = {}  # (min, max) -> epoch
-        self._latency: dict[tuple[int, int], float] = {}
-        self._fifo: dict[tuple[int, int], float] = {}
+        #: Open connections, ``(min, max)`` -> the two directions.
+        self._links: dict[tuple[int, int], tuple[_Pipe, _Pipe]] = {}
+        self._out: list[dict[PeerId, _Pipe]] = []  # per node: peer -> direction to it
+        self._fifo: dict[tuple[int, int], float] = {}  # direction -> last arrival, kept on close
         self._epoch = 0
         self.partition: list[set[int]] | None = None
         self.records: dict[bytes, ItemRecord] = {}
@@ -84,53 +102,59 @@ class Simulator:
         self.payload_received: list[int] = []
         self.closes: list[tuple[float, int, int, str]] = []
         self.samples: list[tuple[float, float]] = []
-        self._decoded: dict[bytes, Item] = {}  # shared by every node: decoding is deterministic
+        self._pending: dict[bytes, None] = {}  # records not yet seen at every node (sampling)
+        #: Decoding and signature checks shared by every node (None: each node does its own).
+        self.memo: ItemMemo | None = ItemMemo() if memo else None
         for i in range(config.nodes):
             key = PrivateKey.from_label(f"sim-{config.seed}-{i}")
             self.keys.append(key)
             node = Node(key, config.params, random.Random(self.rng.getrandbits(64)))
-            node.decode_item = self._decode
             if hostile and i in hostile:
                 node = hostile[i](node)
-            self.nodes.append(node)
+            self.nodes.append(self._attach(node))
             self.online.append(True)
             self.bytes_received.append(0)
             self.payload_received.append(0)
+            self._out.append({})
         for i in range(config.nodes):
             self._schedule(self.rng.uniform(0, config.params.tick_interval_ms), self._tick_loop(i))
         self._schedule(0.0, self._maintain)
+        jitter = config.jitter_ms
+        self._lambd = 1.0 / jitter if jitter > 0 else 0.0
 
-    def _decode(self, raw: bytes) -> Item:
-        """Decode an item encoding once for every node (a bounded memo; failures are not kept)."""
-        item = self._decoded.get(raw)
-        if item is None:
-            item = decode_item(raw)
-            if len(self._decoded) >= DECODE_MEMO:
-                del self._decoded[next(iter(self._decoded))]
-            self._decoded[raw] = item
-        return item
+    def _attach(self, node: Node) -> Node:
+        return node if self.memo is None else self.memo.attach(node)
 
     # -- event machinery ------------------------------------------------------------
 
     def _schedule(self, delay: float, fn: Callable[[], None]) -> None:
-        self._seq += 1
-        heapq.heappush(self._queue, (self.now + delay, self._seq, fn))
+        self._queue.push(self.now + delay, fn)
 
     def at(self, when: float, fn: Callable[[], None]) -> None:
         """Run ``fn`` at simulated time ``when`` (ms)."""
-        self._seq += 1
-        heapq.heappush(self._queue, (when, self._seq, fn))
+        self._queue.push(when, fn)
 
     def run_until(self, until: float, progress: Callable[[float], None] | None = None) -> None:
         """Process events up to simulated time ``until`` (ms)."""
-        q = self._queue
-        while q and q[0][0] <= until:
-            when, _, fn = heapq.heappop(q)
-            self.now = when
-            fn()
-            if progress is not None:
-                progress(when)
+        run = self._run
+        if progress is not None:
+            def run(ev: Event) -> None:
+                self._run(ev)
+                progress(ev[0])
+
+        self._queue.drain(until, run)
         self.now = until
+
+    def _run(self, ev: Event) -> None:
+        when, _, target, data = ev
+        self.now = when
+        if isinstance(target, _Pipe):
+            dst = target.dst
+            if target.alive and self.online[dst] and data is not None:
+                self.bytes_received[dst] += len(data) + FRAME_OVERHEAD
+                self._handle(dst, self.nodes[dst].receive(int(when), target.src, data))
+        else:
+            target()  # type: ignore[operator]
 
     def _tick_loop(self, i: int) -> Callable[[], None]:
         interval = self.config.params.tick_interval_ms
@@ -150,17 +174,31 @@ class Simulator:
         if a == b or link in self._links or not (self.online[a] and self.online[b]):
             return
         self._epoch += 1
-        self._links[link] = self._epoch
         lo, hi = self.config.latency_ms
-        self._latency[link] = self.rng.uniform(lo, hi)
+        latency = self.rng.uniform(lo, hi)
+        ab = _Pipe(a, b, latency, self._fifo.get((a, b), 0.0))
+        ba = _Pipe(b, a, latency, self._fifo.get((b, a), 0.0))
+        self._links[link] = (ab, ba)
+        self._out[a][b] = ab
+        self._out[b][a] = ba
         now = int(self.now)
         self._handle(a, self.nodes[a].connect(now, b))
         self._handle(b, self.nodes[b].connect(now, a))
 
+    def _drop_link(self, a: int, b: int) -> bool:
+        """Forget the connection between ``a`` and ``b``; whether there was one."""
+        pipes = self._links.pop((min(a, b), max(a, b)), None)
+        if pipes is None:
+            return False
+        for pipe in pipes:
+            pipe.alive = False
+            self._fifo[(pipe.src, pipe.dst)] = pipe.fifo
+            del self._out[pipe.src][pipe.dst]
+        return True
+
     def disconnect(self, a: int, b: int) -> None:
         """Close the connection between ``a`` and ``b``, telling both nodes."""
-        link = (min(a, b), max(a, b))
-        if self._links.pop(link, None) is None:
+        if not self._drop_link(a, b):
             return
         now = int(self.now)
         self.nodes[a].disconnected(now, b)
@@ -168,7 +206,7 @@ class Simulator:
 
     def degree_of(self, i: int) -> int:
         """Number of open connections of node ``i``."""
-        return sum(1 for a, b in self._links if i in (a, b))
+        return len(self._out[i])
 
     def _maintain(self) -> None:
         online = [i for i, up in enumerate(self.online) if up]
@@ -208,59 +246,58 @@ class Simulator:
         for link in [lk for lk in self._links if i in lk]:
             self.disconnect(*link)
         self.online[i] = False
+        self._recheck()
 
     def rejoin(self, i: int, empty: bool) -> None:
         """Node ``i`` comes back: with its store (restart) or as a new empty node (join)."""
         if empty:
             key = PrivateKey.from_label(f"sim-{self.config.seed}-{i}-{self._epoch}")
             self.keys[i] = key
-            self.nodes[i] = Node(key, self.config.params, random.Random(self.rng.getrandbits(64)))
-            self.nodes[i].decode_item = self._decode
+            node = Node(key, self.config.params, random.Random(self.rng.getrandbits(64)))
+            self.nodes[i] = self._attach(node)
         self.online[i] = True
+        self._recheck()
 
     # -- traffic --------------------------------------------------------------------
 
     def _handle(self, src: int, outputs: list[Output]) -> None:
         for o in outputs:
-            if isinstance(o, Send):
-                self._transmit(src, cast(int, o.peer), o.data)
-            elif isinstance(o, Accepted):
-                rec = self.records.get(o.item.id)
+            kind = type(o)
+            if kind is Send:
+                self._transmit(src, o.peer, o.data)  # type: ignore[union-attr]
+            elif kind is Accepted:
+                item = o.item  # type: ignore[union-attr]
+                rec = self.records.get(item.id)
                 if rec is not None and src not in rec.delivered:
                     rec.delivered[src] = self.now
-                self.payload_received[src] += len(o.item.payload)
+                self.payload_received[src] += len(item.payload)
             elif isinstance(o, Close):
-                peer = cast(int, o.peer)
+                peer = o.peer
+                assert isinstance(peer, int)
                 self.closes.append((self.now, src, peer, o.reason))
-                link = (min(src, peer), max(src, peer))
-                if self._links.pop(link, None) is not None:
+                if self._drop_link(src, peer):
                     self.nodes[peer].disconnected(int(self.now), src)
 
-    def _transmit(self, src: int, dst: int, data: bytes) -> None:
-        link = (min(src, dst), max(src, dst))
-        epoch = self._links.get(link)
-        if epoch is None:
+    def _transmit(self, src: int, dst: PeerId, data: bytes) -> None:
+        pipe = self._out[src].get(dst)
+        if pipe is None:
             return
-        if self._blocked(src, dst):
+        if self.partition is not None and self._blocked(src, pipe.dst):
             return
-        delay = self._latency[link]
-        if self.config.jitter_ms > 0:
-            delay += self.rng.expovariate(1.0 / self.config.jitter_ms)
-        if self.config.loss and self.rng.random() < self.config.loss:
-            if self.config.loss_mode == "drop":
+        config = self.config
+        delay = pipe.latency
+        rand = self.rng.random
+        if self._lambd:  # the draw of random.expovariate, inlined
+            delay += -log(1.0 - rand()) / self._lambd
+        if config.loss and rand() < config.loss:
+            if config.loss_mode == "drop":
                 return
-            delay += self.config.rto_ms
-        direction = (src, dst)
-        when = max(self.now + delay, self._fifo.get(direction, 0.0))
-        self._fifo[direction] = when
-
-        def deliver() -> None:
-            if self._links.get(link) != epoch or not self.online[dst]:
-                return
-            self.bytes_received[dst] += len(data) + FRAME_OVERHEAD
-            self._handle(dst, self.nodes[dst].receive(int(self.now), src, data))
-
-        self.at(when, deliver)
+            delay += config.rto_ms
+        when = self.now + delay
+        if when < pipe.fifo:
+            when = pipe.fifo
+        pipe.fifo = when
+        self._queue.push(when, pipe, data)
 
     def publish(self, origin: int, tags: tuple[str, str], payload: bytes,
                 ttl_ms: int = 3_600_000) -> Item:
@@ -274,6 +311,7 @@ class Simulator:
     def inject(self, origin: int, item: Item) -> None:
         """Publish an already made item at node ``origin`` now."""
         self.records[item.id] = ItemRecord(item, self.now, origin)
+        self._pending[item.id] = None
         self._handle(origin, self.nodes[origin].publish(int(self.now), item))
 
     # -- measurements ---------------------------------------------------------------
@@ -293,9 +331,33 @@ class Simulator:
             missing |= live - self.nodes[i].store.ids()
         return 1.0 - len(missing) / len(live)
 
+    def _recheck(self) -> None:
+        """Membership changed: every record is checked again at the next sample."""
+        self._pending = dict.fromkeys(self.records)
+
     def sample(self) -> None:
-        """Record ``(now, in_sync_fraction)`` in :attr:`samples`."""
-        self.samples.append((self.now, self.in_sync_fraction()))
+        """Record ``(now, fraction of live items at every honest online node)`` in :attr:`samples`.
+
+        Incremental: only items not yet seen at every node are looked up in the stores;
+        one seen everywhere counts as in sync while it lives (until a node leaves or
+        rejoins, which checks every item again). It equals :meth:`in_sync_fraction`
+        unless a store evicts a live item (it does only when full).
+        """
+        now = self.now
+        records = self.records
+        stores = [self.nodes[i].store for i in self.honest_online()]
+        pending = self._pending
+        for iid in list(pending):
+            if records[iid].item.expiry <= now:
+                del pending[iid]
+            elif all(iid in store for store in stores):
+                del pending[iid]
+        live = sum(1 for r in records.values() if r.item.expiry > now)
+        if not live:
+            self.samples.append((now, 1.0))
+            return
+        missing = sum(1 for iid in pending if records[iid].item.expiry > now)
+        self.samples.append((now, 1.0 - missing / live))
 
     def sample_every(self, interval_ms: float, until: float) -> None:
         """Schedule a sample every ``interval_ms`` up to ``until``."""
