@@ -87,7 +87,7 @@ class NodeParams:
     #: first hop, [SYNC-30]); else to at most ``push_fanout`` eager peers.
     author_push_all: bool = True
     #: Most lazy peers a relayed item is announced to (HAVE, at the next tick) ([SYNC-30]).
-    announce_fanout: int = 2
+    announce_fanout: int = 1
     #: An announced id is fetched only if the push tree has not delivered it this long
     #: after the announcement (0 = fetch at once) ([SYNC-32]).
     have_delay_ms: int = 100
