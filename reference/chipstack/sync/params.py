@@ -82,7 +82,7 @@ class NodeParams:
     #: Eager peers a node picks, at random, the first time it relays an item of an origin
     #: ([SYNC-30]); the tree then keeps the edges that deliver first (duplicates prune the
     #: others) and moves only under [SYNC-38]'s hysteresis.
-    push_fanout: int = 3
+    push_fanout: int = 5
     #: Whether a node pushes its own new items to every peer, pruned or not (the eager
     #: first hop, [SYNC-30]); else to at most ``push_fanout`` eager peers.
     author_push_all: bool = True
