@@ -179,3 +179,19 @@ def test_push_mixin_keeps_its_trees_bounded() -> None:
         n.trees.hear(T0, bytes([k]) * 32, "p")
     assert len(n.trees) == 4 and len(n.trees.heard) == 4
     assert n.trees.get(bytes([9]) * 32) is not None and n.trees.get(bytes(32)) is None
+
+
+def test_the_answer_to_a_fetch_is_requested_even_after_a_push_won(
+        handshake: Handshake) -> None:
+    n = _node(handshake, "pusher", "announcer")
+    n.receive(T0, "pusher", encode_message(Items((_item(0),))))  # the tree: pusher is parent
+    item = _item(1)
+    n.receive(T0 + 1_000, "announcer", encode_message(Have((item.id,))))
+    asked = n.tick(T0 + 1_000 + PARAMS.have_delay_ms)
+    assert [m.ids for _, m in _sent(asked, Want)] == [(item.id,)]  # type: ignore[attr-defined]
+    n.receive(T0 + 1_150, "pusher", encode_message(Items((item,))))  # the push wins the race
+    outs = n.receive(T0 + 1_200, "announcer", encode_message(Items((item,))))  # [SYNC-30]
+    assert _sent(outs, Prune) == []  # it was asked for this copy: no PRUNE
+    assert n._fetching == {}
+    # and nothing is asked again when the fetch would have timed out
+    assert _sent(n.tick(T0 + 1_000 + PARAMS.have_delay_ms + PARAMS.fetch_timeout_ms), Want) == []
