@@ -5,8 +5,10 @@ Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-scale] [--skip
 * Simulation: N nodes (default 100), each dialling 8 random peers, links of
   50-200 ms one-way latency (uniform per link, plus 5 ms mean jitter), 1 % loss
   (a lost message arrives one 300 ms retransmission timeout late, as over TCP),
-  200 items/s of 1 KiB payload for 60 s at random nodes. Figures over every
-  (item, node) pair; bytes include the 4-byte frame header.
+  200 items/s of 1 KiB payload for 60 s at random nodes (``--nodes``, ``--rate``,
+  ``--duration``, ``--seed``, ``--push-fanout`` change them). Figures over every
+  (item, node) pair; bytes include the 4-byte frame header, and are also broken down
+  by message type (items, announcements, requests, reconciliation, PRUNE, GRAFT).
 * TCP: 5 processes on 127.0.0.1 (one node each, full mesh, every connection on the
   Noise XX secure channel); node 0 publishes pre-mined, pre-signed items as fast as it
   can; every node checks every signature. Figures: items / (time until the last node
