@@ -5,8 +5,10 @@ Usage: ``python benchmarks/sync.py [--quick] [--skip-sim] [--skip-scale] [--skip
 * Simulation: N nodes (default 100), each dialling 8 random peers, links of
   50-200 ms one-way latency (uniform per link, plus 5 ms mean jitter), 1 % loss
   (a lost message arrives one 300 ms retransmission timeout late, as over TCP),
-  200 items/s of 1 KiB payload for 60 s at random nodes. Figures over every
-  (item, node) pair; bytes include the 4-byte frame header.
+  200 items/s of 1 KiB payload for 60 s at random nodes (``--nodes``, ``--rate``,
+  ``--duration``, ``--seed``, ``--push-fanout`` change them). Figures over every
+  (item, node) pair; bytes include the 4-byte frame header, and are also broken down
+  by message type (items, announcements, requests, reconciliation, PRUNE, GRAFT).
 * TCP: 5 processes on 127.0.0.1 (one node each, full mesh, every connection on the
   Noise XX secure channel); node 0 publishes pre-mined, pre-signed items as fast as it
   can; every node checks every signature. Figures: items / (time until the last node
@@ -35,6 +37,7 @@ import random
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -45,12 +48,14 @@ from tqdm import tqdm
 
 from chipstack.crypto import PrivateKey, PublicKey
 from chipstack.sync.item import decode_item, make_item
-from chipstack.sync.node import Node
+from chipstack.sync.node import Node, Output, PeerId
 from chipstack.sync.params import NodeParams
 from chipstack.sync.sim import SimConfig, Simulator
+from chipstack.sync.sim.network import FRAME_OVERHEAD
 from chipstack.sync.sim.workload import Report, run_steady
 from chipstack.sync.store import SqliteStore, Store
 from chipstack.sync.tcp import TcpNode, now_ms
+from chipstack.sync.wire import MsgType
 
 #: Targets of issue 13, printed beside the measured figures.
 TARGET_WITHIN_1S = 0.9999
@@ -108,11 +113,34 @@ def memory_per_item(n: int, payload: int) -> tuple[float, float, float]:
     return mean, out[0], out[1]
 
 
+#: Message types whose received bytes the simulation section breaks down.
+MESSAGE_NAMES = {MsgType.ITEMS: "ITEMS", MsgType.HAVE: "HAVE", MsgType.WANT: "WANT",
+                 MsgType.RECON: "RECON", MsgType.RECON_REPLY: "RECON_REPLY",
+                 MsgType.PRUNE: "PRUNE", MsgType.GRAFT: "GRAFT"}
+
+
+def _count_received(sim: Simulator) -> Counter[int]:
+    """Bytes received (framing included) per message type, over every node of ``sim``."""
+    by_type: Counter[int] = Counter()
+    for node in sim.nodes:
+        inner = node.receive
+
+        def receive(now: int, peer: PeerId, data: bytes,
+                    inner: Callable[[int, PeerId, bytes], list[Output]] = inner) -> list[Output]:
+            by_type[data[0] if data else -1] += len(data) + FRAME_OVERHEAD
+            return inner(now, peer, data)
+
+        node.receive = receive  # type: ignore[method-assign]
+    return by_type
+
+
 def simulate(nodes: int, rate: float, duration: float, payload: int, seed: int,
-             params: NodeParams) -> Report:
+             params: NodeParams) -> tuple[Report, Counter[int], int, int]:
+    """Run the latency/bytes scenario; the report, bytes per message type, PRUNEs, GRAFTs."""
     cfg = SimConfig(nodes=nodes, degree=8, latency_ms=(50.0, 200.0), jitter_ms=5.0, loss=0.01,
                     seed=seed, params=params)
     sim = Simulator(cfg)
+    by_type = _count_received(sim)
     total_ms = 2000 + (duration + 10) * 1000
     bar = tqdm(total=int(total_ms / 1000), desc=f"simulating {nodes} nodes", unit="sim s",
                disable=None)
@@ -126,7 +154,9 @@ def simulate(nodes: int, rate: float, duration: float, payload: int, seed: int,
 
     report = run_steady(sim, rate, duration, payload, drain_s=10.0, progress=progress)
     bar.close()
-    return report
+    prunes = sum(n.stats.prunes for n in sim.nodes)
+    grafts = sum(n.stats.grafts for n in sim.nodes)
+    return report, by_type, prunes, grafts
 
 
 # -- simulator speed and scale ----------------------------------------------------------------
@@ -373,6 +403,8 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=None)
     ap.add_argument("--payload", type=int, default=1024)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rate", type=float, default=None, help="items per second (simulation)")
+    ap.add_argument("--duration", type=float, default=None, help="seconds of publishing")
     ap.add_argument("--push-fanout", type=int, default=NodeParams.push_fanout)
     ap.add_argument("--have-delay", type=int, default=NodeParams.have_delay_ms)
     args = ap.parse_args()
@@ -380,21 +412,29 @@ def main() -> None:
     if not args.skip_sim:
         nodes = args.nodes or (30 if args.quick else 100)
         per_s, duration = (50.0, 10.0) if args.quick else (200.0, 60.0)
+        per_s = args.rate or per_s
+        duration = args.duration or duration
         t = time.time()
         params = replace(NodeParams(), push_fanout=args.push_fanout,
                          have_delay_ms=args.have_delay)
-        rep = simulate(nodes, per_s, duration, args.payload, args.seed, params)
+        rep, by_type, prunes, grafts = simulate(nodes, per_s, duration, args.payload, args.seed,
+                                                params)
         wall = time.time() - t
         rows.append((f"SIMULATION: {nodes} nodes, 50-200 ms links, 1% loss, {per_s:.0f} items/s "
-                     f"x {duration:.0f} s, {args.payload}-byte payloads, push_fanout "
-                     f"{args.push_fanout}, have_delay_ms {args.have_delay}", ""))
+                     f"x {duration:.0f} s, {args.payload}-byte payloads, seed {args.seed}, "
+                     f"push_fanout {args.push_fanout}, have_delay_ms {args.have_delay}", ""))
         rows.extend(("  " + k, v) for k, v in rep.rows())
         enc = len(make_item(PrivateKey.from_label("e"), ("net", "t0"), bytes(args.payload),
                             now_ms(), min_priority=0).encoding)
+        delivered = rep.deliveries or 1
         rows.append(("  deliveries within 1 s (target)",
                      f"{rep.within_1s:.4%} ({TARGET_WITHIN_1S:.2%})"))
         rows.append(("  bytes received per encoded item byte delivered (target)",
                      f"{rep.bytes_per_item_delivered / enc:.3f} ({TARGET_BYTES_PER_ITEM_BYTE})"))
+        for kind, name in MESSAGE_NAMES.items():
+            rows.append((f"    of which {name} (bytes per encoded item byte)",
+                         f"{by_type[kind] / (delivered * enc):.4f}"))
+        rows.append(("  PRUNE / GRAFT messages sent (all nodes)", f"{prunes} / {grafts}"))
         sim_s = 2.0 + duration + 10.0
         rows.append(("  wall-clock time of the simulation (s)", f"{wall:.0f}"))
         rows.append(("  simulated seconds per wall second (target)",

@@ -57,6 +57,9 @@ WORK_RANGE = 1
 WORK_ITEM = 10
 #: Work units per item already held (an unrequested duplicate) ([SYNC-52]).
 WORK_DUPLICATE = 2
+#: Each new item of an origin multiplies its tree's score by this before adding the
+#: item's beat, if any ([SYNC-38]): a moving average over the last 8 or so items.
+SCORE_DECAY = 7 / 8
 #: Work units per item re-sent after it was refused (low priority, expired, full) ([SYNC-52]).
 WORK_REFUSED = 10
 
@@ -76,16 +79,27 @@ class NodeParams:
     min_priority: int = 6
     #: How far an item's timestamp may be ahead of the local clock ([SYNC-9]).
     max_clock_skew_ms: int = 30_000
-    #: Most eager peers a relayed item is pushed to in full ([SYNC-30]); eager edges are
-    #: pruned by duplicates and grafted back when an announcement shows a gap.
-    push_fanout: int = 10
-    #: Whether a node pushes its own new items to every eager peer (else ``push_fanout``).
+    #: Eager peers a node picks, at random, the first time it relays an item of an origin
+    #: ([SYNC-30]); the tree then keeps the edges that deliver first (duplicates prune the
+    #: others) and moves only under [SYNC-38]'s hysteresis.
+    push_fanout: int = 5
+    #: Whether a node pushes its own new items to every peer, pruned or not (the eager
+    #: first hop, [SYNC-30]); else to at most ``push_fanout`` eager peers.
     author_push_all: bool = True
     #: Most lazy peers a relayed item is announced to (HAVE, at the next tick) ([SYNC-30]).
-    announce_fanout: int = 3
+    announce_fanout: int = 1
     #: An announced id is fetched only if the push tree has not delivered it this long
     #: after the announcement (0 = fetch at once) ([SYNC-32]).
     have_delay_ms: int = 100
+    #: An announcement that arrives this long before the push of the same item counts as
+    #: the announcer's path being faster than the parent's ([SYNC-38]).
+    graft_lead_ms: int = 100
+    #: Hysteresis of a tree: a node switches its parent for an origin (GRAFT the peer that
+    #: beat it, PRUNE the old one) once the score reaches this; each new item of the origin
+    #: multiplies the score by ``SCORE_DECAY`` and adds 1 if the parent was beaten, so 4
+    #: needs about half of the recent items beaten: a burst of late pushes behind one
+    #: lost packet does not move the tree, a consistently faster path does ([SYNC-38]).
+    graft_threshold: float = 4.0
     #: Interval between announcement flushes; drivers call ``tick`` at least this often.
     tick_interval_ms: int = 50
     #: Interval between two reconciliation sessions started by this node ([SYNC-31]).

@@ -11,6 +11,7 @@ from chipstack.sync.item import Item
 from chipstack.sync.node.base import NodeBase
 from chipstack.sync.node.outputs import Output, PeerId
 from chipstack.sync.node.state import MAX_DEFERRED, MAX_SOURCES, WANT_CHUNK, Peer
+from chipstack.sync.node.trees import PushTrees
 from chipstack.sync.params import (
     MAX_ITEMS_PER_MESSAGE,
     MAX_MESSAGE,
@@ -23,6 +24,10 @@ from chipstack.sync.wire import (
 
 class FetchMixin(NodeBase):
     """Fetching announced and missing items, answering WANT."""
+
+    #: The push trees (made by :class:`~chipstack.sync.node.push.PushMixin`); a fetch
+    #: notes when it first heard each announced id there ([SYNC-38]).
+    trees: PushTrees
 
     def _refetch(self, now: int, iid: bytes, sources: list[PeerId], bad: PeerId,
                  out: list[Output]) -> None:
@@ -42,6 +47,8 @@ class FetchMixin(NodeBase):
             p.known.add(iid)
             if iid in self.store or iid in self._seen:
                 continue
+            if announced:
+                self.trees.hear(now, iid, p.pid)
             if delay and iid not in self._fetching:
                 self._defer(now + delay, iid, p.pid)
                 continue
@@ -148,6 +155,9 @@ class FetchMixin(NodeBase):
                 continue
             del self._fetching[iid]
             self._release(entry[0])
+            if iid in self.store or iid in self._seen:
+                self._sources.pop(iid, None)  # a push delivered it meanwhile
+                continue
             for pid in self._sources.pop(iid, []):
                 p = self.peers.get(pid)
                 if p is not None and p.ready and pid != entry[0]:

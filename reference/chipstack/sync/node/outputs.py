@@ -70,4 +70,7 @@ class NodeStats:
     work_limited: int = 0
     #: Work units charged to peers in all ([SYNC-52]).
     work: int = 0
+    #: PRUNE and GRAFT messages sent (push-tree changes, [SYNC-30], [SYNC-38]).
+    prunes: int = 0
+    grafts: int = 0
     rejected: Counter[str] = field(default_factory=Counter)

@@ -5,19 +5,25 @@ Spec: ``spec/01-sync.md`` rules ``[SYNC-11]``, ``[SYNC-30]``, ``[SYNC-52]``.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 
+from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
 from chipstack.sync.item import Item, check_valid, id_of_encoding
 from chipstack.sync.node.base import NodeBase
 from chipstack.sync.node.outputs import Accepted, Output, PeerId
-from chipstack.sync.node.state import Peer
+from chipstack.sync.node.state import Bounded, Peer
+from chipstack.sync.node.trees import PushTrees
 from chipstack.sync.params import (
     MAX_IDS_PER_MESSAGE,
+    SCORE_DECAY,
     WORK_DUPLICATE,
     WORK_ITEM,
     WORK_REFUSED,
+    NodeParams,
 )
+from chipstack.sync.store import Store
 from chipstack.sync.wire import (
     Graft,
     Have,
@@ -28,6 +34,13 @@ from chipstack.sync.wire import (
 
 class PushMixin(NodeBase):
     """Publishing, accepting items and propagating them along push trees."""
+
+    def __init__(self, key: PrivateKey, params: NodeParams | None = None,
+                 rng: random.Random | None = None, store: Store | None = None) -> None:
+        super().__init__(key, params, rng, store)
+        #: The push trees this node takes part in, one per origin ([SYNC-38]).
+        self.trees = PushTrees(self.params.known_per_peer)
+        self._relayed = Bounded(self.params.known_per_peer)  # origins relayed: eager set chosen
 
     def publish(self, now: int, item: Item) -> list[Output]:
         """Add a locally made item; raise :class:`Rejected` if it is not valid ([SYNC-11])."""
@@ -59,6 +72,7 @@ class PushMixin(NodeBase):
         return out
 
     def _flush_pushes(self, pushes: dict[PeerId, list[Item]], out: list[Output]) -> None:
+        """Send the pushes gathered by one call (announcements wait for the next tick)."""
         for pid, batch in pushes.items():
             if pid in self.peers:
                 self._send_items(pid, batch, out)
@@ -96,23 +110,20 @@ class PushMixin(NodeBase):
             item = entry if isinstance(entry, Item) else None
             iid = entry.id if isinstance(entry, Item) else entry
             p.known.add(iid)
-            fetch = self._fetching.pop(iid, None)
+            asked = self._fetching.get(iid)
+            # only the peer asked answers a fetch; another's copy is a push racing it
+            fetch = self._fetching.pop(iid) if asked is not None and asked[0] == p.pid else None
             alternatives = self._sources.pop(iid, None) if fetch is not None else None
             held = self.store.get(iid)
             author = item.author if item is not None else held.author if held else None
             if fetch is not None:
                 self._release(fetch[0])
-                if iid in self._via_have and author is not None and author in p.pruned:
-                    # an announcement beat the push tree: make this edge eager again
-                    p.pruned.discard(author)
-                    out.append(self._send(p.pid, Graft(author)))
             if held is not None or iid in self._seen or item is None:
                 self.stats.duplicates += 1
                 # [SYNC-52] a copy of an item held costs the sender; one refused, more
                 self._charge(p, WORK_DUPLICATE if held is not None else WORK_REFUSED)
-                if fetch is None and author is not None and author not in p.pruned:
-                    p.pruned.add(author)  # an unrequested duplicate: prune this edge
-                    out.append(self._send(p.pid, Prune(author)))
+                if fetch is None and author is not None:
+                    self._on_duplicate(p, iid, author, out)
                 continue
             self._charge(p, WORK_ITEM)
             try:
@@ -135,29 +146,100 @@ class PushMixin(NodeBase):
             self._deferred.pop(iid, None)
             self.stats.accepted += 1
             out.append(Accepted(item, p.pid))
+            self._on_first_copy(now, p, item, fetch is not None, out)
             self._propagate(item, p.pid, pushes, own=False)
+
+    def _on_first_copy(self, now: int, p: Peer, item: Item, fetched: bool,
+                       out: list[Output]) -> None:
+        """Update the origin's tree with the peer that delivered a new item first ([SYNC-38]).
+
+        The parent changes only by a switch. Each new item of the origin multiplies the
+        score by ``SCORE_DECAY`` (7/8); a peer that beat the parent (its push came first, its
+        announcement came ``graft_lead_ms`` before the parent's push, or it answered a
+        fetch the parent's push was too late for) becomes the challenger and adds one.
+        At ``graft_threshold`` the node switches: GRAFT to the challenger (unless it
+        already pushes), PRUNE to the old parent, the challenger becomes the parent.
+        """
+        prm = self.params
+        origin = item.author
+        tree = self.trees.get(origin) or self.trees.new(origin)
+        heard = self.trees.heard.pop(item.id, None)
+        tree.score *= SCORE_DECAY  # [SYNC-38] a moving average over the origin's items
+        parent = self.peers.get(tree.parent) if tree.parent is not None else None
+        if parent is None or origin in parent.pruned:
+            if not fetched:  # a new tree, or the parent is gone: adopt the first pusher
+                tree.parent, tree.score, tree.challenger = p.pid, 0.0, None
+                return
+            challenger: PeerId = p.pid
+            tree.score = prm.graft_threshold  # no parent to keep: switch at once
+        elif fetched:
+            challenger = p.pid  # a repair: the parent's push was too late
+        elif p.pid != tree.parent:
+            challenger = p.pid  # another eager peer beat the parent
+        elif heard is not None and heard[1] != p.pid and now - heard[0] >= prm.graft_lead_ms:
+            challenger = heard[1]
+        else:
+            return  # [SYNC-38] the parent came first
+        tree.challenger = challenger
+        tree.score += 1
+        new = self.peers.get(challenger)
+        if tree.score < prm.graft_threshold or new is None or not new.ready:
+            return
+        tree.score, tree.challenger = 0.0, None
+        old, tree.parent = parent, challenger
+        if fetched or origin in new.pruned:  # it does not push to us: ask it to
+            new.pruned.discard(origin)
+            self.stats.grafts += 1
+            out.append(self._send(challenger, Graft(origin)))  # [SYNC-38] hysteresis met
+        if old is not None and old.pid != challenger and origin not in old.pruned:
+            old.pruned.add(origin)
+            self.stats.prunes += 1
+            out.append(self._send(old.pid, Prune(origin)))  # [SYNC-38] the switch
+
+    def _on_duplicate(self, p: Peer, iid: bytes, origin: bytes, out: list[Output]) -> None:
+        """PRUNE the sender of an unrequested copy of an item held ([SYNC-30], [SYNC-38]).
+
+        Not the origin itself (its own items always go to every peer: the eager first
+        hop), and never the parent: a late copy from the parent (a retransmission) does
+        not move the tree; only a switch does ([SYNC-38]).
+        """
+        if origin in p.pruned or p.remote_key == origin:
+            return
+        tree = self.trees.get(origin)
+        if tree is not None and tree.parent == p.pid:
+            return  # [SYNC-38] the parent was only late: keep it
+        p.pruned.add(origin)
+        self.stats.prunes += 1
+        out.append(self._send(p.pid, Prune(origin)))  # [SYNC-30] an unrequested duplicate
 
     def _propagate(self, item: Item, source: PeerId | None, pushes: dict[PeerId, list[Item]],
                    own: bool) -> None:
         """Push ``item`` in full along eager edges and announce it on lazy ones ([SYNC-30]).
 
-        An item published here goes in full to every peer; a relayed item to at most
-        ``push_fanout`` eager peers, and its id to at most ``announce_fanout`` lazy ones.
+        An item published here goes in full to every peer (the eager first hop); a
+        relayed item to the peers eager for its origin, and its id to at most
+        ``announce_fanout`` lazy ones (HAVE, at the next tick). The first time a node
+        relays an item of an origin, it keeps ``push_fanout`` random peers eager.
         """
         iid = item.id
         candidates = [p for pid, p in self.peers.items()
                       if p.ready and pid != source and iid not in p.known]
         if not candidates:
             return
-        self.rng.shuffle(candidates)
-        fanout = len(candidates) if own and self.params.author_push_all else self.params.push_fanout
-        author = item.author
-        if author not in self._authors:  # a new tree: start eager on push_fanout random edges
-            self._authors.add(author)
-            for p in candidates[self.params.push_fanout :]:
-                p.lazy_for.add(author)
-        eager = [p for p in candidates if author not in p.lazy_for][:fanout]
-        lazy = [p for p in candidates if author in p.lazy_for][: self.params.announce_fanout]
+        prm = self.params
+        origin = item.author
+        if own and prm.author_push_all:
+            eager, lazy = candidates, []  # [SYNC-30] the eager first hop
+        else:
+            self.rng.shuffle(candidates)
+            if origin not in self._relayed:  # a new tree: eager on push_fanout random edges
+                self._relayed.add(origin)
+                for p in candidates[prm.push_fanout :]:
+                    p.lazy_for.add(origin)
+            eager = [p for p in candidates if origin not in p.lazy_for]
+            if own:
+                eager = eager[: prm.push_fanout]
+            lazy = [p for p in candidates if origin in p.lazy_for][: prm.announce_fanout]
         for p in eager:
             p.known.add(iid)
             pushes.setdefault(p.pid, []).append(item)
