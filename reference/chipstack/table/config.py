@@ -72,7 +72,7 @@ class TableConfig:
         return self.names[seat] if self.names else f"p{seat}"
 
     def bot(self, seat: int) -> str:
-        """The bot strategy of ``seat`` (``bots`` if given, else a rotation of :data:`BOT_NAMES`)."""
+        """The bot of ``seat``: ``bots`` if given, else a rotation of :data:`BOT_NAMES`."""
         return self.bots[seat] if self.bots else BOT_NAMES[seat % len(BOT_NAMES)]
 
     def player_key(self, seat: int) -> PrivateKey:
@@ -87,13 +87,3 @@ class TableConfig:
     def tag(self) -> str:
         """The sync tag of every item of this table: ``t/`` and 16 hex digits ([TABLE-2])."""
         return "t/" + sha256(b"chipstack/table/" + self.label.encode() + self.seed).hex()[:16]
-
-    def seat_seed(self, seat: int, hand: int) -> bytes:
-        """Seed of a seat's dealing stream in a hand, for reproducible runs ([TABLE-4]).
-
-        Only used when ``seed`` is set deliberately for a replayable run; a node that
-        persists state draws fresh randomness instead (see spec/08-table.md section 3).
-        """
-        return sha256(
-            self.seed + self.label.encode() + seat.to_bytes(1, "little") + hand.to_bytes(4, "little")
-        )

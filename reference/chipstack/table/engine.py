@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import Item
 from chipstack.table.config import TableConfig
+from chipstack.table.report import HandRecord
 
 
 @dataclass
@@ -28,7 +29,10 @@ class NodeSummary:
     anything, e.g. copies); ``faults`` lists the faults this node named, as
     ``"hand N: seat S reason (rule)"``; ``balances`` is this node's view of the last
     settlement (name -> chips); ``dealing_cpu`` is process CPU seconds spent making
-    and checking dealing messages.
+    and checking dealing messages; ``hands`` are the hands as this seat recorded them
+    and ``closed`` why the table closed. The house fills ``deposits`` (chips issued per
+    name), ``redeemed`` (chips paid out per name) and ``remaining`` (chips still at the
+    table: zero once redeemed).
     """
 
     name: str
@@ -43,6 +47,11 @@ class NodeSummary:
     hands_done: int = 0
     balances: dict[str, int] = field(default_factory=dict)
     done: bool = False
+    hands: list[HandRecord] = field(default_factory=list)
+    closed: str = ""
+    deposits: dict[str, int] = field(default_factory=dict)
+    redeemed: dict[str, int] = field(default_factory=dict)
+    remaining: int = 0
 
 
 @runtime_checkable

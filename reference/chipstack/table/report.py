@@ -8,7 +8,13 @@ is the readable text ``chipstack table`` prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chipstack.table.config import TableConfig
+    from chipstack.table.engine import NodeSummary
 
 
 @dataclass(frozen=True)
@@ -118,3 +124,30 @@ class TableReport:
             out.append(f"dealing: worst seat CPU {cpu:.3f} s per hand, up to {kb:.1f} KB per hand")
         out.append(f"run time: {self.seconds:.1f} s")
         return "\n".join(out)
+
+
+def build_report(
+    config: TableConfig, summaries: Sequence[NodeSummary], sync: SyncFigures, seconds: float
+) -> TableReport:
+    """The report of a run from every node's summary (the house's and the seats').
+
+    Hands come from the seat that recorded the most; a hand's dealing CPU is the worst
+    seat's. Deposits, payouts and what remains come from the house.
+    """
+    house = next(s for s in summaries if s.role == "house")
+    seats = [s for s in summaries if s.role != "house"]
+    ref = max(seats, key=lambda s: len(s.hands))
+    hands = []
+    for h in ref.hands:
+        cpu = max((x.dealing_cpu for s in seats for x in s.hands if x.number == h.number),
+                  default=h.dealing_cpu)
+        hands.append(replace(h, dealing_cpu=cpu))
+    faults = sorted({f for h in hands for f in h.faults})
+    return TableReport(
+        table=config.label, seats=config.seats, hands_planned=config.hands, hands=hands,
+        players=[config.name(i) for i in range(config.seats)], deposits=dict(house.deposits),
+        redeemed=dict(house.redeemed), remaining=house.remaining, closed=ref.closed,
+        faults=faults, sync=sync, seconds=seconds,
+        nodes=[f"{s.name}: {s.items_sent} items sent, {s.items_received} received, refused "
+               f"{s.refused or 'none'}" for s in summaries],
+    )  # fmt: skip
