@@ -50,7 +50,7 @@ class NodeBase:
     def publish(self, message: Message, now: float, destination: bytes | None = None) -> Item:
         """Sign ``message`` into an item with the table's tags ([TABLE-2])."""
         item = make_item(self._key, (self.config.tag, KIND_TAGS[kind_of(message)]),
-                         encode_message(message), int(round(now * 1000)), ITEM_TTL_MS,
+                         encode_message(message), round(now * 1000), ITEM_TTL_MS,
                          destination)
         self._seen.add(item.id)
         self.items_sent += 1

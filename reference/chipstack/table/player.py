@@ -251,7 +251,7 @@ class PlayerNode(NodeBase):
         ))  # fmt: skip
         sig = self.key.sign_tagged(Tag.CASHIER_SETTLEMENT, body)
         self.agreed[r.number].signatures[self.seat] = sig
-        return [self.publish(Sign(r.number, body, sig), now)] + self._maybe_next(now)
+        return [self.publish(Sign(r.number, body, sig), now), *self._maybe_next(now)]
 
     def settlement(self, number: int, game_hash: bytes, closing: bool) -> Settlement:
         """The settlement after hand ``number`` ([TABLE-9]): every seat, every deposit."""

@@ -27,7 +27,12 @@ from chipstack.dealing.hand import (
 )
 from chipstack.dealing.hand import Hand as DealtHand
 from chipstack.dealing.local import _tamper_for
-from chipstack.dealing.messages import from_event_argument, to_event_argument
+from chipstack.dealing.messages import (
+    SharesMessage,
+    decode_message,
+    from_event_argument,
+    to_event_argument,
+)
 from chipstack.dealing.randomness import Randomness
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm.event import Arg, Event, decode_event, sign_event, verify_event_signature
@@ -131,6 +136,7 @@ class HandRound:
     _deal_since: float | None = None
     _faults: list[tuple[int | None, str, str, bool]] = field(default_factory=list)
     _seen: set[bytes] = field(default_factory=set)
+    _holes: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.id = hand_id(self.table_id, self.number)
@@ -158,7 +164,7 @@ class HandRound:
 
     @staticmethod
     def _ms(now: float) -> int:
-        return int(round(now * 1000))
+        return round(now * 1000)
 
     def _timed(self, fn: Callable[[], T]) -> T:
         start = time.process_time()
@@ -209,12 +215,15 @@ class HandRound:
         fault = self._timed(lambda: self.dealing.receive(raw, self.idx[seat], self._ms(now)))
         if fault is not None:
             self._note(fault)
+        else:
+            self._count_hole(raw)
         if ev.id not in self._seen:
             self._seen.add(ev.id)
             self.dealing_bytes += len(raw)
 
     def _take_bet(self, ev: Event, now: float) -> None:
-        if self.dealing.phase is not Phase.DEAL or ev.seq > self.betting.machine.state.seq + 1:
+        if self.betting.machine.state.name == "dealing" or (
+                ev.seq > self.betting.machine.state.seq + 1):
             raise Rejected(Reason.TABLE_NOT_DUE, f"event {ev.seq} not due yet")
         self.betting.take(ev)  # [TABLE-7]: the hold'em machine checks every action
 
@@ -240,7 +249,25 @@ class HandRound:
         fault = self._timed(lambda: self.dealing.receive(raw, self.mine or 0, self._ms(now)))
         if fault is not None:
             self._note(fault)
+        else:
+            self._count_hole(raw)
         out.append(Out(ev.encode(), to))
+
+    def _count_hole(self, raw: bytes) -> None:
+        """Note a taken message of hole shares (to the owner, or a public answer)."""
+        message = decode_message(raw)
+        if not isinstance(message, SharesMessage):
+            return
+        n = len(self.playing)
+        owner = message.positions[0] % n
+        if message.sender != owner and message.positions == hole_positions(owner, n):
+            self._holes.add((message.sender, owner))
+
+    @property
+    def holes_dealt(self) -> bool:
+        """Whether this node took every seat's hole shares for every other seat ([TABLE-10])."""
+        n = len(self.playing)
+        return len(self._holes) == n * (n - 1)
 
     def _step_once(self, now: float, out: list[Out]) -> bool:
         d = self.dealing
@@ -279,6 +306,8 @@ class HandRound:
             return True
         b = self.betting
         if b.machine.state.name == "dealing":
+            if not self.holes_dealt:  # [TABLE-10]: betting opens once every hole card is dealt
+                return False
             n = len(self.playing)
             b.deal_hole([p for i in range(n) for p in hole_positions(i, n)])  # [TABLE-10]
             return True
