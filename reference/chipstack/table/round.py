@@ -438,18 +438,13 @@ class HandRound:
     def _finish_complete(self, now: float) -> None:
         """[TABLE-11]: the pots split by the opened cards; a mucked seat has no claim."""
         b, d = self.betting, self.dealing
-        folded = _bools(b, "folded")
-        out = [f or i in d.mucked for i, f in enumerate(folded)]
-        live = [i for i, f in enumerate(out) if not f]
+        folded = [f or i in d.mucked for i, f in enumerate(_bools(b, "folded"))]
         board = d.board()
-        values = [0] * len(folded)
-        for i in live:
-            cards = d.cards_of(i)
-            values[i] = 1 if len(live) == 1 or cards is None else hand_value([*cards, *board])
+        holes = [d.cards_of(i) if not f else None for i, f in enumerate(folded)]
         contrib = _ints(b, "contrib")
         dead = b.var("dead")
         assert isinstance(dead, int)
-        payouts = split_pots(side_pots(contrib, out, dead), values, self.button)
+        payouts = showdown_payouts(contrib, folded, holes, board, self.button, dead)
         stacks = tuple(s + p for s, p in zip(b.stacks, payouts, strict=True))
         winners = tuple(self.playing[i] for i, p in enumerate(payouts) if p > contrib[i])
         self.outcome = Outcome(False, stacks, frozenset(), False, winners, self._fault_texts(),
@@ -462,3 +457,33 @@ class HandRound:
             who = "nobody" if seat is None else self.config.name(seat)
             texts.append(f"{who}: {reason} ({rule})")
         return tuple(dict.fromkeys(texts))
+
+
+def showdown_payouts(
+    contrib: Sequence[int],
+    folded: Sequence[bool],
+    holes: Sequence[tuple[int, int] | None],
+    board: Sequence[int],
+    button: int,
+    dead: int = 0,
+) -> list[int]:
+    """What each seat wins when a hand completes ([TABLE-11]).
+
+    ``folded`` marks the seats out of the hand (folded, or mucked by [DEAL-52]);
+    ``holes`` are the opened hole cards of the others. With one seat left it takes
+    every pot; otherwise each seat's value is its best five of seven cards. The pots
+    are the machine's side pots of ``contrib`` split as the hold'em machine splits them.
+    """
+    live = [i for i, f in enumerate(folded) if not f]
+    values = [0] * len(folded)
+    for i in live:
+        hole = holes[i]
+        if len(live) == 1:
+            values[i] = 1
+        else:
+            require(hole is not None and len(board) == 5, Reason.POKER_BAD_DEAL,
+                    "a live seat's cards and the whole board are needed")
+            assert hole is not None
+            values[i] = hand_value([*hole, *board])  # [TABLE-11]
+    return split_pots(side_pots(contrib, folded, dead), values, button)  # [TABLE-11]
+
