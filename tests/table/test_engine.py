@@ -1,4 +1,4 @@
-"""Engines refuse bad items with a typed reason and change nothing; table messages decode strictly."""
+"""Engines refuse bad items by reason and change nothing; table messages decode strictly."""
 
 from __future__ import annotations
 
