@@ -86,6 +86,23 @@ def _bools(hand: BettingHand, name: str) -> list[bool]:
     return [v is True for v in value]
 
 
+def open_deal_event(ev: Event, instance_id: bytes, hid: bytes) -> bytes:
+    """The dealing message a ``deal`` event carries, after checking its form ([TABLE-6]).
+
+    Order: the event's fields (``table.bad_message`` unless instance, seq 0, previous
+    hash = hand id, time 0 and the one ``msg: list<bytes>`` argument are as stated),
+    then its signature (``fsm.bad_signature``), then the chunks ([DEAL-57]).
+    """
+    require(ev.instance_id == instance_id and ev.name == DEAL_EVENT and ev.seq == 0
+            and ev.prev_hash == hid and ev.time == 0 and len(ev.args) == 1
+            and ev.args[0].name == "msg" and ev.args[0].type == _CHUNKS,
+            Reason.TABLE_BAD_MESSAGE, "not a deal event of this hand")  # [TABLE-6]
+    verify_event_signature(ev)
+    value = ev.args[0].value
+    assert isinstance(value, tuple)
+    return from_event_argument([c for c in value if isinstance(c, bytes)])  # [DEAL-57]
+
+
 @dataclass(frozen=True)
 class Out:
     """A hand event this node publishes: the encoded FSM event and its destination seat."""
@@ -204,14 +221,7 @@ class HandRound:
             self._take_bet(ev, now)
 
     def _take_deal(self, ev: Event, seat: int, now: float) -> None:
-        # [TABLE-6]: a dealing message rides a `deal` event at seq 0 naming the hand id
-        require(ev.seq == 0 and ev.prev_hash == self.id and ev.time == 0 and len(ev.args) == 1
-                and ev.args[0].name == "msg" and ev.args[0].type == _CHUNKS,
-                Reason.TABLE_BAD_MESSAGE, "not a deal event of this hand")
-        verify_event_signature(ev)
-        value = ev.args[0].value
-        assert isinstance(value, tuple)
-        raw = from_event_argument([bytes(c) for c in value if isinstance(c, bytes)])  # [DEAL-57]
+        raw = open_deal_event(ev, self.betting.instance.id, self.id)
         fault = self._timed(lambda: self.dealing.receive(raw, self.idx[seat], self._ms(now)))
         if fault is not None:
             self._note(fault)
