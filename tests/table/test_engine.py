@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,3 +113,31 @@ def test_decoding_any_bytes_either_works_or_is_rejected(data: bytes) -> None:
     except Rejected:
         return
     assert encode_message(m) == data
+
+
+def test_a_node_follows_seats_whose_keys_it_lacks_and_never_takes_a_dealer_event() -> None:
+    """poker.Hand(seat_keys=...).take(): what a table node uses to follow the betting."""
+    from chipstack.poker.hand import Hand, dealer_key, seat_key
+
+    keys = [seat_key(i) for i in range(3)]
+    pubs = [k.public_key.raw for k in keys]
+    deck = list(range(11))
+    full = Hand([100] * 3, blinds=[0, 5, 10], deck=deck, auto=False, keys=keys)
+    view = Hand([100] * 3, blinds=[0, 5, 10], deck=deck, auto=False, keys=[keys[0]],
+                seat_keys=pubs)
+    assert view.instance.id == full.instance.id
+    for h in (full, view):
+        h.deal_hole(deck[:6])
+    before = view.machine.state_hash
+    with pytest.raises(Rejected) as refused:
+        view.take(full.events[0])  # the dealer's deal_hole, replayed from outside
+    assert refused.value.reason is Reason.POKER_ILLEGAL_ACTION
+    assert view.machine.state_hash == before
+    full.act("call")  # seat 0, under the gun
+    view.take(full.events[-1])
+    assert view.machine.state_hash == full.machine.state_hash
+    with pytest.raises(Rejected) as no_key:
+        view.act("call")  # seat 1 is to act: this node has no key for it
+    assert no_key.value.reason is Reason.POKER_NOT_YOUR_TURN
+    assert view.machine.state_hash == full.machine.state_hash
+    assert dealer_key().public_key.raw not in pubs

@@ -300,7 +300,7 @@ class HandRound:
                 raw = _tamper_for("bad_shuffle", 0)(0, "shuffle", raw)
             self._publish_deal(raw, now, out)
             return True
-        if d.phase is not Phase.DEAL:
+        if d.phase is not Phase.DEAL:  # [TABLE-8]: keys, shuffles, then hole shares
             return False
         if self._deal_since is None:
             self._deal_since = now
@@ -338,7 +338,7 @@ class HandRound:
                 d.fold(i)
         nxt = b.dealer_next()
         n = len(self.playing)
-        if nxt == "deal_board":
+        if nxt == "deal_board":  # [TABLE-8]: a street's shares, then its board cards
             stage = STAGES[{0: 0, 3: 1, 4: 2}[len(b.board)]]
             if stage not in d.stages:
                 d.open_stage(stage, self._ms(now))
@@ -353,7 +353,7 @@ class HandRound:
                 return True
             return False
         live = [i for i, f in enumerate(_bools(b, "folded")) if not f]
-        if len(live) < 2:
+        if len(live) < 2:  # [TABLE-8]: one seat left, the hand is over
             d.finish()
             self._finish_complete(now)
             return False
@@ -432,11 +432,11 @@ class HandRound:
     # ------------------------------------------------------------------ outcome
 
     def _finish_void(self, now: float) -> None:
-        """[DEAL-55]: the committed chips go back, the faulty seats' shared among the others."""
+        """[TABLE-12], [DEAL-55]: committed chips go back, the faulty seats' shared out."""
         committed = _ints(self.betting, "contrib")
         behind = self.betting.stacks
         faulty = {self.idx[s] for s, _, _, _ in self._faults if s is not None}
-        paid = settle_void(committed, faulty)  # [DEAL-55]
+        paid = settle_void(committed, faulty)  # [TABLE-12], [DEAL-55]
         stacks = tuple(a + p for a, p in zip(behind, paid, strict=True))
         self.outcome = Outcome(
             True, stacks, frozenset(self.playing[i] for i in faulty),
