@@ -109,7 +109,7 @@ def test_the_cheat_is_caught_by_every_seat_when_its_message_arrives() -> None:
 
     config = SHUFFLE
     nodes = [house_node(config)] + [player_node(config, s) for s in range(3)]
-    queue = [(0, item) for item in nodes[0].start(0.0)]
+    queue = [(i, item) for i, node in enumerate(nodes) for item in node.start(0.0)]
     while queue:
         origin, item = queue.pop(0)
         for i, node in enumerate(nodes):
@@ -119,3 +119,16 @@ def test_the_cheat_is_caught_by_every_seat_when_its_message_arrives() -> None:
         hands = node.summary().hands
         assert hands[0].faults == ("p1: dealing.bad_shuffle_proof (DEAL-22)",)
     assert all(node.done for node in nodes)
+
+
+@pytest.mark.parametrize("after", [12, 45, 90])
+def test_a_restarted_seat_resumes_from_its_store_and_changes_nothing(after: int) -> None:
+    """[TABLE-5]: rebuilt from what it stored, it makes again the same bytes, says nothing
+    twice (no equivocation), catches up and the table ends as without the crash."""
+    base = run(NORMAL)
+    r = run_local(NORMAL, restart=(1, after))
+    assert [(h.outcome, h.net, h.board) for h in r.hands] == [
+        (h.outcome, h.net, h.board) for h in base.hands]
+    assert r.redeemed == base.redeemed
+    assert not r.faults
+    _conserved(r)

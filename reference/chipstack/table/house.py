@@ -86,7 +86,7 @@ class HouseNode(NodeBase):
         """Done once the table is paid out."""
         return self.paid is not None
 
-    def start(self, now: float) -> list[Item]:
+    def _start(self, now: float) -> list[Item]:
         """Open the table: publish its parameters and the seats' wallets."""
         ledger = self.world.ledger
         return [self.publish(Open(self.params.encode(), ledger.params.chain_id, CREATED,
