@@ -15,6 +15,8 @@ from chipstack.table.report import TableReport
 NORMAL = TableConfig(seats=3, hands=2, label="t-normal")
 SILENT = TableConfig(seats=3, hands=2, label="t-silent", silent=1, fault_hand=1)
 SHUFFLE = TableConfig(seats=3, hands=2, label="t-shuffle", cheat=1, fault_hand=1)
+WITHHOLD = TableConfig(seats=3, hands=2, label="t-withhold", cheat=0, cheat_kind="withhold",
+                       fault_hand=1)
 SHARE = TableConfig(seats=3, hands=2, label="t-share", cheat=2, cheat_kind="bad_share",
                     fault_hand=1)
 
@@ -131,4 +133,17 @@ def test_a_restarted_seat_resumes_from_its_store_and_changes_nothing(after: int)
         (h.outcome, h.net, h.board) for h in base.hands]
     assert r.redeemed == base.redeemed
     assert not r.faults
+    _conserved(r)
+
+
+def test_withheld_hole_shares_are_complained_about_then_time_out() -> None:
+    """[DEAL-51] through the table: the others complain at the timeout, seat 0 is then
+    awaited in public, named when that runs out, leaves; the table goes on."""
+    r = run(WITHHOLD)
+    first, second = r.hands
+    assert first.outcome == "void" and first.faults == ("p0: dealing.timeout (DEAL-50)",)
+    assert first.seconds == pytest.approx(2 * WITHHOLD.timeout, abs=0.1)
+    committed = _blinds(WITHHOLD, 1)
+    assert first.net["p0"] == -committed[0]
+    assert second.outcome == "complete" and set(second.net) == {"p1", "p2"}
     _conserved(r)

@@ -109,7 +109,10 @@ class HouseNode(NodeBase):
         if self.paid is not None:
             s.redeemed = {name(i): c for i, c in sorted(self.paid.items())}
         s.remaining = 0 if book.status == BookStatus.REDEEMED else sum(book.final_balances()[1])
-        book.check_conservation()  # [CASH-60]
+        try:
+            book.check_conservation()  # [CASH-60]
+        except AssertionError as exc:
+            s.faults.append(f"house: {exc}")
         s.balances = dict(zip((name(i) for i in range(self.config.seats)),
                               book.position.balances, strict=False))
         s.done = self.done

@@ -95,6 +95,7 @@ def run_local(
     for i, node in enumerate(nodes):
         post(i, node.start(now))
     seen = 0
+    stalled: float | None = None
     for _ in range(max_steps):
         if all(n.done for n in nodes):
             break
@@ -122,6 +123,9 @@ def run_local(
                     order += 1
                     heapq.heappush(heap, (now + HOP, order, i, item))
         elif due is not None:
+            if due <= now and due == stalled:
+                break  # a deadline that ticking does not move: nothing can happen any more
+            stalled = due
             now = max(now, due)
             for i, node in enumerate(nodes):
                 post(i, node.tick(now))

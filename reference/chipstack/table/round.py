@@ -316,6 +316,8 @@ class HandRound:
             self._deal_since = now
         if not quiet and ("hole",) not in self._sent:
             self._sent.add(("hole",))
+            if self._cheats("withhold"):  # sends no hole shares, answers no complaint
+                return True
             messages = self._timed(d.hole_messages)
             for k, (owner, raw) in enumerate(sorted(messages.items())):
                 if k == 0 and self._cheats("bad_share"):
@@ -416,12 +418,15 @@ class HandRound:
         out: list[Out] = []
         for raw in self._timed(lambda: self.dealing.complaint_messages(self._ms(now))):
             self._publish_deal(raw, now, out)
-        if self.dealing.status is Status.RUNNING and self.dealing.phase is Phase.DEAL:
-            for raw in self._timed(self.dealing.answer_messages):
-                key = ("answer", raw[-64:])
-                if key not in self._sent:
-                    self._sent.add(key)
-                    self._publish_deal(raw, now, out)
+        d = self.dealing
+        if d.status is Status.RUNNING and d.phase is Phase.DEAL and not self._cheats("withhold"):
+            owners = sorted(o for o, accused in d.complaints if accused == self.mine)
+            new = [o for o in owners if ("answer", o) not in self._sent]
+            if new:  # each complaint answered once, with one message ([DEAL-51])
+                for owner, raw in zip(owners, self._timed(d.answer_messages), strict=True):
+                    if owner in new:
+                        self._sent.add(("answer", owner))
+                        self._publish_deal(raw, now, out)
         return out
 
     def next_deadline(self) -> float | None:
@@ -433,8 +438,9 @@ class HandRound:
         if self._actor_since is not None and self.betting.actor is not None:
             times.append(self._actor_since[1] + t)
         if self._deal_since is not None and self.mine is not None:
-            if self.dealing.cards_of(self.mine) is None:
-                times.append(self._deal_since + t)
+            complained = any(o == self.mine for o, _ in self.dealing.complaints)
+            if self.dealing.cards_of(self.mine) is None and not complained:
+                times.append(self._deal_since + t)  # when to complain ([DEAL-51])
         if self.dealing.showdown is not None:
             times.append(self.dealing.showdown[1] / 1000 + t)
         return min(times) if times else None
