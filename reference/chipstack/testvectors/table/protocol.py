@@ -310,6 +310,9 @@ def _cases() -> list[Case]:
     t.valid("play_table", {**run, "label": "v-normal", "restart": [1, 45]},
             "seat 1 crashes after 45 deliveries and is rebuilt from its store: the same hands",
             ["TABLE-5"], ["table_run"])
+    t.valid("play_table", {**run, "label": "v-withhold", "cheat": 0, "cheat_kind": "withhold"},
+            "seat 0 withholds its hole shares: complaints, then a public wait, then a timeout",
+            ["TABLE-10", "DEAL-51", "TABLE-12"], ["table_run"])
     return t.cases
 
 
