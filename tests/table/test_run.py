@@ -147,3 +147,17 @@ def test_withheld_hole_shares_are_complained_about_then_time_out() -> None:
     assert first.net["p0"] == -committed[0]
     assert second.outcome == "complete" and set(second.net) == {"p1", "p2"}
     _conserved(r)
+
+
+def test_over_the_sync_protocol_the_table_ends_the_same() -> None:
+    """Items pushed and reconciled by sync nodes over simulated links (latency, loss)."""
+    from chipstack.sync.sim import SimConfig
+    from chipstack.table.simrun import run_sync_sim
+
+    base = run(NORMAL)
+    r = run_sync_sim(NORMAL, SimConfig(latency_ms=(20.0, 80.0), loss=0.05, seed=3))
+    assert [(h.outcome, h.net, h.board) for h in r.hands] == [
+        (h.outcome, h.net, h.board) for h in base.hands]
+    assert r.redeemed == base.redeemed
+    assert r.sync.in_sync == 100.0 and r.sync.p50_ms is not None and r.sync.p50_ms >= 20.0
+    _conserved(r)
