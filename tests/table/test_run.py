@@ -161,3 +161,17 @@ def test_over_the_sync_protocol_the_table_ends_the_same() -> None:
     assert r.redeemed == base.redeemed
     assert r.sync.in_sync == 100.0 and r.sync.p50_ms is not None and r.sync.p50_ms >= 20.0
     _conserved(r)
+
+
+def test_a_seat_that_does_not_show_is_mucked_by_every_node_itself_included() -> None:
+    """[DEAL-52]: the hand finishes without it; it loses its claim, even at its own node
+    (which holds its cards): every node signs the same settlement."""
+    config = TableConfig(seats=3, hands=2, label="t-noshow", cheat=0, cheat_kind="no_show",
+                         fault_hand=1, bots=("station",) * 3)
+    r = run(config)
+    first = r.hands[0]
+    assert first.outcome == "complete"
+    assert first.faults == ("p0: dealing.timeout (DEAL-52)",)
+    assert first.net["p0"] == -config.big_blind and "p0" not in first.winners
+    assert len(r.hands) == 2 and all("refused none" in line for line in r.nodes)
+    _conserved(r)
