@@ -289,6 +289,11 @@ class HandRound:
         else:
             self._shown.add(owner)  # its cards shown at showdown ([DEAL-52])
 
+    def names_me_for_equivocation(self) -> bool:
+        """Whether this node found two versions of one of its own messages ([TABLE-5])."""
+        return any(seat == self.me and reason == Reason.DEALING_EQUIVOCATION.value
+                   for seat, reason, _, _ in self._faults)
+
     @property
     def holes_dealt(self) -> bool:
         """Whether this node took every seat's hole shares for every other seat ([TABLE-10])."""
