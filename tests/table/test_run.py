@@ -7,8 +7,8 @@ from functools import cache
 import pytest
 
 from chipstack.dealing.hand import settle_void
-from chipstack.sync.item import Item
 from chipstack.poker.table import forced_bets
+from chipstack.sync.item import Item
 from chipstack.table.config import TableConfig
 from chipstack.table.local import run_local
 from chipstack.table.report import TableReport
