@@ -5,7 +5,7 @@ cashier parameters and each seat's funded wallet), mines and proves every deposi
 a seat sends, has the cashier nodes certify it (M of N) and issues the chips, makes
 every fully signed settlement authoritative, and once a closing settlement arrives,
 pays every seat out in one co-signed transaction. It holds no seat and does not
-follow the hands: it checks what the cashier checks ([TABLE-12]).
+follow the hands: it checks what the cashier checks ([TABLE-13]).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class HouseNode(NodeBase):
         require(request.player == self.players[seat].public_key.raw, Reason.TABLE_UNKNOWN_AUTHOR,
                 "a deposit for another player")
         cert = self.world.certify(request, proof)
-        self.world.book.issue(cert, proof)  # [CASH-11] .. [CASH-13]
+        self.world.book.issue(cert, proof)  # [TABLE-13], [CASH-11] .. [CASH-13]
         self.deposits[seat] = request.chips
         return [self.publish(Issued(cert.encode()), now)]
 
@@ -150,7 +150,7 @@ class HouseNode(NodeBase):
         s = decode_exact(message.body, Settlement.read)
         ss = SignedSettlement(s, tuple(sigs[i] for i in range(self.config.seats)))
         try:
-            self.world.book.settle(ss)  # [CASH-21] .. [CASH-24]
+            self.world.book.settle(ss)  # [TABLE-13], [CASH-21] .. [CASH-24]
         except Rejected:
             del self.signatures[(message.hand, message.body)]
             raise
@@ -165,7 +165,7 @@ class HouseNode(NodeBase):
         plan = w.book.plan()
         tx = cosign_payout(plan, self.params, w.ledger.params.chain_id,
                            w.cashier_keys[: self.params.cashiers.threshold])
-        w.book.redeem(tx)  # [CASH-42]
+        w.book.redeem(tx)  # [TABLE-13], [CASH-42]
         w.mine([tx])
         seats, balances = w.book.final_balances()
         by_key = dict(zip(seats, balances, strict=True))

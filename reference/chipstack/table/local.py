@@ -1,26 +1,29 @@
 """All the nodes of a table in one process: a direct bus on a simulated clock.
 
-:func:`run_local` starts the house and every seat, delivers each published item to
-every other node in the order it was published (a FIFO bus, so causes arrive before
-their effects), and when nothing is in flight moves the clock to the earliest
-deadline. The run is deterministic for a given configuration. Used by the tests and
-the notebooks; ``chipstack.table.net`` runs the same engines as OS processes over TCP.
+:func:`run_local` starts the house and every seat and delivers each published item
+to every other node after a simulated delay: :data:`HOP` seconds, plus a seeded
+random ``jitter`` when asked (deliveries then overtake each other, as on a network,
+and the engines must wait for what they cannot take yet). When nothing is in flight
+the clock moves to the earliest deadline. The run is deterministic for a given
+configuration and jitter. Used by the tests and the notebooks; ``chipstack.table.net``
+runs the same engines as OS processes over TCP.
 """
 
 from __future__ import annotations
 
+import heapq
+import random
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chipstack.sync.item import Item
 from chipstack.table.config import TableConfig
-from chipstack.table.engine import Engine, NodeSummary, house_node, player_node
+from chipstack.table.engine import Engine, house_node, player_node
 from chipstack.table.report import SyncFigures, TableReport, build_report
 
-#: ``(hands settled so far, hands planned, the latest summary of seat 0)``.
 Progress = Callable[[int, int], None]
+"""``(hands settled so far, hands planned)``, called when seat 0 records a hand."""
 
 #: Seconds of simulated time one delivery takes on the bus.
 HOP = 0.001
@@ -28,71 +31,85 @@ HOP = 0.001
 
 @dataclass
 class BusStats:
-    """What the bus moved: items, deliveries, bytes, and the simulated delay of each."""
+    """What the bus moved: items, deliveries, bytes, and the delay of each delivery."""
 
     items: int = 0
     deliveries: int = 0
     bytes: int = 0
+    delays: list[float] = field(default_factory=list)
+
+    def figures(self, nodes: int) -> SyncFigures:
+        """The sync figures of the report: every item reaches every node on this bus."""
+        delays = sorted(self.delays)
+
+        def pct(q: float) -> float | None:
+            return delays[min(len(delays) - 1, int(q * len(delays)))] * 1000 if delays else None
+
+        return SyncFigures(
+            items=self.items,
+            in_sync=100.0 * self.deliveries / (self.items * (nodes - 1)) if self.items else None,
+            bytes_per_item=self.bytes / self.deliveries if self.deliveries else None,
+            p50_ms=pct(0.50),
+            p99_ms=pct(0.99),
+        )
 
 
 def run_local(
     config: TableConfig,
     progress: Progress | None = None,
-    max_steps: int = 1_000_000,
+    jitter: float = 0.0,
+    max_steps: int = 2_000_000,
 ) -> TableReport:
     """Run the whole table in this process; return its report.
 
-    ``progress`` is called with ``(hands done, hands planned)`` each time seat 0
-    records a hand. The simulated clock starts at 0 and moves by :data:`HOP` per
-    delivery and to the next deadline when the bus is idle.
+    ``jitter`` adds a uniform random delay in ``[0, jitter)`` seconds to every
+    delivery (seeded by the configuration), so that items arrive out of order.
+    ``max_steps`` bounds the run (deliveries plus clock moves).
     """
     started = time.perf_counter()
-    nodes: list[Engine] = [house_node(config)] + [player_node(config, s)
-                                                   for s in range(config.seats)]
+    nodes: list[Engine] = [house_node(config)]
+    nodes += [player_node(config, s) for s in range(config.seats)]
+    rng = random.Random(config.seed + b"/bus")
     now = 0.0
-    queue: deque[tuple[int, Item]] = deque()
+    heap: list[tuple[float, int, int, Item]] = []
+    order = 0
     stats = BusStats()
 
     def post(origin: int, items: list[Item]) -> None:
+        nonlocal order
         for item in items:
             stats.items += 1
-            queue.append((origin, item))
+            for i in range(len(nodes)):
+                if i != origin:
+                    delay = HOP + (rng.random() * jitter if jitter else 0.0)
+                    order += 1
+                    heapq.heappush(heap, (now + delay, order, i, item))
 
     for i, node in enumerate(nodes):
         post(i, node.start(now))
-    seen_hands = 0
-    steps = 0
-    while steps < max_steps and not all(n.done for n in nodes):
-        steps += 1
-        if queue:
-            origin, item = queue.popleft()
-            now += HOP
-            for i, node in enumerate(nodes):
-                if i != origin:
-                    stats.deliveries += 1
-                    stats.bytes += item.size
-                    post(i, node.receive(item, now))
-        else:
-            deadlines = [d for n in nodes if (d := n.next_deadline()) is not None]
-            if not deadlines:
-                break
-            now = max(now, min(deadlines))
+    seen = 0
+    for _ in range(max_steps):
+        if all(n.done for n in nodes):
+            break
+        deadlines = [d for n in nodes if (d := n.next_deadline()) is not None]
+        due = min(deadlines) if deadlines else None
+        if heap and (due is None or heap[0][0] <= due):
+            at, _, i, item = heapq.heappop(heap)
+            stats.delays.append(at - (item.timestamp / 1000))
+            now = max(now, at)
+            stats.deliveries += 1
+            stats.bytes += item.size
+            post(i, nodes[i].receive(item, now))
+        elif due is not None:
+            now = max(now, due)
             for i, node in enumerate(nodes):
                 post(i, node.tick(now))
+        else:
+            break
         if progress is not None:
             done = nodes[1].summary().hands_done
-            if done != seen_hands:
-                seen_hands = done
+            if done != seen:
+                seen = done
                 progress(done, config.hands)
-    summaries = [n.summary() for n in nodes]
-    sync = SyncFigures(
-        items=stats.items,
-        in_sync=100.0,
-        bytes_per_item=stats.bytes / stats.deliveries if stats.deliveries else None,
-        p50_ms=HOP * 1000,
-        p99_ms=HOP * 1000,
-    )
-    return build_report(config, summaries, sync, time.perf_counter() - started)
-
-
-__all__ = ["BusStats", "NodeSummary", "run_local"]
+    return build_report(config, [n.summary() for n in nodes], stats.figures(len(nodes)),
+                        time.perf_counter() - started)

@@ -18,6 +18,21 @@ from chipstack.table.messages import KIND_TAGS, Message, encode_message, kind_of
 ITEM_TTL_MS = 3_600_000
 
 
+def check_item(item: Item, config: TableConfig) -> int | None:
+    """Check an item's tag, author and signature in that order ([TABLE-2]).
+
+    Returns the author's seat, or ``None`` for the house; refuses with
+    ``table.wrong_table``, ``table.unknown_author`` or the signature's reason.
+    """
+    require(item.tag1 == config.tag, Reason.TABLE_WRONG_TABLE, item.tag1)  # [TABLE-2]
+    house = config.house_key().public_key.raw
+    seats = {config.player_key(s).public_key.raw: s for s in range(config.seats)}
+    require(item.author == house or item.author in seats, Reason.TABLE_UNKNOWN_AUTHOR,
+            item.author.hex()[:16])  # [TABLE-2]
+    PublicKey(item.author).verify(item.signature, item.id)  # [TABLE-2], SYNC-6
+    return seats.get(item.author)
+
+
 class NodeBase:
     """The common part of the player and house engines."""
 
@@ -50,7 +65,7 @@ class NodeBase:
     def publish(self, message: Message, now: float, destination: bytes | None = None) -> Item:
         """Sign ``message`` into an item with the table's tags ([TABLE-2])."""
         item = make_item(self._key, (self.config.tag, KIND_TAGS[kind_of(message)]),
-                         encode_message(message), int(round(now * 1000)), ITEM_TTL_MS,
+                         encode_message(message), round(now * 1000), ITEM_TTL_MS,
                          destination)
         self._seen.add(item.id)
         self.items_sent += 1
@@ -66,11 +81,7 @@ class NodeBase:
         if item.id in self._seen:
             return []  # its own, or one already taken: nothing to do
         try:
-            # [TABLE-2]: the table's tag, then a known author, then its signature
-            require(item.tag1 == self.config.tag, Reason.TABLE_WRONG_TABLE, item.tag1)
-            require(item.author == self._house or item.author in self._seats,
-                    Reason.TABLE_UNKNOWN_AUTHOR, item.author.hex()[:16])
-            PublicKey(item.author).verify(item.signature, item.id)
+            check_item(item, self.config)  # [TABLE-2]
         except Rejected as exc:
             self.refuse(exc.reason)
             return []

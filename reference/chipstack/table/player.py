@@ -233,9 +233,9 @@ class PlayerNode(NodeBase):
         for s, chips in zip(r.playing, o.stacks, strict=True):
             self.stacks[s] = chips
         if o.void and not o.proven:
-            self.departed |= o.faulty  # [DEAL-56]: timed-out seats leave
+            self.departed |= o.faulty  # [TABLE-12], [DEAL-56]: timed-out seats leave
         able = [s for s in range(self.config.seats) if s not in self.departed and self.stacks[s]]
-        closing = o.proven or r.number >= self.config.hands or len(able) < 2  # [DEAL-56]
+        closing = o.proven or r.number >= self.config.hands or len(able) < 2  # [TABLE-9]
         if closing:
             self.closed = ("closed after a proven fault" if o.proven else
                            "closed: fewer than two seats left" if len(able) < 2 else
@@ -251,7 +251,7 @@ class PlayerNode(NodeBase):
         ))  # fmt: skip
         sig = self.key.sign_tagged(Tag.CASHIER_SETTLEMENT, body)
         self.agreed[r.number].signatures[self.seat] = sig
-        return [self.publish(Sign(r.number, body, sig), now)] + self._maybe_next(now)
+        return [self.publish(Sign(r.number, body, sig), now), *self._maybe_next(now)]
 
     def settlement(self, number: int, game_hash: bytes, closing: bool) -> Settlement:
         """The settlement after hand ``number`` ([TABLE-9]): every seat, every deposit."""

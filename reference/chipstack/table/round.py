@@ -27,7 +27,12 @@ from chipstack.dealing.hand import (
 )
 from chipstack.dealing.hand import Hand as DealtHand
 from chipstack.dealing.local import _tamper_for
-from chipstack.dealing.messages import from_event_argument, to_event_argument
+from chipstack.dealing.messages import (
+    SharesMessage,
+    decode_message,
+    from_event_argument,
+    to_event_argument,
+)
 from chipstack.dealing.randomness import Randomness
 from chipstack.errors import Reason, Rejected, require
 from chipstack.fsm.event import Arg, Event, decode_event, sign_event, verify_event_signature
@@ -81,6 +86,23 @@ def _bools(hand: BettingHand, name: str) -> list[bool]:
     return [v is True for v in value]
 
 
+def open_deal_event(ev: Event, instance_id: bytes, hid: bytes) -> bytes:
+    """The dealing message a ``deal`` event carries, after checking its form ([TABLE-6]).
+
+    Order: the event's fields (``table.bad_message`` unless instance, seq 0, previous
+    hash = hand id, time 0 and the one ``msg: list<bytes>`` argument are as stated),
+    then its signature (``fsm.bad_signature``), then the chunks ([DEAL-57]).
+    """
+    require(ev.instance_id == instance_id and ev.name == DEAL_EVENT and ev.seq == 0
+            and ev.prev_hash == hid and ev.time == 0 and len(ev.args) == 1
+            and ev.args[0].name == "msg" and ev.args[0].type == _CHUNKS,
+            Reason.TABLE_BAD_MESSAGE, "not a deal event of this hand")  # [TABLE-6]
+    verify_event_signature(ev)
+    value = ev.args[0].value
+    assert isinstance(value, tuple)
+    return from_event_argument([c for c in value if isinstance(c, bytes)])  # [DEAL-57]
+
+
 @dataclass(frozen=True)
 class Out:
     """A hand event this node publishes: the encoded FSM event and its destination seat."""
@@ -131,6 +153,7 @@ class HandRound:
     _deal_since: float | None = None
     _faults: list[tuple[int | None, str, str, bool]] = field(default_factory=list)
     _seen: set[bytes] = field(default_factory=set)
+    _holes: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.id = hand_id(self.table_id, self.number)
@@ -158,7 +181,7 @@ class HandRound:
 
     @staticmethod
     def _ms(now: float) -> int:
-        return int(round(now * 1000))
+        return round(now * 1000)
 
     def _timed(self, fn: Callable[[], T]) -> T:
         start = time.process_time()
@@ -198,23 +221,19 @@ class HandRound:
             self._take_bet(ev, now)
 
     def _take_deal(self, ev: Event, seat: int, now: float) -> None:
-        # [TABLE-6]: a dealing message rides a `deal` event at seq 0 naming the hand id
-        require(ev.seq == 0 and ev.prev_hash == self.id and ev.time == 0 and len(ev.args) == 1
-                and ev.args[0].name == "msg" and ev.args[0].type == _CHUNKS,
-                Reason.TABLE_BAD_MESSAGE, "not a deal event of this hand")
-        verify_event_signature(ev)
-        value = ev.args[0].value
-        assert isinstance(value, tuple)
-        raw = from_event_argument([bytes(c) for c in value if isinstance(c, bytes)])  # [DEAL-57]
+        raw = open_deal_event(ev, self.betting.instance.id, self.id)
         fault = self._timed(lambda: self.dealing.receive(raw, self.idx[seat], self._ms(now)))
         if fault is not None:
             self._note(fault)
+        else:
+            self._count_hole(raw)
         if ev.id not in self._seen:
             self._seen.add(ev.id)
             self.dealing_bytes += len(raw)
 
     def _take_bet(self, ev: Event, now: float) -> None:
-        if self.dealing.phase is not Phase.DEAL or ev.seq > self.betting.machine.state.seq + 1:
+        if self.betting.machine.state.name == "dealing" or (
+                ev.seq > self.betting.machine.state.seq + 1):
             raise Rejected(Reason.TABLE_NOT_DUE, f"event {ev.seq} not due yet")
         self.betting.take(ev)  # [TABLE-7]: the hold'em machine checks every action
 
@@ -240,7 +259,25 @@ class HandRound:
         fault = self._timed(lambda: self.dealing.receive(raw, self.mine or 0, self._ms(now)))
         if fault is not None:
             self._note(fault)
+        else:
+            self._count_hole(raw)
         out.append(Out(ev.encode(), to))
+
+    def _count_hole(self, raw: bytes) -> None:
+        """Note a taken message of hole shares (to the owner, or a public answer)."""
+        message = decode_message(raw)
+        if not isinstance(message, SharesMessage):
+            return
+        n = len(self.playing)
+        owner = message.positions[0] % n
+        if message.sender != owner and message.positions == hole_positions(owner, n):
+            self._holes.add((message.sender, owner))
+
+    @property
+    def holes_dealt(self) -> bool:
+        """Whether this node took every seat's hole shares for every other seat ([TABLE-10])."""
+        n = len(self.playing)
+        return len(self._holes) == n * (n - 1)
 
     def _step_once(self, now: float, out: list[Out]) -> bool:
         d = self.dealing
@@ -263,7 +300,7 @@ class HandRound:
                 raw = _tamper_for("bad_shuffle", 0)(0, "shuffle", raw)
             self._publish_deal(raw, now, out)
             return True
-        if d.phase is not Phase.DEAL:
+        if d.phase is not Phase.DEAL:  # [TABLE-8]: keys, shuffles, then hole shares
             return False
         if self._deal_since is None:
             self._deal_since = now
@@ -279,6 +316,8 @@ class HandRound:
             return True
         b = self.betting
         if b.machine.state.name == "dealing":
+            if not self.holes_dealt:  # [TABLE-10]: betting opens once every hole card is dealt
+                return False
             n = len(self.playing)
             b.deal_hole([p for i in range(n) for p in hole_positions(i, n)])  # [TABLE-10]
             return True
@@ -299,7 +338,7 @@ class HandRound:
                 d.fold(i)
         nxt = b.dealer_next()
         n = len(self.playing)
-        if nxt == "deal_board":
+        if nxt == "deal_board":  # [TABLE-8]: a street's shares, then its board cards
             stage = STAGES[{0: 0, 3: 1, 4: 2}[len(b.board)]]
             if stage not in d.stages:
                 d.open_stage(stage, self._ms(now))
@@ -314,7 +353,7 @@ class HandRound:
                 return True
             return False
         live = [i for i, f in enumerate(_bools(b, "folded")) if not f]
-        if len(live) < 2:
+        if len(live) < 2:  # [TABLE-8]: one seat left, the hand is over
             d.finish()
             self._finish_complete(now)
             return False
@@ -393,11 +432,11 @@ class HandRound:
     # ------------------------------------------------------------------ outcome
 
     def _finish_void(self, now: float) -> None:
-        """[DEAL-55]: the committed chips go back, the faulty seats' shared among the others."""
+        """[TABLE-12], [DEAL-55]: committed chips go back, the faulty seats' shared out."""
         committed = _ints(self.betting, "contrib")
         behind = self.betting.stacks
         faulty = {self.idx[s] for s, _, _, _ in self._faults if s is not None}
-        paid = settle_void(committed, faulty)  # [DEAL-55]
+        paid = settle_void(committed, faulty)  # [TABLE-12], [DEAL-55]
         stacks = tuple(a + p for a, p in zip(behind, paid, strict=True))
         self.outcome = Outcome(
             True, stacks, frozenset(self.playing[i] for i in faulty),
@@ -409,18 +448,13 @@ class HandRound:
     def _finish_complete(self, now: float) -> None:
         """[TABLE-11]: the pots split by the opened cards; a mucked seat has no claim."""
         b, d = self.betting, self.dealing
-        folded = _bools(b, "folded")
-        out = [f or i in d.mucked for i, f in enumerate(folded)]
-        live = [i for i, f in enumerate(out) if not f]
+        folded = [f or i in d.mucked for i, f in enumerate(_bools(b, "folded"))]
         board = d.board()
-        values = [0] * len(folded)
-        for i in live:
-            cards = d.cards_of(i)
-            values[i] = 1 if len(live) == 1 or cards is None else hand_value([*cards, *board])
+        holes = [d.cards_of(i) if not f else None for i, f in enumerate(folded)]
         contrib = _ints(b, "contrib")
         dead = b.var("dead")
         assert isinstance(dead, int)
-        payouts = split_pots(side_pots(contrib, out, dead), values, self.button)
+        payouts = showdown_payouts(contrib, folded, holes, board, self.button, dead)
         stacks = tuple(s + p for s, p in zip(b.stacks, payouts, strict=True))
         winners = tuple(self.playing[i] for i, p in enumerate(payouts) if p > contrib[i])
         self.outcome = Outcome(False, stacks, frozenset(), False, winners, self._fault_texts(),
@@ -433,3 +467,33 @@ class HandRound:
             who = "nobody" if seat is None else self.config.name(seat)
             texts.append(f"{who}: {reason} ({rule})")
         return tuple(dict.fromkeys(texts))
+
+
+def showdown_payouts(
+    contrib: Sequence[int],
+    folded: Sequence[bool],
+    holes: Sequence[tuple[int, int] | None],
+    board: Sequence[int],
+    button: int,
+    dead: int = 0,
+) -> list[int]:
+    """What each seat wins when a hand completes ([TABLE-11]).
+
+    ``folded`` marks the seats out of the hand (folded, or mucked by [DEAL-52]);
+    ``holes`` are the opened hole cards of the others. With one seat left it takes
+    every pot; otherwise each seat's value is its best five of seven cards. The pots
+    are the machine's side pots of ``contrib`` split as the hold'em machine splits them.
+    """
+    live = [i for i, f in enumerate(folded) if not f]
+    values = [0] * len(folded)
+    for i in live:
+        hole = holes[i]
+        if len(live) == 1:
+            values[i] = 1
+        else:
+            require(hole is not None and len(board) == 5, Reason.POKER_BAD_DEAL,
+                    "a live seat's cards and the whole board are needed")
+            assert hole is not None
+            values[i] = hand_value([*hole, *board])  # [TABLE-11]
+    return split_pots(side_pots(contrib, folded, dead), values, button)  # [TABLE-11]
+
