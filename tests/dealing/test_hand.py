@@ -299,3 +299,53 @@ def test_complaint_about_a_seated_player_is_still_taken() -> None:
     with pytest.raises(Rejected) as exc:
         table.nodes[1].receive(raw, 0, table.now)
     assert exc.value.reason is Reason.DEALING_DUPLICATE_MESSAGE
+
+
+def _dealing_phase_traffic() -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
+    """What brings seat 1's node of a 2-seat hand to its dealing phase, and later messages."""
+    table = LocalHand(2, SEED)
+    table.keys()
+    table.shuffles()
+    setup = [(a, raw) for a, raw in table._held]
+    later = [(0, table.nodes[0].hole_messages()[1])]
+    for node in table.nodes:
+        node.open_stage("flop", 0)
+    later += [(s, table.nodes[s].stage_message("flop")) for s in range(2)]
+    later += [(0, ComplaintMessage(table.hand_id, 0, 1).encode())]
+    later += [(s, table.nodes[s].showdown_message()) for s in range(2)]
+    return setup, later
+
+
+SETUP, LATER = _dealing_phase_traffic()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(LATER) - 1), st.integers(0, 20_000), st.integers(0, 255)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_fuzz_mutated_messages_in_the_dealing_phase(
+    edits: list[tuple[int, int, int]], showdown: bool
+) -> None:
+    """Mutated shares, complaints and shows reach a dealing node: only typed outcomes."""
+    node = LocalHand(2, SEED).nodes[1]
+    for author, raw in SETUP:
+        assert node.receive(raw, author, 0) is None
+    node.open_stage("flop", 0)
+    if showdown:
+        node.start_showdown(0)
+    for which, where, value in edits:
+        author, raw = LATER[which]
+        where %= len(raw)
+        mutated = raw[:where] + bytes([value]) + raw[where + 1 :]
+        try:
+            fault = node.receive(mutated, author, 0)
+        except Rejected as exc:
+            assert exc.reason.value.startswith("dealing.")
+            continue
+        assert fault is None or fault.seat in (author, None)
+    node.tick(10_000)  # deadlines never crash either
