@@ -141,3 +141,16 @@ def test_a_node_follows_seats_whose_keys_it_lacks_and_never_takes_a_dealer_event
     assert no_key.value.reason is Reason.POKER_NOT_YOUR_TURN
     assert view.machine.state_hash == full.machine.state_hash
     assert dealer_key().public_key.raw not in pubs
+
+
+def test_the_millisecond_adapter_converts_both_ways() -> None:
+    from chipstack.table.engine import InMilliseconds
+
+    house = InMilliseconds(house_node(CONFIG))
+    (opening,) = house.start(1500)
+    assert opening.timestamp == 1500  # 1.5 s inside, 1500 ms on the item
+    seat = InMilliseconds(player_node(CONFIG, 0))
+    assert seat.start(1500) == [] and seat.next_deadline() is None
+    (deposit,) = seat.receive(opening, 1600)
+    assert deposit.timestamp == 1600
+    assert seat.progress == (0, 1) and not seat.done

@@ -15,6 +15,8 @@ from chipstack.table.report import TableReport
 NORMAL = TableConfig(seats=3, hands=2, label="t-normal")
 SILENT = TableConfig(seats=3, hands=2, label="t-silent", silent=1, fault_hand=1)
 SHUFFLE = TableConfig(seats=3, hands=2, label="t-shuffle", cheat=1, fault_hand=1)
+WITHHOLD = TableConfig(seats=3, hands=2, label="t-withhold", cheat=0, cheat_kind="withhold",
+                       fault_hand=1)
 SHARE = TableConfig(seats=3, hands=2, label="t-share", cheat=2, cheat_kind="bad_share",
                     fault_hand=1)
 
@@ -109,7 +111,7 @@ def test_the_cheat_is_caught_by_every_seat_when_its_message_arrives() -> None:
 
     config = SHUFFLE
     nodes = [house_node(config)] + [player_node(config, s) for s in range(3)]
-    queue = [(0, item) for item in nodes[0].start(0.0)]
+    queue = [(i, item) for i, node in enumerate(nodes) for item in node.start(0.0)]
     while queue:
         origin, item = queue.pop(0)
         for i, node in enumerate(nodes):
@@ -119,3 +121,43 @@ def test_the_cheat_is_caught_by_every_seat_when_its_message_arrives() -> None:
         hands = node.summary().hands
         assert hands[0].faults == ("p1: dealing.bad_shuffle_proof (DEAL-22)",)
     assert all(node.done for node in nodes)
+
+
+@pytest.mark.parametrize("after", [12, 45, 90])
+def test_a_restarted_seat_resumes_from_its_store_and_changes_nothing(after: int) -> None:
+    """[TABLE-5]: rebuilt from what it stored, it makes again the same bytes, says nothing
+    twice (no equivocation), catches up and the table ends as without the crash."""
+    base = run(NORMAL)
+    r = run_local(NORMAL, restart=(1, after))
+    assert [(h.outcome, h.net, h.board) for h in r.hands] == [
+        (h.outcome, h.net, h.board) for h in base.hands]
+    assert r.redeemed == base.redeemed
+    assert not r.faults
+    _conserved(r)
+
+
+def test_withheld_hole_shares_are_complained_about_then_time_out() -> None:
+    """[DEAL-51] through the table: the others complain at the timeout, seat 0 is then
+    awaited in public, named when that runs out, leaves; the table goes on."""
+    r = run(WITHHOLD)
+    first, second = r.hands
+    assert first.outcome == "void" and first.faults == ("p0: dealing.timeout (DEAL-50)",)
+    assert first.seconds == pytest.approx(2 * WITHHOLD.timeout, abs=0.1)
+    committed = _blinds(WITHHOLD, 1)
+    assert first.net["p0"] == -committed[0]
+    assert second.outcome == "complete" and set(second.net) == {"p1", "p2"}
+    _conserved(r)
+
+
+def test_over_the_sync_protocol_the_table_ends_the_same() -> None:
+    """Items pushed and reconciled by sync nodes over simulated links (latency, loss)."""
+    from chipstack.sync.sim import SimConfig
+    from chipstack.table.simrun import run_sync_sim
+
+    base = run(NORMAL)
+    r = run_sync_sim(NORMAL, SimConfig(latency_ms=(20.0, 80.0), loss=0.05, seed=3))
+    assert [(h.outcome, h.net, h.board) for h in r.hands] == [
+        (h.outcome, h.net, h.board) for h in base.hands]
+    assert r.redeemed == base.redeemed
+    assert r.sync.in_sync == 100.0 and r.sync.p50_ms is not None and r.sync.p50_ms >= 20.0
+    _conserved(r)

@@ -116,3 +116,45 @@ def house_node(config: TableConfig) -> Engine:
     from chipstack.table.house import HouseNode
 
     return HouseNode(config)
+
+
+class InMilliseconds:
+    """An engine driven with integer milliseconds (item timestamps' unit) instead of seconds.
+
+    For a runner whose clock is ``int`` ms: every call converts ``now`` to seconds and
+    :meth:`next_deadline` back to ms (rounded up, so a tick at that time is due).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def done(self) -> bool:
+        """The engine's ``done``."""
+        return self.engine.done
+
+    @property
+    def progress(self) -> object:
+        """The engine's ``progress`` if it has one (a seat's hands done and planned)."""
+        return getattr(self.engine, "progress", None)
+
+    def start(self, now: int) -> list[Item]:
+        """:meth:`Engine.start` at ``now`` ms."""
+        return self.engine.start(now / 1000)
+
+    def receive(self, item: Item, now: int) -> list[Item]:
+        """:meth:`Engine.receive` at ``now`` ms."""
+        return self.engine.receive(item, now / 1000)
+
+    def tick(self, now: int) -> list[Item]:
+        """:meth:`Engine.tick` at ``now`` ms."""
+        return self.engine.tick(now / 1000)
+
+    def next_deadline(self) -> int | None:
+        """:meth:`Engine.next_deadline` in ms, rounded up."""
+        deadline = self.engine.next_deadline()
+        return None if deadline is None else -(-round(deadline * 1_000_000) // 1000)
+
+    def summary(self) -> NodeSummary:
+        """The engine's summary."""
+        return self.engine.summary()

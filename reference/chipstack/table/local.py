@@ -59,12 +59,17 @@ def run_local(
     progress: Progress | None = None,
     jitter: float = 0.0,
     max_steps: int = 2_000_000,
+    restart: tuple[int, int] | None = None,
 ) -> TableReport:
     """Run the whole table in this process; return its report.
 
     ``jitter`` adds a uniform random delay in ``[0, jitter)`` seconds to every
     delivery (seeded by the configuration), so that items arrive out of order.
-    ``max_steps`` bounds the run (deliveries plus clock moves).
+    ``max_steps`` bounds the run (deliveries plus clock moves). ``restart`` is
+    ``(seat, deliveries)``: after that many deliveries the seat's node is replaced by
+    a fresh one fed every item it had stored (received or published) before it starts
+    again ([TABLE-5]); items in flight to it are lost, as in a crash, and it then
+    gets every item another node holds and it does not, as reconciliation would.
     """
     started = time.perf_counter()
     nodes: list[Engine] = [house_node(config)]
@@ -74,11 +79,13 @@ def run_local(
     heap: list[tuple[float, int, int, Item]] = []
     order = 0
     stats = BusStats()
+    stores: list[dict[bytes, Item]] = [{} for _ in nodes]
 
     def post(origin: int, items: list[Item]) -> None:
         nonlocal order
         for item in items:
             stats.items += 1
+            stores[origin][item.id] = item
             for i in range(len(nodes)):
                 if i != origin:
                     delay = HOP + (rng.random() * jitter if jitter else 0.0)
@@ -88,6 +95,7 @@ def run_local(
     for i, node in enumerate(nodes):
         post(i, node.start(now))
     seen = 0
+    stalled: float | None = None
     for _ in range(max_steps):
         if all(n.done for n in nodes):
             break
@@ -99,8 +107,25 @@ def run_local(
             now = max(now, at)
             stats.deliveries += 1
             stats.bytes += item.size
+            stores[i][item.id] = item
             post(i, nodes[i].receive(item, now))
+            if restart is not None and stats.deliveries == restart[1]:
+                i = restart[0] + 1
+                heap = [h for h in heap if h[2] != i]  # in flight to it: lost
+                heapq.heapify(heap)
+                nodes[i] = player_node(config, restart[0])
+                for kept in sorted(stores[i].values(), key=lambda x: x.key):
+                    nodes[i].receive(kept, now)
+                post(i, nodes[i].start(now))
+                # reconciliation: it fetches what the others hold and it does not
+                missing = {k: x for s in stores for k, x in s.items() if k not in stores[i]}
+                for item in sorted(missing.values(), key=lambda x: x.key):
+                    order += 1
+                    heapq.heappush(heap, (now + HOP, order, i, item))
         elif due is not None:
+            if due <= now and due == stalled:
+                break  # a deadline that ticking does not move: nothing can happen any more
+            stalled = due
             now = max(now, due)
             for i, node in enumerate(nodes):
                 post(i, node.tick(now))

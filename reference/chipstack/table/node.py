@@ -49,6 +49,9 @@ class NodeBase:
         self.items_sent = 0
         self.bytes_sent = 0
         self.items_received = 0
+        self.started = False
+        self._outbox: list[Item] = []
+        self._said: set[bytes] = set()
         self._house = config.house_key().public_key.raw
         self._seats = {config.player_key(s).public_key.raw: s for s in range(config.seats)}
 
@@ -76,8 +79,36 @@ class NodeBase:
         """Count one refused item."""
         self.refused[reason.value] += 1
 
+    def start(self, now: float) -> list[Item]:
+        """Begin, or resume after a restart ([TABLE-5]).
+
+        Items received before ``start`` are the node's own store replayed: the node
+        rebuilds its state from them, makes again (from the same streams) what it had
+        made, and publishes now only what is not among its own replayed items.
+        """
+        self.started = True
+        made = self._outbox + self._start(now)
+        self._outbox = []
+        return [i for i in made if i.payload not in self._said]
+
+    def _start(self, now: float) -> list[Item]:
+        return []
+
     def receive(self, item: Item, now: float) -> list[Item]:
-        """Take one item ([TABLE-3]); never raises: a refusal is counted and changes nothing."""
+        """Take one item ([TABLE-3]); never raises: a refusal is counted and changes nothing.
+
+        Before :meth:`start` nothing is returned: what the node makes is kept for
+        ``start``, and its own items (the store replayed) are noted as said.
+        """
+        out = self._receive(item, now)
+        if self.started:
+            return out
+        if item.author == self._key.public_key.raw:
+            self._said.add(item.payload)
+        self._outbox += out
+        return []
+
+    def _receive(self, item: Item, now: float) -> list[Item]:
         if item.id in self._seen:
             return []  # its own, or one already taken: nothing to do
         try:

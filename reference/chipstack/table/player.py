@@ -37,7 +37,7 @@ from chipstack.table.report import HandRecord
 from chipstack.table.round import HandRound, Out
 
 #: Reasons that mean "not yet": the item is kept and offered again ([TABLE-3]).
-RETRY = frozenset({Reason.TABLE_NOT_DUE, Reason.DEALING_OUT_OF_TURN, Reason.FSM_WRONG_SEQ})
+RETRY = frozenset({Reason.TABLE_NOT_DUE, Reason.DEALING_OUT_OF_TURN})
 #: Most items a node keeps for later ([TABLE-3]).
 MAX_PENDING = 4096
 
@@ -79,9 +79,14 @@ class PlayerNode(NodeBase):
         """Done once the payout of the closed table has been seen."""
         return self.redeemed is not None
 
-    def start(self, now: float) -> list[Item]:
-        """A player waits for the house to open the table."""
-        return []
+    def _start(self, now: float) -> list[Item]:
+        """A player waits for the house to open the table (or resumes where it was)."""
+        return self._retry(now)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """``(hands recorded, hands planned)``, for a runner's progress bar."""
+        return (len(self.records), self.config.hands)
 
     def _take(self, item: Item, now: float) -> list[Item]:
         try:

@@ -94,6 +94,8 @@ class TableReport:
             winners = ", ".join(h.winners) if h.winners else "-"
             out.append(f"{h.number:>4}  {h.outcome:<8}  {winners:<16}  {h.seconds:>7.2f}  "
                        f"{h.dealing_cpu:>14.3f}  {h.dealing_bytes / 1000:>10.1f}")
+            if h.board:
+                out.append(f"      board: {' '.join(h.board)}")
             for f in h.faults:
                 out.append(f"      fault: {f}")
         out.append("")

@@ -56,9 +56,12 @@ def hand_id(table_id: bytes, number: int) -> bytes:
     return tagged_hash(Tag.TABLE_HAND, table_id + number.to_bytes(4, "little"))  # [TABLE-4]
 
 
-def stream_seed(config: TableConfig, table_id: bytes, seat: int, number: int) -> bytes:
-    """Seat ``seat``'s dealing seed for hand ``number`` in a replayable run ([TABLE-5])."""
-    data = config.seed + table_id + seat.to_bytes(1, "little") + number.to_bytes(4, "little")
+def stream_seed(key: PrivateKey, table_id: bytes, seat: int, number: int) -> bytes:
+    """Seat ``seat``'s dealing stream seed for hand ``number``, from its own key ([TABLE-5]).
+
+    Secret to the seat, fresh for every table and hand, and the same after a restart.
+    """
+    data = key.seed + table_id + seat.to_bytes(1, "little") + number.to_bytes(4, "little")
     return tagged_hash(Tag.TABLE_STREAM, data)  # [TABLE-5]
 
 
@@ -163,8 +166,8 @@ class HandRound:
         self.mine = self.idx.get(self.me) if self.me is not None else None
         timeout_ms = int(self.config.timeout * 1000)
         secret, seed = None, None
-        if self.mine is not None and self.me is not None:
-            stream = stream_seed(self.config, self.table_id, self.me, self.number)
+        if self.mine is not None and self.me is not None and self.key is not None:
+            stream = stream_seed(self.key, self.table_id, self.me, self.number)
             secret, seed = Randomness(stream).scalar(), tagged_hash(Tag.TABLE_STREAM, stream)
         self.dealing = DealtHand(self.id, n, self._ms(self.now), timeout_ms, me=self.mine,
                                  secret=secret, seed=seed)
@@ -205,8 +208,8 @@ class HandRound:
     def receive(self, raw_event: bytes, author: bytes, now: float) -> None:
         """Take one hand event signed by ``author``; raise :class:`Rejected` to refuse it.
 
-        ``table.not_due`` (and ``dealing.out_of_turn``, ``fsm.wrong_seq`` for a later
-        step) mean "not yet": the caller keeps the item and offers it again later.
+        ``table.not_due`` and ``dealing.out_of_turn`` mean "not yet": the caller keeps
+        the item and offers it again later.
         """
         require(self.outcome is None, Reason.TABLE_STALE, "the hand is over")
         seat = self._author_of.get(author)
@@ -232,9 +235,10 @@ class HandRound:
             self.dealing_bytes += len(raw)
 
     def _take_bet(self, ev: Event, now: float) -> None:
-        if self.betting.machine.state.name == "dealing" or (
-                ev.seq > self.betting.machine.state.seq + 1):
+        state = self.betting.machine.state
+        if self.betting.machine.state.name == "dealing" or ev.seq > state.seq + 1:
             raise Rejected(Reason.TABLE_NOT_DUE, f"event {ev.seq} not due yet")
+        require(ev.seq == state.seq + 1, Reason.TABLE_STALE, f"event {ev.seq} is past")
         self.betting.take(ev)  # [TABLE-7]: the hold'em machine checks every action
 
     def _note(self, fault: Fault) -> None:
@@ -255,8 +259,14 @@ class HandRound:
         ev = deal_event(self.betting.instance.id, self.id, raw, self.key)
         self._seen.add(ev.id)
         self.dealing_bytes += len(raw)
-        # the author takes its own message like everyone else ([DEAL-45] order)
-        fault = self._timed(lambda: self.dealing.receive(raw, self.mine or 0, self._ms(now)))
+        # the author takes its own message like everyone else ([DEAL-45] order); after a
+        # restart it may hold the same bytes already ([TABLE-5]): nothing more to do
+        try:
+            fault = self._timed(lambda: self.dealing.receive(raw, self.mine or 0, self._ms(now)))
+        except Rejected as exc:
+            require(exc.reason is Reason.DEALING_DUPLICATE_MESSAGE, exc.reason, exc.detail)
+            out.append(Out(ev.encode(), to))
+            return
         if fault is not None:
             self._note(fault)
         else:
@@ -306,6 +316,8 @@ class HandRound:
             self._deal_since = now
         if not quiet and ("hole",) not in self._sent:
             self._sent.add(("hole",))
+            if self._cheats("withhold"):  # sends no hole shares, answers no complaint
+                return True
             messages = self._timed(d.hole_messages)
             for k, (owner, raw) in enumerate(sorted(messages.items())):
                 if k == 0 and self._cheats("bad_share"):
@@ -406,12 +418,15 @@ class HandRound:
         out: list[Out] = []
         for raw in self._timed(lambda: self.dealing.complaint_messages(self._ms(now))):
             self._publish_deal(raw, now, out)
-        if self.dealing.status is Status.RUNNING and self.dealing.phase is Phase.DEAL:
-            for raw in self._timed(self.dealing.answer_messages):
-                key = ("answer", raw[-64:])
-                if key not in self._sent:
-                    self._sent.add(key)
-                    self._publish_deal(raw, now, out)
+        d = self.dealing
+        if d.status is Status.RUNNING and d.phase is Phase.DEAL and not self._cheats("withhold"):
+            owners = sorted(o for o, accused in d.complaints if accused == self.mine)
+            new = [o for o in owners if ("answer", o) not in self._sent]
+            if new:  # each complaint answered once, with one message ([DEAL-51])
+                for owner, raw in zip(owners, self._timed(d.answer_messages), strict=True):
+                    if owner in new:
+                        self._sent.add(("answer", owner))
+                        self._publish_deal(raw, now, out)
         return out
 
     def next_deadline(self) -> float | None:
@@ -423,8 +438,9 @@ class HandRound:
         if self._actor_since is not None and self.betting.actor is not None:
             times.append(self._actor_since[1] + t)
         if self._deal_since is not None and self.mine is not None:
-            if self.dealing.cards_of(self.mine) is None:
-                times.append(self._deal_since + t)
+            complained = any(o == self.mine for o, _ in self.dealing.complaints)
+            if self.dealing.cards_of(self.mine) is None and not complained:
+                times.append(self._deal_since + t)  # when to complain ([DEAL-51])
         if self.dealing.showdown is not None:
             times.append(self.dealing.showdown[1] / 1000 + t)
         return min(times) if times else None

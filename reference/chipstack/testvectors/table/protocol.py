@@ -72,8 +72,7 @@ def op_hand_id(case_input: JSONObject) -> JSONObject:
 
 def op_stream(case_input: JSONObject) -> JSONObject:
     """A seat's replayable dealing stream of a hand: its seed, key share and proof seed."""
-    config = TableConfig(seed=hex_field(case_input, "seed"))
-    stream = table_stream_seed(config, fixed_hex_field(case_input, "table_id"),
+    stream = table_stream_seed(_key(case_input), fixed_hex_field(case_input, "table_id"),
                                int_field(case_input, "seat"), int_field(case_input, "number"))
     return {
         "stream": stream.hex(),
@@ -156,7 +155,13 @@ def op_play_table(case_input: JSONObject) -> JSONObject:
         label=label, seed=hex_field(case_input, "seed"), silent=seat("silent"),
         cheat=seat("cheat"), cheat_kind=str(kind), fault_hand=int_field(case_input, "fault_hand"),
     )  # fmt: skip
-    r = run_local(config)
+    again = case_input["restart"]
+    restart = None
+    if again is not None:
+        if not isinstance(again, list) or len(again) != 2:
+            raise Rejected(Reason.VECTORS_BAD_INPUT, "restart is [seat, deliveries] or null")
+        restart = (as_int(again[0], "restart"), as_int(again[1], "restart"))
+    r = run_local(config, restart=restart)
     return {
         "hands": [
             {"number": h.number, "hand_id": h.hand_id, "outcome": h.outcome,
@@ -210,8 +215,8 @@ def _cases() -> list[Case]:
     t.valid("hand_id", {"table_id": "00" * 32, "number": 1}, "the all-zero table id",
             ["TABLE-4"], ["boundary"])
     for seat, number in ((0, 1), (1, 1), (0, 2)):
-        t.valid("stream", {"seed": _SEED, "table_id": _TABLE, "seat": seat, "number": number},
-                f"seat {seat}, hand {number}", ["TABLE-5"])
+        t.valid("stream", {"key": f"{_KEY}/{seat}", "table_id": _TABLE, "seat": seat,
+                           "number": number}, f"seat {seat}, hand {number}", ["TABLE-5"])
     op = OutPoint(bytes(range(32)), 1)
     payloads: list[tuple[str, Message]] = [
         ("open", Open(b"params", bytes(32), 1_767_225_600, ((op, 5000),))),
@@ -271,7 +276,7 @@ def _cases() -> list[Case]:
                            "game_hash": sha256(b"state").hex(), "closing": True},
             "the closing settlement after the last hand", ["TABLE-9", "TABLE-13"])
     run = {"seats": 3, "hands": 2, "seed": _SEED, "cheat_kind": "bad_shuffle", "fault_hand": 1,
-           "silent": None, "cheat": None}
+           "silent": None, "cheat": None, "restart": None}
     table = {"seats": 3, "label": "v-items", "seed": _SEED}
     config = TableConfig(seats=3, label="v-items", seed=bytes.fromhex(_SEED))
     payload = encode_message(HandEvent(1, b"event"))
@@ -302,6 +307,12 @@ def _cases() -> list[Case]:
     t.valid("play_table", {**run, "label": "v-cheat", "cheat": 2},
             "seat 2's shuffle proof fails: named, void, the table closes", ["TABLE-12", "DEAL-56"],
             ["table_run"])
+    t.valid("play_table", {**run, "label": "v-normal", "restart": [1, 45]},
+            "seat 1 crashes after 45 deliveries and is rebuilt from its store: the same hands",
+            ["TABLE-5"], ["table_run"])
+    t.valid("play_table", {**run, "label": "v-withhold", "cheat": 0, "cheat_kind": "withhold"},
+            "seat 0 withholds its hole shares: complaints, then a public wait, then a timeout",
+            ["TABLE-10", "DEAL-51", "TABLE-12"], ["table_run"])
     return t.cases
 
 
