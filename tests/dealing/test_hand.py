@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from chipstack.dealing.hand import Hand, Status, hole_positions, settle_void
 from chipstack.dealing.local import LocalHand, run_scenario
-from chipstack.dealing.messages import ComplaintMessage, decode_message
+from chipstack.dealing.messages import ComplaintMessage, SharesMessage, decode_message
 from chipstack.errors import Reason, Rejected
 
 SEED = b"\x11" * 32
@@ -238,3 +238,114 @@ def test_every_message_rides_an_fsm_list_of_bytes_argument() -> None:
     with pytest.raises(Rejected) as exc:
         from_event_argument([VALID[2][:100], VALID[2][100:]])
     assert exc.value.reason is Reason.DEALING_BAD_MESSAGE
+
+
+def _dealt(seats: int) -> LocalHand:
+    """Keys and every shuffle taken: the hand is in its dealing phase."""
+    table = LocalHand(seats, SEED)
+    table.keys()
+    table.shuffles()
+    return table
+
+
+def test_no_show_is_mucked_by_its_own_node_too() -> None:
+    # [DEAL-52] the seat's own node opened its cards at the deal, but it never showed:
+    # every node, its own included, mucks it, so all agree on who keeps a claim.
+    table = run_scenario(3, SEED, "no_show", 1)
+    assert [node.mucked for node in table.nodes] == [{1}, {1}, {1}]
+    muck = [(1, Reason.DEALING_TIMEOUT, "DEAL-52")]
+    assert all([(f.seat, f.reason, f.rule) for f in node.faults] == muck for node in table.nodes)
+
+
+def test_seats_that_show_are_not_mucked_anywhere() -> None:
+    table = _dealt(3)
+    table.hole()
+    for stage in ("flop", "turn", "river"):
+        table.stage(stage)
+    table.showdown()
+    table.tick(table.now + 30)
+    assert all(node.mucked == set() and node.faults == [] for node in table.nodes)
+    assert all(node.cards_of(s) is not None for node in table.nodes for s in range(3))
+
+
+@pytest.mark.parametrize("accused", [3, 9])
+def test_complaint_about_a_seat_not_at_the_table_is_a_fault(accused: int) -> None:
+    # [DEAL-51] out of the table's range is bad_message, not a blameless out_of_turn
+    table = _dealt(3)
+    raw = ComplaintMessage(table.hand_id, 0, accused).encode()
+    fault = table.nodes[1].receive(raw, 0, table.now)
+    assert fault is not None
+    assert (fault.seat, fault.reason, fault.rule) == (0, Reason.DEALING_BAD_MESSAGE, "DEAL-51")
+
+
+def test_shares_for_a_recipient_not_at_the_table_are_a_fault() -> None:
+    # [DEAL-43] the recipient is a seat or 0xff; seat 3 of a 3-seat table is neither
+    table = _dealt(3)
+    message = decode_message(table.nodes[0].hole_messages()[1])
+    assert isinstance(message, SharesMessage)
+    raw = SharesMessage(
+        message.hand_id, 0, 3, message.positions, message.shares, message.proof
+    ).encode()
+    fault = table.nodes[2].receive(raw, 0, table.now)
+    assert fault is not None
+    assert (fault.seat, fault.reason, fault.rule) == (0, Reason.DEALING_BAD_MESSAGE, "DEAL-43")
+
+
+def test_complaint_about_a_seated_player_is_still_taken() -> None:
+    table = _dealt(3)
+    raw = ComplaintMessage(table.hand_id, 0, 2).encode()
+    assert table.nodes[1].receive(raw, 0, table.now) is None
+    assert (0, 2) in table.nodes[1].complaints
+    with pytest.raises(Rejected) as exc:
+        table.nodes[1].receive(raw, 0, table.now)
+    assert exc.value.reason is Reason.DEALING_DUPLICATE_MESSAGE
+
+
+def _dealing_phase_traffic() -> tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]]:
+    """What brings seat 1's node of a 2-seat hand to its dealing phase, and later messages."""
+    table = LocalHand(2, SEED)
+    table.keys()
+    table.shuffles()
+    setup = [(a, raw) for a, raw in table._held]
+    later = [(0, table.nodes[0].hole_messages()[1])]
+    for node in table.nodes:
+        node.open_stage("flop", 0)
+    later += [(s, table.nodes[s].stage_message("flop")) for s in range(2)]
+    later += [(0, ComplaintMessage(table.hand_id, 0, 1).encode())]
+    later += [(s, table.nodes[s].showdown_message()) for s in range(2)]
+    return setup, later
+
+
+SETUP, LATER = _dealing_phase_traffic()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(LATER) - 1), st.integers(0, 20_000), st.integers(0, 255)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_fuzz_mutated_messages_in_the_dealing_phase(
+    edits: list[tuple[int, int, int]], showdown: bool
+) -> None:
+    """Mutated shares, complaints and shows reach a dealing node: only typed outcomes."""
+    node = LocalHand(2, SEED).nodes[1]
+    for author, raw in SETUP:
+        assert node.receive(raw, author, 0) is None
+    node.open_stage("flop", 0)
+    if showdown:
+        node.start_showdown(0)
+    for which, where, value in edits:
+        author, raw = LATER[which]
+        where %= len(raw)
+        mutated = raw[:where] + bytes([value]) + raw[where + 1 :]
+        try:
+            fault = node.receive(mutated, author, 0)
+        except Rejected as exc:
+            assert exc.reason.value.startswith("dealing.")
+            continue
+        assert fault is None or fault.seat in (author, None)
+    node.tick(10_000)  # deadlines never crash either

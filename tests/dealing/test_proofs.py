@@ -7,9 +7,17 @@ from dataclasses import replace
 import pytest
 from coincurve import PublicKey
 
-from chipstack.dealing.elgamal import Ciphertext, decrypt, opening_deck, reencrypt
-from chipstack.dealing.group import ORDER, G, add, base_mul, mul
+from chipstack.dealing.elgamal import (
+    CIPHERTEXT_LEN,
+    DECK_SIZE,
+    Ciphertext,
+    decrypt,
+    opening_deck,
+    reencrypt,
+)
+from chipstack.dealing.group import ORDER, POINT_LEN, SCALAR_LEN, G, add, base_mul, mul
 from chipstack.dealing.keys import joint_key, proof_context, prove_key, verify_key
+from chipstack.dealing.local import LocalHand
 from chipstack.dealing.randomness import Randomness
 from chipstack.dealing.shares import make_shares, verify_shares
 from chipstack.dealing.shuffle import shuffle_and_prove, verify_shuffle
@@ -224,3 +232,13 @@ def test_a_prover_cannot_prove_shares_whose_errors_cancel(monkeypatch: pytest.Mo
     assert add(*shares) == add(*honest)  # the unweighted sum cannot tell
     reason = _reason(verify_shares, key, positions, firsts, shares, proof, CTX)
     assert reason is Reason.DEALING_BAD_SHARE_PROOF
+
+
+def test_shuffle_message_size_is_the_sum_of_its_fields() -> None:
+    # [DEAL-40] header, [DEAL-42] count and deck, [DEAL-24] proof: 2N points, 2N + 5 scalars
+    table = LocalHand(2, RNG_SEED)
+    table.keys()
+    raw = table.nodes[0].shuffle_message()
+    header = 1 + 1 + 32 + 1
+    proof = 2 * DECK_SIZE * POINT_LEN + (2 * DECK_SIZE + 5) * SCALAR_LEN
+    assert len(raw) == header + 1 + DECK_SIZE * CIPHERTEXT_LEN + proof == 10_388

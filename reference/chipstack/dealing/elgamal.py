@@ -90,7 +90,7 @@ def opening_deck(joint: PublicKey) -> list[Ciphertext]:
 
 
 def reencrypt(ct: Ciphertext, r: int, joint: PublicKey) -> Ciphertext:
-    """``(a + r G, b + r Y)``: the same card under fresh randomness ([DEAL-16])."""
+    """``(a + r G, b + r Y)``: the same card under fresh randomness ([DEAL-13])."""
     return Ciphertext(_checked(add(ct.a, base_mul(r))), _checked(add(ct.b, mul(joint, r))))
 
 

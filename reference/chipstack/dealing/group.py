@@ -37,7 +37,7 @@ G: PublicKey = PublicKey(
 def encode_point(point: Point) -> bytes:
     """The 33-byte SEC 1 compressed form of a point ([DEAL-1]); infinity has none."""
     if point is None:
-        raise Rejected(Reason.DEALING_BAD_POINT, "the point at infinity has no encoding")
+        raise Rejected(Reason.DEALING_BAD_POINT, "infinity has no encoding")  # [DEAL-6]
     return point.format(compressed=True)
 
 

@@ -1,6 +1,6 @@
 """One node's view of one dealt hand: turns, checks, faults, timeouts and the void rule.
 
-Spec: ``spec/07-dealing.md`` sections 6 and 7 ([DEAL-45] .. [DEAL-60]). The object is
+Spec: ``spec/07-dealing.md`` sections 6 and 7 ([DEAL-40] .. [DEAL-57]). The object is
 sans-IO: it is fed ``(bytes, author, now)`` and asked for the messages its own seat
 must send; the betting layer tells it when a street opens, who folded and when the
 showdown starts. Every check that fails on a message whose author is known names
@@ -262,6 +262,12 @@ class Hand:
             return self._fault(author, Reason.DEALING_WRONG_SENDER, "DEAL-45", "sender != author")
         if self.status is not Status.RUNNING:
             raise Rejected(Reason.DEALING_HAND_OVER, self.status.value)  # [DEAL-45]
+        if isinstance(message, ComplaintMessage) and message.accused >= self.seats:
+            return self._fault(author, Reason.DEALING_BAD_MESSAGE, "DEAL-51", "accused not seated")
+        if isinstance(message, SharesMessage) and not (
+            message.recipient < self.seats or message.recipient == EVERYONE
+        ):
+            return self._fault(author, Reason.DEALING_BAD_MESSAGE, "DEAL-43", "recipient unseated")
         step = _step(message, self.seats)
         if step is None:
             return self._fault(author, Reason.DEALING_BAD_POSITIONS, "DEAL-46", "not a dealt set")
@@ -289,7 +295,7 @@ class Hand:
         if self.phase is not Phase.DEAL:
             return False
         if isinstance(message, ComplaintMessage):
-            return message.accused < self.seats
+            return True
         positions = message.positions
         for stage in STAGES:
             if positions == stage_positions(stage, self.seats):
@@ -397,14 +403,23 @@ class Hand:
             live, since = self.showdown
             if now >= since + self.timeout:
                 for s in sorted(live):
-                    if s not in self.mucked and not all(
-                        p in self.opened for p in hole_positions(s, self.seats)
-                    ):
+                    if s not in self.mucked and not self._shown(s):
                         self.mucked.add(s)
                         faults.append(Fault(s, Reason.DEALING_TIMEOUT, "DEAL-52", "did not show"))
                 self.faults.extend(f for f in faults if f.rule == "DEAL-52")
                 self.status = Status.COMPLETE
         return faults
+
+    def _shown(self, seat: int) -> bool:
+        """True once ``seat``'s show was taken and its hole cards opened here ([DEAL-52]).
+
+        The show message itself is required, not only the open cards: a seat's own node
+        opened its cards at the deal, and must still muck it when it never showed, as
+        every other node does.
+        """
+        return ("shares", seat, seat) in self._seen and all(
+            p in self.opened for p in hole_positions(seat, self.seats)
+        )
 
     # -- results ------------------------------------------------------------------------------
 

@@ -164,7 +164,7 @@ def _read_shares(reader: Reader, hand_id: bytes, sender: int) -> SharesMessage:
         raise Rejected(Reason.DEALING_BAD_POSITIONS, f"{count} positions")  # [DEAL-43]
     positions = tuple(reader.u8() for _ in range(count))
     if any(p >= DECK_SIZE for p in positions) or list(positions) != sorted(set(positions)):
-        raise Rejected(Reason.DEALING_BAD_POSITIONS, "positions not increasing below 52")
+        raise Rejected(Reason.DEALING_BAD_POSITIONS, "not increasing below 52")  # [DEAL-43]
     shares = tuple(read_point(reader) for _ in range(count))
     proof = ShareProof(read_scalar(reader), read_scalar(reader))
     return SharesMessage(hand_id, sender, recipient, positions, shares, proof)
@@ -172,7 +172,7 @@ def _read_shares(reader: Reader, hand_id: bytes, sender: int) -> SharesMessage:
 
 #: The largest FSM ``bytes`` value (spec/03-fsm.md), hence the size of a chunk ([DEAL-57]).
 CHUNK_LEN = 4096
-#: Chunks of one message: a shuffle message (10,423 bytes) needs three.
+#: Chunks of one message: a shuffle message (10,388 bytes) needs three.
 MAX_CHUNKS = 4
 
 

@@ -1,6 +1,6 @@
 """Decryption shares and their Chaum-Pedersen proof, batched over the cards of one message.
 
-Spec: ``spec/07-dealing.md`` section 5 ([DEAL-30] .. [DEAL-32]). Seat ``i`` opens the
+Spec: ``spec/07-dealing.md`` section 5 ([DEAL-30] .. [DEAL-31]). Seat ``i`` opens the
 card at a position with ciphertext ``(a, b)`` by publishing ``D = x_i a``. One proof
 covers all ``m`` shares of a message: with weights ``z_j`` hashed from the whole
 statement, it proves ``log_G Y_i = log_A D`` for ``A = sum z_j a_j`` and
@@ -64,7 +64,7 @@ def _combined(
     ]
     a, d = linear_combination(z, firsts), linear_combination(z, shares)
     if a is None or d is None:  # probability about 2^-256 for honest shares
-        raise Rejected(Reason.DEALING_BAD_SHARE_PROOF, "a combined point is infinity")
+        raise Rejected(Reason.DEALING_BAD_SHARE_PROOF, "A or D is infinity")  # [DEAL-6], [DEAL-31]
     return a, d
 
 

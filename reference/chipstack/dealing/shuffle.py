@@ -1,6 +1,6 @@
 """The proof of a correct shuffle: Terelius-Wikstrom, as specified for Verificatum.
 
-Spec: ``spec/07-dealing.md`` section 4 ([DEAL-20] .. [DEAL-25]). The construction is
+Spec: ``spec/07-dealing.md`` section 4 ([DEAL-20] .. [DEAL-24]). The construction is
 the one of D. Wikstrom, "A commitment-consistent proof of a shuffle" (ACISP 2009) and
 B. Terelius, D. Wikstrom, "Proofs of restricted shuffles" (AFRICACRYPT 2010), in the
 non-interactive form written out as pseudo-code by R. Haenni, P. Locher, R. Koenig,
@@ -246,7 +246,7 @@ def verify_shuffle(
     ]
     ts = [t1, t2, t3, t41, t42, *t_hat]
     if any(t is None for t in ts):
-        raise Rejected(Reason.DEALING_BAD_SHUFFLE_PROOF, "a recomputed commitment is infinity")
+        raise Rejected(Reason.DEALING_BAD_SHUFFLE_PROOF, "a T is infinity")  # [DEAL-6], [DEAL-22]
     if _final_challenge(digest, proof.chain, ts) != c:
         raise Rejected(Reason.DEALING_BAD_SHUFFLE_PROOF, "the proof does not verify")  # [DEAL-22]
 
