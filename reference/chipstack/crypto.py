@@ -91,6 +91,9 @@ class Tag(StrEnum):
     DEALING_SHUFFLE_PROOF = "chipstack/dealing/shuffle-proof"
     DEALING_SHARE_WEIGHT = "chipstack/dealing/share-weight"
     DEALING_SHARE_PROOF = "chipstack/dealing/share-proof"
+    # table (spec/08-table.md)
+    TABLE_HAND = "chipstack/table/hand"
+    TABLE_STREAM = "chipstack/table/stream"
 
 
 def sha256(data: bytes) -> bytes:

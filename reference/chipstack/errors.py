@@ -275,6 +275,16 @@ class Reason(StrEnum):
     DEALING_TIMEOUT = "dealing.timeout"
     DEALING_HAND_OVER = "dealing.hand_over"
 
+    # --- table (spec/08-table.md) ---
+    TABLE_WRONG_TABLE = "table.wrong_table"
+    TABLE_UNKNOWN_AUTHOR = "table.unknown_author"
+    TABLE_BAD_MESSAGE = "table.bad_message"
+    TABLE_DUPLICATE = "table.duplicate"
+    TABLE_NOT_DUE = "table.not_due"
+    TABLE_STALE = "table.stale"
+    TABLE_BAD_SETTLEMENT = "table.bad_settlement"
+    TABLE_CLOSED = "table.closed"
+
 
 class Rejected(Exception):
     """Raised when an input is refused; carries the :class:`Reason` and a human detail.

@@ -164,6 +164,7 @@ class Hand:
         created: int = 0,
         keys: Sequence[PrivateKey] | None = None,
         dealer: PrivateKey | None = None,
+        seat_keys: Sequence[bytes] | None = None,
     ) -> None:
         n = len(stacks)
         antes = list(antes) if antes is not None else [0] * n
@@ -194,15 +195,24 @@ class Hand:
             random.Random(seed).shuffle(cards)
             deck = cards
         self._deck = list(deck)
-        require(keys is None or len(keys) == n, Reason.POKER_BAD_TABLE, "one key per seat")
-        self._keys = list(keys) if keys is not None else [seat_key(i) for i in range(n)]
         self._dealer = dealer or dealer_key()
+        signing: list[PrivateKey | None]
+        if seat_keys is None:
+            require(keys is None or len(keys) == n, Reason.POKER_BAD_TABLE, "one key per seat")
+            given = list(keys) if keys is not None else [seat_key(i) for i in range(n)]
+            self._pub = [k.public_key.raw for k in given]
+            signing = list(given)
+        else:  # a node holding one seat's key (or none): the others' events come by :meth:`take`
+            require(len(seat_keys) == n, Reason.POKER_BAD_TABLE, "one public key per seat")
+            self._pub = [bytes(k) for k in seat_keys]
+            own = {k.public_key.raw: k for k in keys or ()}
+            signing = [own.get(k) for k in self._pub]
+        self._keys: list[PrivateKey | None] = list(signing)
         require(
-            len({k.public_key.raw for k in (*self._keys, self._dealer)}) == n + 1,
+            len({*self._pub, self._dealer.public_key.raw}) == n + 1,
             Reason.POKER_BAD_TABLE,
             "every seat and the dealer need their own key",
         )
-        self._pub = [k.public_key.raw for k in self._keys]
         self._role_of = {k: f"seat {i}" for i, k in enumerate(self._pub)}
         self._role_of[self._dealer.public_key.raw] = "dealer"
         defn = load_holdem()
@@ -485,7 +495,27 @@ class Hand:
     # -------------------------------------------------------------- events
 
     def _player_event(self, seat: int, name: str, args: tuple[Arg, ...]) -> None:
-        self._apply(name, args, self._keys[seat])
+        key = self._keys[seat]
+        require(key is not None, Reason.POKER_NOT_YOUR_TURN, f"no key for seat {seat} here")
+        assert key is not None
+        self._apply(name, args, key)
+
+    def take(self, event: Event) -> None:
+        """Apply a player's signed action made elsewhere (a table node receiving it).
+
+        Only ``fold``, ``check``, ``call`` and ``raise_to`` are taken: the dealer's
+        events are made by every node itself. The machine checks the rest (sequence,
+        state hash, signer, guard and signature); a refused event changes nothing.
+        """
+        require(event.name in ("fold", "check", "call", "raise_to"), Reason.POKER_ILLEGAL_ACTION,
+                f"{event.name} is not a player's action")
+        self.machine.apply(event, check_signature=self.sign)
+        self.events.append(event)
+        self.steps.append(
+            Step(event.seq, event.name, event.arg_values(),
+                 self._role_of.get(event.signer, "anyone"), event.id, self.machine.state_hash)
+        )
+        self._advance()
 
     def _dealer_event(self, name: str, args: tuple[Arg, ...]) -> None:
         self._apply(name, args, self._dealer)

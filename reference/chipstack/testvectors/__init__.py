@@ -43,6 +43,7 @@ from chipstack.testvectors.sync import negentropy_message as sync_negentropy_mes
 from chipstack.testvectors.sync import negentropy_transcript as sync_negentropy_transcript
 from chipstack.testvectors.sync import negentropy_varint as sync_negentropy_varint
 from chipstack.testvectors.sync import wire as sync_wire
+from chipstack.testvectors.table import protocol as table_protocol
 from chipstack.vectors.model import Suite
 
 #: Every suite, in the order files are generated and reported. Add a suite here.
@@ -81,6 +82,7 @@ SUITES: tuple[Suite, ...] = (
     cashier_book.SUITE,
     dealing_primitives.SUITE,
     dealing_protocol.SUITE,
+    table_protocol.SUITE,
 )
 
 

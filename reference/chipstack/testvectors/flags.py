@@ -581,6 +581,11 @@ FLAGS: dict[str, Note] = {
         "A table set up wrongly: one seat, a seat without chips.",
         "an implementation that starts such a hand cannot finish it by the rules",
     ),
+    "table_run": Note(
+        "basic",
+        "A whole table (house and seats) run in one process, with at most one faulty seat.",
+        "an implementation that ends elsewhere settles or pays the table differently",
+    ),
 }
 
 #: Reason code -> flag of an invalid case that names no flag of its own.
@@ -718,6 +723,8 @@ REASON_FLAGS: dict[str, str] = {
     "poker.bad_amount": "illegal_action",
     "poker.not_reopened": "rule96",
     "poker.bad_deal": "bad_deal",
+    # table (spec/08-table.md)
+    "table.bad_message": "malformed",
     "poker.bad_table": "bad_table",
     # cashier
     "cashier.bad_cashier_set": "structure",

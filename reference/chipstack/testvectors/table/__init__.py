@@ -1,0 +1,1 @@
+"""Vector suites of the table area (spec/08-table.md)."""
