@@ -11,8 +11,9 @@ was restarted: those items go into the engine first (its own included), then
 The process talks to its parent only over the pipe it was given, with tuples
 (``("port", name, port)``, ``("published", name, n)``, ``("progress", name, value)``,
 ``("done", name)``, ``("final", name, NodeResult)``, ``("error", name, text)`` up;
-``("peers", addresses)`` and ``("stop",)`` down), and to other nodes only over TCP. It
-ignores Ctrl-C (the parent stops it) and ends by itself when the parent goes away.
+``("peers", addresses, expected_peers)`` and ``("stop",)`` down), and to other nodes
+only over TCP. It ignores Ctrl-C (the parent stops it) and ends by itself when the
+parent goes away.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from chipstack.table.net.plan import Engine, NodePlan
 
 #: Longest the main loop sleeps before looking at the pipe and the parent again (s).
 POLL_S = 0.2
+#: Longest a node waits for its peers' connections before its engine starts anyway (s).
+CONNECT_WAIT_S = 10.0
 
 
 @dataclass
@@ -124,6 +127,10 @@ async def _run(plan: NodePlan, conn: Connection) -> None:
         for host, port in message[1]:
             with contextlib.suppress(OSError, TimeoutError, ConnectionError):
                 await tcp.dial(host, port, persistent=True)
+        # the engine starts once the other nodes are there, so its first items go out
+        # by push at once rather than at the next reconciliation
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_connected(tcp, message[2]), CONNECT_WAIT_S)
     engine: Engine = plan.engine.build()
     driver = _Driver(plan, tcp, engine, pipe)
     try:
@@ -136,6 +143,11 @@ async def _run(plan: NodePlan, conn: Connection) -> None:
     finally:
         await tcp.close()
         store.close()
+
+
+async def _connected(tcp: LinkNode, expected: int) -> None:
+    while len(tcp.node.ready_peers()) < expected:
+        await asyncio.sleep(0.02)
 
 
 class _Driver:

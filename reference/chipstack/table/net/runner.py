@@ -137,12 +137,17 @@ class _Runner:
                         self.children[plan.name].port))
         return out + self.peers
 
+    def _expected_peers(self) -> int:
+        """Connections a node waits for before its engine starts: every other node here."""
+        return len(self.plans) - 1 + len(self.peers)
+
     def handle(self, child: _Child, message: tuple[Any, ...]) -> None:
         kind, name = message[0], message[1]
         if kind == "port":
             child.port = message[2]
             if self.record is not None and name == self.record.name:
-                child.conn.send(("peers", self._addresses_for(name, everyone=True)))
+                child.conn.send(("peers", self._addresses_for(name, everyone=True),
+                                 self._expected_peers()))
         elif kind == "published":
             child.published = message[2]
             r = self.restart
@@ -195,7 +200,8 @@ class _Runner:
                 raise NodeFailed("the node processes did not start in time")
             self.poll(0.2)
         for plan in self.plans:
-            self.children[plan.name].conn.send(("peers", self._addresses_for(plan.name, False)))
+            self.children[plan.name].conn.send(
+                ("peers", self._addresses_for(plan.name, False), self._expected_peers()))
         self.on_event("started", "", {p.name: self.children[p.name].port for p in self.plans})
 
     def stop(self) -> None:
