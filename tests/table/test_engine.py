@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.chain.tx import OutPoint
@@ -154,3 +154,19 @@ def test_the_millisecond_adapter_converts_both_ways() -> None:
     (deposit,) = seat.receive(opening, 1600)
     assert deposit.timestamp == 1600
     assert seat.progress == (0, 1) and not seat.done
+
+
+_FUZZ_SEAT = _opened()[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=200), st.integers(0, 6))
+def test_any_payload_from_a_seat_is_taken_or_refused_never_raised(body: bytes, kind: int) -> None:
+    """Whatever a seat signs, the engine answers with a list and counts a refusal by reason."""
+    seat = _FUZZ_SEAT
+    before = seat.summary()
+    out = seat.receive(_item(CONFIG.player_key(1), bytes([1, kind]) + body), 5.0)
+    after = seat.summary()
+    assert out == []  # nothing one seat sends alone makes this seat act before the deal
+    assert after.items_received == before.items_received + 1  # a valid item, taken in
+    assert (after.hands, after.balances) == (before.hands, before.balances)

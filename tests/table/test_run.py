@@ -8,6 +8,7 @@ import pytest
 
 from chipstack.dealing.hand import settle_void
 from chipstack.poker.table import forced_bets
+from chipstack.sync.item import Item
 from chipstack.table.config import TableConfig
 from chipstack.table.local import run_local
 from chipstack.table.report import TableReport
@@ -161,3 +162,52 @@ def test_over_the_sync_protocol_the_table_ends_the_same() -> None:
     assert r.redeemed == base.redeemed
     assert r.sync.in_sync == 100.0 and r.sync.p50_ms is not None and r.sync.p50_ms >= 20.0
     _conserved(r)
+
+
+def test_a_seat_that_does_not_show_is_mucked_by_every_node_itself_included() -> None:
+    """[DEAL-52]: the hand finishes without it; it loses its claim, even at its own node
+    (which holds its cards): every node signs the same settlement."""
+    config = TableConfig(seats=3, hands=2, label="t-noshow", cheat=0, cheat_kind="no_show",
+                         fault_hand=1, bots=("station",) * 3)
+    r = run(config)
+    first = r.hands[0]
+    assert first.outcome == "complete"
+    assert first.faults == ("p0: dealing.timeout (DEAL-52)",)
+    assert first.net["p0"] == -config.big_blind and "p0" not in first.winners
+    assert len(r.hands) == 2 and all("refused none" in line for line in r.nodes)
+    _conserved(r)
+
+
+def test_a_restart_that_would_say_something_else_stays_silent() -> None:
+    """[TABLE-5]: rebuilt bytes that differ from a stored own message are never published."""
+    from chipstack.dealing.hand import Hand as DealtHand
+    from chipstack.table.engine import house_node, player_node
+    from chipstack.table.messages import Deposit, HandEvent, Sign, decode_message
+    from chipstack.table.player import PlayerNode
+    from chipstack.table.round import deal_event
+
+    config = TableConfig(seats=3, hands=1, label="t-equivocate")
+    nodes = [house_node(config)] + [player_node(config, s) for s in range(3)]
+    stored: list[Item] = []
+    queue = [(i, item) for i, node in enumerate(nodes) for item in node.start(0.0)]
+    seat = nodes[1]
+    assert isinstance(seat, PlayerNode)
+    while seat.round is None:  # until hand 1 starts at seat 0
+        origin, item = queue.pop(0)
+        for i, node in enumerate(nodes):
+            if i != origin:
+                if i == 1:
+                    stored.append(item)
+                queue += [(i, x) for x in node.receive(item, 0.0)]
+    r = seat.round
+    other = DealtHand(r.id, 3, 0, 10_000, me=0, secret=12345, seed=bytes(32)).key_message()
+    forged = deal_event(r.betting.instance.id, r.id, other, config.player_key(0))
+    own = seat.publish(HandEvent(1, forged.encode()), 0.0)
+    fresh = player_node(config, 0)
+    for item in [*stored, own]:
+        assert fresh.receive(item, 0.0) == []
+    assert isinstance(fresh, PlayerNode) and fresh.round is not None
+    assert fresh.round.names_me_for_equivocation()
+    said = [decode_message(i.payload) for i in fresh.start(0.0)]
+    assert not any(isinstance(m, (HandEvent, Sign)) for m in said)
+    assert [type(m) for m in said] == [Deposit]  # its deposit was not in what it stored

@@ -15,7 +15,7 @@ from chipstack.crypto import PrivateKey, sha256
 #: The bot strategies a seat may play (see :mod:`chipstack.table.bots`).
 BOT_NAMES = ("station", "tight", "random")
 #: The cheats a seat may stage (spec/08-table.md section 6).
-CHEAT_KINDS = ("bad_shuffle", "bad_share", "withhold")
+CHEAT_KINDS = ("bad_shuffle", "bad_share", "withhold", "no_show")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Spec: ``spec/08-table.md`` section 2. A payload is ``u8 version (1) || u8 kind |
 the item's second tag names the kind (:data:`KIND_TAGS`) for people reading a log,
 the payload is what counts. Bodies:
 
-- ``open`` (house): ``var_bytes table_params || chain_id 32 || u64 created || u8 n ||
+- ``open`` (house): ``var_bytes table_params || chain_id 32 || u64 created || count n ||
   n x (outpoint || u64 amount)``: the table, its chain and each seat's funded wallet;
 - ``deposit`` (seat): ``var_bytes tx``: the seat's signed deposit transaction;
 - ``issued`` (house): ``var_bytes certificate``: the cashier set's issuance certificate;
@@ -12,7 +12,7 @@ the payload is what counts. Bodies:
   action of the hold'em machine or a dealing message (``deal``, [TABLE-6]);
 - ``sign`` (seat): ``u32 hand || var_bytes settlement_body || signature 64``: the seat's
   signature of the settlement after a hand ([TABLE-9]);
-- ``redeemed`` (house): ``txid 32 || u8 n || n x u64 chips``: the payout, per seat.
+- ``redeemed`` (house): ``txid 32 || count n || n x u64 chips``: the payout, per seat.
 """
 
 from __future__ import annotations

@@ -87,7 +87,8 @@ class NodeBase:
         made, and publishes now only what is not among its own replayed items.
         """
         self.started = True
-        made = self._outbox + self._start(now)
+        fresh = self._start(now)  # first: it may drop what it must not say ([TABLE-5])
+        made = self._outbox + fresh
         self._outbox = []
         return [i for i in made if i.payload not in self._said]
 

@@ -80,7 +80,15 @@ class PlayerNode(NodeBase):
         return self.redeemed is not None
 
     def _start(self, now: float) -> list[Item]:
-        """A player waits for the house to open the table (or resumes where it was)."""
+        """A player waits for the house to open the table (or resumes where it was).
+
+        After a restart whose rebuilt messages differ from the stored ones (the node
+        names itself for equivocation), nothing more of that hand is published
+        ([TABLE-5]).
+        """
+        r = self.round
+        if r is not None and r.names_me_for_equivocation():
+            self._outbox = [i for i in self._outbox if not _of_hand(i, r.number)]  # [TABLE-5]
         return self._retry(now)
 
     @property
@@ -296,6 +304,15 @@ class PlayerNode(NodeBase):
             if self.config.player_key(s).public_key.raw == player:
                 return s
         raise Rejected(Reason.TABLE_UNKNOWN_AUTHOR, "not a seat of this table")
+
+
+def _of_hand(item: Item, number: int) -> bool:
+    """Whether ``item`` is one of this node's events or signatures of hand ``number``."""
+    try:
+        message = decode_message(item.payload)
+    except Rejected:
+        return False
+    return isinstance(message, (HandEvent, Sign)) and message.hand == number
 
 
 def _card(c: int) -> str:

@@ -157,6 +157,8 @@ class HandRound:
     _faults: list[tuple[int | None, str, str, bool]] = field(default_factory=list)
     _seen: set[bytes] = field(default_factory=set)
     _holes: set[tuple[int, int]] = field(default_factory=set)
+    _shown: set[int] = field(default_factory=set)
+    _mucked: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.id = hand_id(self.table_id, self.number)
@@ -280,8 +282,17 @@ class HandRound:
             return
         n = len(self.playing)
         owner = message.positions[0] % n
-        if message.sender != owner and message.positions == hole_positions(owner, n):
+        if message.positions != hole_positions(owner, n):
+            return
+        if message.sender != owner:
             self._holes.add((message.sender, owner))
+        else:
+            self._shown.add(owner)  # its cards shown at showdown ([DEAL-52])
+
+    def names_me_for_equivocation(self) -> bool:
+        """Whether this node found two versions of one of its own messages ([TABLE-5])."""
+        return any(seat == self.me and reason == Reason.DEALING_EQUIVOCATION.value
+                   for seat, reason, _, _ in self._faults)
 
     @property
     def holes_dealt(self) -> bool:
@@ -373,10 +384,14 @@ class HandRound:
             d.start_showdown(self._ms(now))
         if not quiet and me in live and ("show",) not in self._sent:
             self._sent.add(("show",))
+            if self._cheats("no_show"):  # stays in the hand but never shows ([DEAL-52])
+                return True
             raw = self._timed(d.showdown_message)
             self._publish_deal(raw, now, out)
             return True
-        if d.status is Status.COMPLETE or all(d.cards_of(i) is not None for i in live):
+        # [DEAL-52]: every seat left shows, or is mucked when its time ran out (its own
+        # node included, which holds its cards but did not show them)
+        if d.status is Status.COMPLETE or all(i in self._shown for i in live):
             d.finish()
             self._finish_complete(now)
         return False
@@ -398,11 +413,19 @@ class HandRound:
         """Name every seat whose time ran out ([DEAL-50], [DEAL-52], [TABLE-7])."""
         if self.outcome is not None:
             return
-        for fault in self._timed(lambda: self.dealing.tick(self._ms(now))):
-            self._note(fault)
-        if self.dealing.status is Status.VOID:
+        d = self.dealing
+        for fault in self._timed(lambda: d.tick(self._ms(now))):
+            if fault.rule != "DEAL-52":
+                self._note(fault)
+        if d.status is Status.VOID:
             self._finish_void(now)
             return
+        if d.showdown is not None and now >= d.showdown[1] / 1000 + self.config.timeout:
+            for i in sorted(d.showdown[0] - self._shown):  # [DEAL-52]: mucked
+                self._mucked.add(i)
+                self._faults.append((self.playing[i], Reason.DEALING_TIMEOUT.value, "DEAL-52",
+                                     False))
+            d.finish()
         b = self.betting
         if (self.dealing.status is Status.RUNNING and self._actor_since is not None
                 and b.actor is not None and b.machine.state.seq == self._actor_since[0]
@@ -464,7 +487,7 @@ class HandRound:
     def _finish_complete(self, now: float) -> None:
         """[TABLE-11]: the pots split by the opened cards; a mucked seat has no claim."""
         b, d = self.betting, self.dealing
-        folded = [f or i in d.mucked for i, f in enumerate(_bools(b, "folded"))]
+        folded = [f or i in self._mucked for i, f in enumerate(_bools(b, "folded"))]
         board = d.board()
         holes = [d.cards_of(i) if not f else None for i, f in enumerate(folded)]
         contrib = _ints(b, "contrib")
