@@ -48,11 +48,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--latency", type=args_.int_range(0, 10_000), default=0, metavar="MS",
                    help="one-way delay added to every message on a link")
     p.add_argument("--silent", type=args_.int_range(0, 9), default=None, metavar="SEAT",
-                   help="this seat goes silent in the middle of hand 2 (hand 1 if only one)")
+                   help="this seat goes silent in the middle of hand 2 (hand 1 if only one) "
+                        "(default: none)")
     p.add_argument("--restart", type=args_.int_range(0, 9), default=None, metavar="SEAT",
-                   help="this seat's process is killed mid-run and restarted on its store")
+                   help="this seat's process is killed mid-run and restarted on its store "
+                        "(default: none)")
     p.add_argument("--cheat", type=args_.int_range(0, 9), default=None, metavar="SEAT",
-                   help="this seat cheats in hand 2 (hand 1 if only one)")
+                   help="this seat cheats in hand 2 (hand 1 if only one) (default: none)")
     p.add_argument("--cheat-kind", choices=("bad_shuffle", "bad_share", "withhold"),
                    default="bad_shuffle", help="how the --cheat seat cheats")
     p.add_argument("--data", type=Path, default=None, metavar="DIR",
@@ -119,8 +121,8 @@ def _run(args: argparse.Namespace, config: Any, run_dir: Path) -> int:
     local = args.local
     print(f"chipstack table {config.label}: {config.seats} seats, {config.hands} hands; "
           f"stores in {run_dir}", flush=True)
-    bar = tqdm(total=config.hands, unit="hand", desc="hands", disable=args.no_progress,
-               file=sys.stderr)
+    bar = tqdm(total=config.hands, unit="hand", desc="hands", file=sys.stderr,
+               disable=args.no_progress or not sys.stderr.isatty())
     seat_names = [config.name(s) for s in range(config.seats)]
     watched = next((n for n in seat_names if local is None or n in local), None)
 
