@@ -19,7 +19,7 @@ from typing import Any
 from chipstack.cli import args as args_
 
 #: Items a restarted seat publishes before its process is killed (mid-hand in the demo).
-RESTART_AFTER = 8
+RESTART_AFTER = 5
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -173,6 +173,9 @@ def _run(args: argparse.Namespace, config: Any, run_dir: Path) -> int:
         return args_.fail("conservation FAILS (see the report)")
     if not ok:
         return args_.fail(f"the table did not finish within {args.max_time:g} s")
+    if args.restart is not None and record is None:
+        return args_.fail(f"--restart {args.restart}: the seat finished before it published "
+                          f"{RESTART_AFTER} items, so it was never killed")
     if record is not None and not record.stored_at_kill <= set(
             outcome.run.results[record.name].ids):
         return args_.fail("the restarted node lost items it had stored")
