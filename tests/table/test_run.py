@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import pytest
 
 from chipstack.dealing.hand import settle_void
+from chipstack.poker.cards import format_card
 from chipstack.poker.table import forced_bets
 from chipstack.sync.item import Item
 from chipstack.table.config import TableConfig
@@ -211,3 +213,29 @@ def test_a_restart_that_would_say_something_else_stays_silent() -> None:
     said = [decode_message(i.payload) for i in fresh.start(0.0)]
     assert not any(isinstance(m, (HandEvent, Sign)) for m in said)
     assert [type(m) for m in said] == [Deposit]  # its deposit was not in what it stored
+
+
+def test_a_watcher_sees_the_hand_in_progress_as_a_seat_does() -> None:
+    """run_local(watch=...): what a notebook draws, a seat's view of the live hand."""
+    from chipstack.table.engine import Engine
+    from chipstack.table.player import PlayerNode
+
+    boards: set[tuple[int, ...]] = set()
+    cards: set[tuple[int, ...]] = set()
+
+    def watch(now: float, nodes: Sequence[Engine]) -> None:
+        seat = nodes[1]
+        assert isinstance(seat, PlayerNode)
+        if seat.round is not None and seat.round.outcome is None:
+            boards.add(seat.round.betting.view(viewer=0).board)  # positions (TABLE-10)
+            view = seat.round.view()
+            cards.add(view.board)
+            if len(view.board) < 5:  # nobody else's cards before the showdown
+                assert all(s.hole == () for s in view.seats if s.seat != 0)
+            assert len(view.seats[0].hole) == 2 or view.state == "dealing"
+
+    config = TableConfig(seats=3, hands=1, label="t-watch", bots=("station",) * 3)
+    r = run_local(config, watch=watch)
+    assert () in boards and (6, 7, 8, 9, 10) in boards
+    final = max(cards, key=len)
+    assert len(final) == 5 and tuple(format_card(c) for c in final) == r.hands[0].board

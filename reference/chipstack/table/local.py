@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from chipstack.sync.item import Item
@@ -60,6 +60,7 @@ def run_local(
     jitter: float = 0.0,
     max_steps: int = 2_000_000,
     restart: tuple[int, int] | None = None,
+    watch: Callable[[float, Sequence[Engine]], None] | None = None,
 ) -> TableReport:
     """Run the whole table in this process; return its report.
 
@@ -70,6 +71,9 @@ def run_local(
     a fresh one fed every item it had stored (received or published) before it starts
     again ([TABLE-5]); items in flight to it are lost, as in a crash, and it then
     gets every item another node holds and it does not, as reconciliation would.
+    ``watch`` is called with ``(now, nodes)`` after every delivery and clock move (the
+    house first, then the seats), e.g. to draw a seat's view of the hand in progress
+    (``nodes[1].round.betting.view(viewer=0)``).
     """
     started = time.perf_counter()
     nodes: list[Engine] = [house_node(config)]
@@ -131,6 +135,8 @@ def run_local(
                 post(i, node.tick(now))
         else:
             break
+        if watch is not None:
+            watch(now, nodes)
         if progress is not None:
             done = nodes[1].summary().hands_done
             if done != seen:

@@ -38,8 +38,9 @@ from chipstack.table.round import HandRound, Out
 
 #: Reasons that mean "not yet": the item is kept and offered again ([TABLE-3]).
 RETRY = frozenset({Reason.TABLE_NOT_DUE, Reason.DEALING_OUT_OF_TURN})
-#: Most items a node keeps for later ([TABLE-3]).
+#: Most items a node keeps for later, in all and from one author ([TABLE-3]).
 MAX_PENDING = 4096
+MAX_PENDING_PER_AUTHOR = 1024
 
 
 @dataclass
@@ -69,7 +70,7 @@ class PlayerNode(NodeBase):
         self.records: list[HandRecord] = []
         self.closed = ""
         self.redeemed: tuple[int, ...] | None = None
-        self._pending: list[tuple[Item, bytes]] = []
+        self._pending: list[tuple[Item, int]] = []
         self._deposited = False
 
     # ------------------------------------------------------------------ engine
@@ -100,25 +101,38 @@ class PlayerNode(NodeBase):
         try:
             out = self._dispatch(item, now)
         except Rejected as exc:
-            if exc.reason in RETRY and len(self._pending) < MAX_PENDING:
-                self._pending.append((item, item.id))
-                return []
-            raise
+            if exc.reason not in RETRY:
+                raise
+            self._keep(item)
+            return []
         return out + self._retry(now)
 
+    def _keep(self, item: Item) -> None:
+        """Keep a "not yet" item, within the bounds of [TABLE-3]."""
+        mine = sum(1 for kept, _ in self._pending if kept.author == item.author)
+        require(len(self._pending) < MAX_PENDING and mine < MAX_PENDING_PER_AUTHOR,
+                Reason.TABLE_NOT_DUE, "too many items kept for later")  # [TABLE-3]
+        message = decode_message(item.payload)
+        hand = message.hand if isinstance(message, (HandEvent, Sign)) else 0
+        self._pending.append((item, hand))
+
     def _retry(self, now: float) -> list[Item]:
+        """Offer the kept items again; those of a hand not started yet wait ([TABLE-3])."""
         out: list[Item] = []
         progress = True
         while progress and self._pending:
             progress = False
             waiting, self._pending = self._pending, []
-            for item, _ in waiting:
+            for item, hand in waiting:
+                if hand > self.number:
+                    self._pending.append((item, hand))
+                    continue
                 try:
                     out += self._dispatch(item, now)
                     progress = True
                 except Rejected as exc:
                     if exc.reason in RETRY:
-                        self._pending.append((item, item.id))
+                        self._pending.append((item, hand))
                     else:
                         self.refuse(exc.reason)
         return out

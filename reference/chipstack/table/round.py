@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from chipstack.crypto import PrivateKey, Tag, tagged_hash
@@ -39,6 +39,7 @@ from chipstack.fsm.event import Arg, Event, decode_event, sign_event, verify_eve
 from chipstack.fsm.expr import BYTES, ListType
 from chipstack.poker.evaluator import hand_value
 from chipstack.poker.hand import Hand as BettingHand
+from chipstack.poker.hand import HandView
 from chipstack.poker.pots import side_pots, split_pots
 from chipstack.poker.table import forced_bets
 from chipstack.table.bots import choose
@@ -406,6 +407,17 @@ class HandRound:
         b.act(c.kind, c.amount)
         out.extend(Out(ev.encode()) for ev in b.events[before:] if ev.signer != self.dealer
                    .public_key.raw)
+
+    def view(self) -> HandView:
+        """This node's view of the hand with real cards: the hold'em machine's snapshot,
+        its board and hole cards replaced by the cards this node opened (its own seat's,
+        the board's, and those shown at showdown); unopened cards are left out."""
+        v = self.betting.view(viewer=self.mine)
+        seats = tuple(
+            replace(s, hole=tuple(self.dealing.cards_of(i) or ()))
+            for i, s in enumerate(v.seats)
+        )
+        return replace(v, board=tuple(self.dealing.board()), seats=seats)
 
     # ------------------------------------------------------------------ time
 
