@@ -33,7 +33,7 @@ def _report(outcome: NetTableResult) -> TableReport:
 
 
 def test_loss_and_latency_on_every_link_lose_nothing(tmp_path: Path) -> None:
-    config = TableConfig(seats=2, hands=1, timeout=5.0)
+    config = TableConfig(seats=2, hands=1)
     outcome = run_table(config, tmp_path, faults=LinkFaults(loss=0.2, latency_ms=20, seed=3))
     report = _report(outcome)
     assert [h.outcome for h in report.hands] == ["complete"]
@@ -56,7 +56,7 @@ def test_a_silent_seat_is_timed_out_named_and_the_table_settles(tmp_path: Path) 
 
 
 def test_a_restarted_seat_loses_nothing_it_stored_and_the_table_ends(tmp_path: Path) -> None:
-    config = TableConfig(seats=2, hands=1, timeout=5.0)
+    config = TableConfig(seats=2, hands=1)
     outcome = run_table(config, tmp_path, restart="p1", restart_after=4)
     report = _report(outcome)
     assert [h.outcome for h in report.hands] == ["complete"]
@@ -71,7 +71,7 @@ def test_a_restarted_seat_loses_nothing_it_stored_and_the_table_ends(tmp_path: P
 
 def test_cheat_flag_names_the_cheater_and_closes_the_table(
         capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["table", "--players", "2", "--hands", "2", "--cheat", "1", "--timeout", "5",
+    code = main(["table", "--players", "2", "--hands", "2", "--cheat", "1",
                  "--no-progress"])
     out = capsys.readouterr().out
     assert code == 0
@@ -103,7 +103,7 @@ def test_one_table_across_two_machines_by_listen_and_peer(tmp_path: Path) -> Non
     with socket.socket() as s:  # a free port for the "first machine"
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = TableConfig(seats=2, hands=1, timeout=5.0)
+    config = TableConfig(seats=2, hands=1)
     first: list[NetTableResult] = []
     host = threading.Thread(target=lambda: first.append(run_table(
         config, tmp_path / "a", local=["house", "p0"], listen=("127.0.0.1", port))))
