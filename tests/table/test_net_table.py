@@ -44,7 +44,7 @@ def test_loss_and_latency_on_every_link_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_a_silent_seat_is_timed_out_named_and_the_table_settles(tmp_path: Path) -> None:
-    config = TableConfig(seats=3, hands=1, timeout=1.0, silent=1, fault_hand=1)
+    config = TableConfig(seats=3, hands=1, timeout=2.0, silent=1, fault_hand=1)
     report = _report(run_table(config, tmp_path))
     assert [h.outcome for h in report.hands] == ["void"]
     assert any(f.startswith("p1:") and "timeout" in f for f in report.hands[0].faults)
