@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chipstack.table.net.figures import percentile, sync_figures
+from chipstack.table.net.figures import net_sync_figures, percentile
 from chipstack.table.net.links import LinkFaults
 from chipstack.table.net.lockstep import LockstepEngine, LockstepSummary
 from chipstack.table.net.plan import EngineRef, NodePlan
@@ -47,9 +47,9 @@ def _check_complete(result: RunResult) -> None:
         assert isinstance(summary, LockstepSummary)
         assert summary.rounds_held == {s: ROUNDS for s in range(SEATS)}
         assert summary.total == _expected_total()
-    figures = sync_figures(result.results.values())
+    figures = net_sync_figures(result.results.values())
     assert figures.items == SEATS * ROUNDS
-    assert figures.percent_in_sync == 100.0
+    assert figures.in_sync == 100.0
     # every node accepted every other seat's items from the network (or had them
     # in its store already, after a restart)
     for r in result.results.values():

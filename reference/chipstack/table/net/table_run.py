@@ -22,7 +22,7 @@ from typing import Any
 
 from chipstack.table.config import TableConfig
 from chipstack.table.engine import InMilliseconds, NodeSummary, house_node, player_node
-from chipstack.table.net.child import NodeResult
+from chipstack.table.net.figures import net_sync_figures
 from chipstack.table.net.links import LinkFaults
 from chipstack.table.net.plan import EngineRef, NodePlan
 from chipstack.table.net.runner import RestartFault, RunResult, run_nodes
@@ -64,29 +64,6 @@ def table_plans(config: TableConfig, run_dir: Path, local: list[str] | None = No
             name, EngineRef(__name__, "table_engine", (config, seat)),
             str(run_dir / f"{name}.sqlite"), seed=index, host=host, port=port, faults=link))
     return plans
-
-
-def net_sync_figures(results: list[NodeResult]) -> SyncFigures:
-    """The report's sync figures from the nodes' final results.
-
-    ``items`` are the distinct items any node holds; ``in_sync`` the percent of
-    (item, node) pairs present; ``bytes_per_item`` the node-protocol bytes sent per
-    item delivered from a peer; propagation from an item's timestamp to its arrival.
-    """
-    held = [set(r.ids) for r in results]
-    union: set[bytes] = set().union(*held) if held else set()
-    pairs = sum(len(h) for h in held)
-    delays = sorted(d for r in results for d in r.delays_ms)
-
-    def pct(q: float) -> float | None:
-        return float(delays[min(len(delays) - 1, int(q * len(delays)))]) if delays else None
-
-    sent = sum(r.counts.bytes_sent for r in results)
-    return SyncFigures(
-        items=len(union),
-        in_sync=100.0 * pairs / (len(union) * len(held)) if union else None,
-        bytes_per_item=sent / len(delays) if delays else None,
-        p50_ms=pct(0.5), p99_ms=pct(0.99))
 
 
 @dataclass
