@@ -8,8 +8,13 @@ the faulty seat is named, nothing is lost, and conservation holds.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +123,49 @@ def test_one_table_across_two_machines_by_listen_and_peer(tmp_path: Path) -> Non
 
     assert agreed(second.summaries["p1"].hands) == agreed(report.hands)
     assert first[0].run.results["house"].port == port
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid``, read from /proc."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == str(pid) and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_ctrl_c_stops_the_table_and_leaves_no_process() -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chipstack", "table", "--players", "2", "--hands", "50"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()  # once the nodes listen, they are all started
+        assert line.startswith("nodes listening on 127.0.0.1: house ")
+        nodes = _children(proc.pid)
+        assert len(nodes) >= 3  # the house and two seats (and multiprocessing's tracker)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 130
+        assert "chipstack: interrupted" in proc.stderr.read()
+        deadline = time.monotonic() + 10
+        while any(_alive(n) for n in nodes):
+            assert time.monotonic() < deadline, "node processes outlived the command"
+            time.sleep(0.1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
