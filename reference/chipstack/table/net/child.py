@@ -25,7 +25,7 @@ import os
 import random
 import signal
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -36,7 +36,7 @@ from chipstack.sync.params import NodeParams
 from chipstack.sync.store import SqliteStore
 from chipstack.sync.tcp import now_ms
 from chipstack.table.net.links import LinkCounts, LinkNode
-from chipstack.table.net.plan import Engine, NodePlan
+from chipstack.table.net.plan import MsEngine, NodePlan
 
 #: Longest the main loop sleeps before looking at the pipe and the parent again (s).
 POLL_S = 0.2
@@ -63,7 +63,6 @@ class NodeResult:
     resumed_with: int
     done: bool
     port: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def node_main(plan: NodePlan, conn: Connection) -> None:
@@ -131,15 +130,14 @@ async def _run(plan: NodePlan, conn: Connection) -> None:
         # by push at once rather than at the next reconciliation
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_connected(tcp, message[2]), CONNECT_WAIT_S)
-    engine: Engine = plan.engine.build()
+    engine: MsEngine = plan.engine.build()
     driver = _Driver(plan, tcp, engine, pipe)
     try:
         if message[0] != "stop":
             await driver.run(resumed, inbox, parent)
         pipe.send("final", plan.name, NodeResult(
             plan.name, engine.summary(), sorted(store.ids()), delays, tcp.counts,
-            driver.published, len(resumed), engine.done, tcp.port,
-            driver.errors))
+            driver.published, len(resumed), engine.done, tcp.port))
     finally:
         await tcp.close()
         store.close()
@@ -153,13 +151,12 @@ async def _connected(tcp: LinkNode, expected: int) -> None:
 class _Driver:
     """Feeds one engine from the network and publishes what it returns."""
 
-    def __init__(self, plan: NodePlan, tcp: LinkNode, engine: Engine, pipe: _Pipe) -> None:
+    def __init__(self, plan: NodePlan, tcp: LinkNode, engine: MsEngine, pipe: _Pipe) -> None:
         self.plan = plan
         self.tcp = tcp
         self.engine = engine
         self.pipe = pipe
         self.published = 0
-        self.errors: list[str] = []
         self._progress: object = None
         self._done_sent = False
 

@@ -31,7 +31,7 @@ class LockstepSummary:
 
 
 class LockstepEngine:
-    """One seat of the lockstep count (the :class:`~chipstack.table.net.plan.Engine` calls)."""
+    """One seat of the lockstep count (the :class:`~chipstack.table.net.plan.MsEngine` calls)."""
 
     def __init__(self, label: str, seats: int, rounds: int, seat: int) -> None:
         self.label = label

@@ -16,10 +16,12 @@ from chipstack.sync.item import Item
 from chipstack.table.net.links import LinkFaults
 
 
-class Engine(Protocol):
-    """The sans-IO node engine a process runs (a player, or the house).
+class MsEngine(Protocol):
+    """The sans-IO node engine a process runs, on a millisecond clock.
 
-    Times are wall-clock milliseconds (the clock of item timestamps). Every call
+    The table's engines (:class:`~chipstack.table.engine.Engine`, on seconds) take
+    this shape through :class:`~chipstack.table.engine.InMilliseconds`. Times are
+    wall-clock milliseconds (the clock of item timestamps). Every call
     returns the items the node publishes. ``receive`` gets every table item from a
     peer; after a restart the runner first feeds it every item the node's store
     kept (its own included, so it knows what it already said), then calls ``start``:
@@ -61,10 +63,10 @@ class EngineRef:
     function: str
     args: tuple[Any, ...] = ()
 
-    def build(self) -> Engine:
+    def build(self) -> MsEngine:
         """Import the module and call the function."""
         factory = getattr(importlib.import_module(self.module), self.function)
-        engine: Engine = factory(*self.args)
+        engine: MsEngine = factory(*self.args)
         return engine
 
 

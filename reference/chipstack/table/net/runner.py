@@ -20,7 +20,7 @@ import multiprocessing.connection
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -67,7 +67,6 @@ class RunResult:
     restart: RestartRecord | None
     elapsed_s: float
     timed_out: bool
-    order: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -243,5 +242,4 @@ def run_nodes(plans: list[NodePlan], peers: list[tuple[str, int]] | None = None,
         runner.stop()
     finally:
         runner.kill_all()
-    return RunResult(runner.finals, runner.record, time.monotonic() - started, timed_out,
-                     [p.name for p in plans])
+    return RunResult(runner.finals, runner.record, time.monotonic() - started, timed_out)
