@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chipstack.cli.sync_cmd",
     "chipstack.cli.fsm_cmd",
     "chipstack.cli.poker_cmd",
+    "chipstack.cli.table_cmd",
 )
 
 DESCRIPTION = """\
