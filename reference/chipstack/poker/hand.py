@@ -543,8 +543,8 @@ class Hand:
         self.machine.apply(event, check_signature=self.sign)
         self.events.append(event)
         self.steps.append(
-            Step(event.seq, event.name, event.arg_values(),
-                 self._role_of.get(event.signer, "anyone"), event.id, self.machine.state_hash)
+            Step(event.seq, event.name, self._role_of.get(event.signer, "anyone"), event,
+                 self.machine.state_hash)
         )
         self._advance()
 
