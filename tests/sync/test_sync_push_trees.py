@@ -195,3 +195,26 @@ def test_the_answer_to_a_fetch_is_requested_even_after_a_push_won(
     assert n._fetching == {}
     # and nothing is asked again when the fetch would have timed out
     assert _sent(n.tick(T0 + 1_000 + PARAMS.have_delay_ms + PARAMS.fetch_timeout_ms), Want) == []
+
+
+def test_an_announcer_that_beats_the_parent_is_grafted_when_switched_to(
+        handshake: Handshake) -> None:
+    # [SYNC-38] a challenger that only announces does not push to the node: a switch to it
+    # must GRAFT it, or the old parent is pruned and nobody pushes the origin any more
+    n = _node(handshake, "parent", "lazy")
+    n.receive(T0, "parent", encode_message(Items((_item(0),))))  # the parent delivers first
+    grafts: list[tuple[object, object]] = []
+    prunes: list[tuple[object, object]] = []
+    for k in range(1, 20):
+        now = T0 + 1_000 * k
+        item = _item(k)
+        outs = n.receive(now, "lazy", encode_message(Have((item.id,))))
+        # the parent's push comes graft_lead_ms after the announcement, before the fetch
+        outs += n.receive(now + PARAMS.graft_lead_ms, "parent", encode_message(Items((item,))))
+        outs += n.tick(now + PARAMS.graft_lead_ms)
+        grafts += _sent(outs, Graft)
+        prunes += _sent(outs, Prune)
+        if prunes:
+            break
+    assert prunes == [("parent", Prune(ORIGIN.public_key.raw))]
+    assert grafts == [("lazy", Graft(ORIGIN.public_key.raw))]

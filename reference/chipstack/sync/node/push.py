@@ -162,6 +162,7 @@ class PushMixin(NodeBase):
         """
         prm = self.params
         origin = item.author
+        announced = False  # whether the challenger announced this item rather than pushed it
         tree = self.trees.get(origin) or self.trees.new(origin)
         heard = self.trees.heard.pop(item.id, None)
         tree.score *= SCORE_DECAY  # [SYNC-38] a moving average over the origin's items
@@ -178,6 +179,7 @@ class PushMixin(NodeBase):
             challenger = p.pid  # another eager peer beat the parent
         elif heard is not None and heard[1] != p.pid and now - heard[0] >= prm.graft_lead_ms:
             challenger = heard[1]
+            announced = True  # it announced the item, so it does not push it to us
         else:
             return  # [SYNC-38] the parent came first
         tree.challenger = challenger
@@ -187,7 +189,7 @@ class PushMixin(NodeBase):
             return
         tree.score, tree.challenger = 0.0, None
         old, tree.parent = parent, challenger
-        if fetched or origin in new.pruned:  # it does not push to us: ask it to
+        if fetched or announced or origin in new.pruned:  # it does not push to us: ask it
             new.pruned.discard(origin)
             self.stats.grafts += 1
             out.append(self._send(challenger, Graft(origin)))  # [SYNC-38] hysteresis met
