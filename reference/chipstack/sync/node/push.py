@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, check_valid, id_of_encoding
+from chipstack.sync.item import Item, check_structure, check_valid, id_of_encoding
 from chipstack.sync.node.base import NodeBase
 from chipstack.sync.node.outputs import Accepted, Output, PeerId
 from chipstack.sync.node.state import Bounded, Peer
@@ -58,6 +58,9 @@ class PushMixin(NodeBase):
         self.store.purge_expired(now)
         try:
             for item in items:
+                # [SYNC-1]..[SYNC-4]: an item built by hand is checked as a decoded one is
+                # (the store keeps its encoding and decodes it again when it is read)
+                check_structure(item)
                 if item.id in self.store:
                     continue
                 check_valid(item, now, p.min_priority, p.max_clock_skew_ms, self.verify_item)
