@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import Item, make_item
-from chipstack.sync.node import Node, Output, Send
+from chipstack.sync.node import Accepted, Node, Output, Send
 from chipstack.sync.node.push import PushMixin
 from chipstack.sync.params import NodeParams
 from chipstack.sync.sim import SimConfig, Simulator
@@ -218,3 +218,20 @@ def test_an_announcer_that_beats_the_parent_is_grafted_when_switched_to(
             break
     assert prunes == [("parent", Prune(ORIGIN.public_key.raw))]
     assert grafts == [("lazy", Graft(ORIGIN.public_key.raw))]
+
+
+def test_items_fetched_by_reconciliation_do_not_move_the_tree(handshake: Handshake) -> None:
+    # [SYNC-38] only a repair (a fetch after an announcement no push beat) beats the
+    # parent; ids found missing by reconciliation are fetched too, but say nothing about
+    # which path is faster
+    n = _node(handshake, "parent", "server")
+    n.receive(T0, "parent", encode_message(Items((_item(0),))))  # the tree: parent
+    missing = [_item(k) for k in range(1, 13)]
+    out: list[Output] = []  # what reconciliation does with the ids it found missing
+    n._on_have(T0 + 5_000, n.peers["server"], [it.id for it in missing], out)
+    assert [m.ids for _, m in _sent(out, Want)] == [tuple(it.id for it in missing)]  # type: ignore[attr-defined]
+    outs = n.receive(T0 + 5_050, "server", encode_message(Items(tuple(missing))))
+    assert sum(isinstance(o, Accepted) for o in outs) == len(missing)
+    assert _sent(outs, Graft) == [] and _sent(outs, Prune) == []
+    tree = n.trees.get(ORIGIN.public_key.raw)
+    assert tree is not None and tree.parent == "parent"

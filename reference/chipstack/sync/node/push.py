@@ -149,7 +149,11 @@ class PushMixin(NodeBase):
             self._deferred.pop(iid, None)
             self.stats.accepted += 1
             out.append(Accepted(item, p.pid))
-            self._on_first_copy(now, p, item, fetch is not None, out)
+            # [SYNC-38] a push, or a repair (a fetch after an announcement) moves the tree;
+            # an id fetched because reconciliation found it missing says nothing of paths
+            repair = fetch is not None and iid in self._via_have
+            if fetch is None or repair:
+                self._on_first_copy(now, p, item, repair, out)
             self._propagate(item, p.pid, pushes, own=False)
 
     def _on_first_copy(self, now: int, p: Peer, item: Item, fetched: bool,
