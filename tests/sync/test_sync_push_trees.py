@@ -15,6 +15,7 @@ from chipstack.crypto import PrivateKey
 from chipstack.sync.item import Item, make_item
 from chipstack.sync.node import Accepted, Node, Output, Send
 from chipstack.sync.node.push import PushMixin
+from chipstack.sync.node.trees import PushTrees
 from chipstack.sync.params import NodeParams
 from chipstack.sync.sim import SimConfig, Simulator
 from chipstack.sync.sim.workload import run_steady
@@ -235,3 +236,16 @@ def test_items_fetched_by_reconciliation_do_not_move_the_tree(handshake: Handsha
     assert _sent(outs, Graft) == [] and _sent(outs, Prune) == []
     tree = n.trees.get(ORIGIN.public_key.raw)
     assert tree is not None and tree.parent == "parent"
+
+
+def test_a_busy_tree_outlives_origins_minted_for_one_item() -> None:
+    # [SYNC-38] the trees are bounded; the one forgotten is the one unused longest, so
+    # a stream of one-item origins (fresh author keys) does not evict a busy origin's tree
+    trees = PushTrees(4)
+    busy = bytes([0xAA]) * 32
+    trees.new(busy).parent = "parent"
+    for k in range(20):
+        trees.new(bytes([k]) * 32)
+        tree = trees.get(busy)  # the busy origin has an item between each two minted ones
+        assert tree is not None and tree.parent == "parent"
+    assert len(trees) == 4
