@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipstack.crypto import PrivateKey
-from chipstack.sync.item import make_item
+from chipstack.errors import Reason, Rejected
+from chipstack.sync.item import Item, decode_item, make_item
 from chipstack.sync.node import Accepted, Close, Node, Output, Send
 from chipstack.sync.node.state import Bounded
-from chipstack.sync.params import NodeParams
+from chipstack.sync.params import MAX_TTL_MS, NodeParams
 from chipstack.sync.wire import (
     Auth,
     Bye,
@@ -299,3 +300,21 @@ def test_bounded_set_forgets_oldest_first() -> None:
     b.add(b"e")
     b.add(b"f")
     assert len(b) == 3 and [k in b for k in (b"b", b"d", b"e", b"f")] == [False, True, True, True]
+
+
+def test_publishing_an_item_that_breaks_the_structural_rules_is_refused() -> None:
+    # [SYNC-2] an item built by hand with an expiry beyond MAX_TTL_MS is refused, as a
+    # decoder refuses it; stored, its kept encoding could not be decoded again when read
+    key = PrivateKey.from_label("structure")
+    good = make_item(key, "t", b"x", T0, min_priority=2)
+    expiry = T0 + MAX_TTL_MS + 1
+    bad = Item(T0, expiry, "t", "", None, good.author, b"x", good.nonce, b"")
+    bad = Item(T0, expiry, "t", "", None, good.author, b"x", good.nonce, key.sign(bad.id))
+    node = Node(key, NodeParams(min_priority=0), random.Random(1))
+    with pytest.raises(Rejected) as exc:
+        node.publish(T0, bad)
+    assert exc.value.reason == Reason.SYNC_BAD_EXPIRY
+    assert bad.id not in node.store and len(node.store) == 0
+    with pytest.raises(Rejected) as again:  # what a peer would answer to its encoding
+        decode_item(bad.encoding)
+    assert again.value.reason == Reason.SYNC_BAD_EXPIRY

@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from chipstack.crypto import PrivateKey
 from chipstack.sync.item import Item, make_item
-from chipstack.sync.node import Node, Output, Send
+from chipstack.sync.node import Accepted, Node, Output, Send
 from chipstack.sync.node.push import PushMixin
+from chipstack.sync.node.trees import PushTrees
 from chipstack.sync.params import NodeParams
 from chipstack.sync.sim import SimConfig, Simulator
 from chipstack.sync.sim.workload import run_steady
@@ -195,3 +196,56 @@ def test_the_answer_to_a_fetch_is_requested_even_after_a_push_won(
     assert n._fetching == {}
     # and nothing is asked again when the fetch would have timed out
     assert _sent(n.tick(T0 + 1_000 + PARAMS.have_delay_ms + PARAMS.fetch_timeout_ms), Want) == []
+
+
+def test_an_announcer_that_beats_the_parent_is_grafted_when_switched_to(
+        handshake: Handshake) -> None:
+    # [SYNC-38] a challenger that only announces does not push to the node: a switch to it
+    # must GRAFT it, or the old parent is pruned and nobody pushes the origin any more
+    n = _node(handshake, "parent", "lazy")
+    n.receive(T0, "parent", encode_message(Items((_item(0),))))  # the parent delivers first
+    grafts: list[tuple[object, object]] = []
+    prunes: list[tuple[object, object]] = []
+    for k in range(1, 20):
+        now = T0 + 1_000 * k
+        item = _item(k)
+        outs = n.receive(now, "lazy", encode_message(Have((item.id,))))
+        # the parent's push comes graft_lead_ms after the announcement, before the fetch
+        outs += n.receive(now + PARAMS.graft_lead_ms, "parent", encode_message(Items((item,))))
+        outs += n.tick(now + PARAMS.graft_lead_ms)
+        grafts += _sent(outs, Graft)
+        prunes += _sent(outs, Prune)
+        if prunes:
+            break
+    assert prunes == [("parent", Prune(ORIGIN.public_key.raw))]
+    assert grafts == [("lazy", Graft(ORIGIN.public_key.raw))]
+
+
+def test_items_fetched_by_reconciliation_do_not_move_the_tree(handshake: Handshake) -> None:
+    # [SYNC-38] only a repair (a fetch after an announcement no push beat) beats the
+    # parent; ids found missing by reconciliation are fetched too, but say nothing about
+    # which path is faster
+    n = _node(handshake, "parent", "server")
+    n.receive(T0, "parent", encode_message(Items((_item(0),))))  # the tree: parent
+    missing = [_item(k) for k in range(1, 13)]
+    out: list[Output] = []  # what reconciliation does with the ids it found missing
+    n._on_have(T0 + 5_000, n.peers["server"], [it.id for it in missing], out)
+    assert [m.ids for _, m in _sent(out, Want)] == [tuple(it.id for it in missing)]  # type: ignore[attr-defined]
+    outs = n.receive(T0 + 5_050, "server", encode_message(Items(tuple(missing))))
+    assert sum(isinstance(o, Accepted) for o in outs) == len(missing)
+    assert _sent(outs, Graft) == [] and _sent(outs, Prune) == []
+    tree = n.trees.get(ORIGIN.public_key.raw)
+    assert tree is not None and tree.parent == "parent"
+
+
+def test_a_busy_tree_outlives_origins_minted_for_one_item() -> None:
+    # [SYNC-38] the trees are bounded; the one forgotten is the one unused longest, so
+    # a stream of one-item origins (fresh author keys) does not evict a busy origin's tree
+    trees = PushTrees(4)
+    busy = bytes([0xAA]) * 32
+    trees.new(busy).parent = "parent"
+    for k in range(20):
+        trees.new(bytes([k]) * 32)
+        tree = trees.get(busy)  # the busy origin has an item between each two minted ones
+        assert tree is not None and tree.parent == "parent"
+    assert len(trees) == 4

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from chipstack.crypto import PrivateKey
 from chipstack.errors import Reason, Rejected
-from chipstack.sync.item import Item, check_valid, id_of_encoding
+from chipstack.sync.item import Item, check_structure, check_valid, id_of_encoding
 from chipstack.sync.node.base import NodeBase
 from chipstack.sync.node.outputs import Accepted, Output, PeerId
 from chipstack.sync.node.state import Bounded, Peer
@@ -58,6 +58,9 @@ class PushMixin(NodeBase):
         self.store.purge_expired(now)
         try:
             for item in items:
+                # [SYNC-1]..[SYNC-4]: an item built by hand is checked as a decoded one is
+                # (the store keeps its encoding and decodes it again when it is read)
+                check_structure(item)
                 if item.id in self.store:
                     continue
                 check_valid(item, now, p.min_priority, p.max_clock_skew_ms, self.verify_item)
@@ -146,7 +149,11 @@ class PushMixin(NodeBase):
             self._deferred.pop(iid, None)
             self.stats.accepted += 1
             out.append(Accepted(item, p.pid))
-            self._on_first_copy(now, p, item, fetch is not None, out)
+            # [SYNC-38] a push, or a repair (a fetch after an announcement) moves the tree;
+            # an id fetched because reconciliation found it missing says nothing of paths
+            repair = fetch is not None and iid in self._via_have
+            if fetch is None or repair:
+                self._on_first_copy(now, p, item, repair, out)
             self._propagate(item, p.pid, pushes, own=False)
 
     def _on_first_copy(self, now: int, p: Peer, item: Item, fetched: bool,
@@ -162,6 +169,7 @@ class PushMixin(NodeBase):
         """
         prm = self.params
         origin = item.author
+        announced = False  # whether the challenger announced this item rather than pushed it
         tree = self.trees.get(origin) or self.trees.new(origin)
         heard = self.trees.heard.pop(item.id, None)
         tree.score *= SCORE_DECAY  # [SYNC-38] a moving average over the origin's items
@@ -178,6 +186,7 @@ class PushMixin(NodeBase):
             challenger = p.pid  # another eager peer beat the parent
         elif heard is not None and heard[1] != p.pid and now - heard[0] >= prm.graft_lead_ms:
             challenger = heard[1]
+            announced = True  # it announced the item, so it does not push it to us
         else:
             return  # [SYNC-38] the parent came first
         tree.challenger = challenger
@@ -187,7 +196,7 @@ class PushMixin(NodeBase):
             return
         tree.score, tree.challenger = 0.0, None
         old, tree.parent = parent, challenger
-        if fetched or origin in new.pruned:  # it does not push to us: ask it to
+        if fetched or announced or origin in new.pruned:  # it does not push to us: ask it
             new.pruned.discard(origin)
             self.stats.grafts += 1
             out.append(self._send(challenger, Graft(origin)))  # [SYNC-38] hysteresis met

@@ -10,6 +10,7 @@ not move the tree, a consistently faster path does.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from chipstack.sync.node.outputs import PeerId
@@ -30,27 +31,32 @@ class Tree:
 class PushTrees:
     """The trees a node takes part in, and when it first heard each recent id announced.
 
-    Both maps are bounded (``cap`` entries, oldest forgotten first): a forgotten tree
-    starts again as a new one ([SYNC-30]), a forgotten announcement time only loses one
-    sample of the hysteresis score.
+    Both maps are bounded (``cap`` entries): a tree not used for longest is forgotten
+    first (so origins minted for one item each push out idle trees before busy ones) and
+    starts again as a new one ([SYNC-30]); the oldest announcement time is forgotten
+    first, which only loses one sample of the hysteresis score. Ordered dicts: dropping
+    the first entry is O(1) (see :class:`~chipstack.sync.node.state.Bounded`).
     """
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        self._trees: dict[bytes, Tree] = {}
+        self._trees: OrderedDict[bytes, Tree] = OrderedDict()
         #: id -> (time, peer) of the first announcement of an id not yet held ([SYNC-38]).
-        self.heard: dict[bytes, tuple[int, PeerId]] = {}
+        self.heard: OrderedDict[bytes, tuple[int, PeerId]] = OrderedDict()
 
     def get(self, origin: bytes) -> Tree | None:
-        """The tree of ``origin``, if this node has one."""
-        return self._trees.get(origin)
+        """The tree of ``origin``, if this node has one (now the most recently used)."""
+        tree = self._trees.get(origin)
+        if tree is not None:
+            self._trees.move_to_end(origin)
+        return tree
 
     def new(self, origin: bytes) -> Tree:
-        """Start the tree of ``origin`` (forgetting the oldest tree past the cap)."""
+        """Start the tree of ``origin`` (forgetting the least recently used past the cap)."""
         tree = Tree()
         self._trees[origin] = tree
         if len(self._trees) > self.cap:
-            del self._trees[next(iter(self._trees))]
+            self._trees.popitem(last=False)
         return tree
 
     def hear(self, now: int, iid: bytes, peer: PeerId) -> None:
@@ -59,7 +65,7 @@ class PushTrees:
             return
         self.heard[iid] = (now, peer)
         if len(self.heard) > self.cap:
-            del self.heard[next(iter(self.heard))]
+            self.heard.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._trees)
