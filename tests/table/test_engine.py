@@ -169,3 +169,73 @@ def test_any_payload_from_a_seat_is_taken_or_refused_never_raised(body: bytes, k
     assert out == []  # nothing one seat sends alone makes this seat act before the deal
     assert after.items_received == before.items_received + 1  # a valid item, taken in
     assert (after.hands, after.balances) == (before.hands, before.balances)
+
+
+def _house_open() -> tuple[Engine, Open]:
+    house = house_node(CONFIG)
+    (opening,) = house.start(0.0)
+    message = decode_message(opening.payload)
+    assert isinstance(message, Open)
+    return house, message
+
+
+def test_a_deposit_without_a_memo_is_refused_before_anything_is_mined() -> None:
+    """A seat's plain payment is ``cashier.not_a_deposit`` and the house's ledger stays put."""
+    from chipstack.chain.conditions import KeyCondition
+    from chipstack.chain.sighash import sign_input
+    from chipstack.chain.tx import Tx, TxIn, TxOut
+    from chipstack.table.house import HouseNode
+
+    house, opened = _house_open()
+    assert isinstance(house, HouseNode)
+    key = CONFIG.player_key(0)
+    wallet, amount = opened.wallets[0]
+    own = TxOut(amount, KeyCondition(key.public_key))
+    tx = sign_input(Tx((TxIn(wallet),), (own,)), 0, [own], opened.chain_id, [key])
+    height = house.world.ledger.height
+    assert house.receive(_item(key, encode_message(Deposit(tx.encode()))), 1.0) == []
+    assert house.summary().refused == {Reason.CASHIER_NOT_A_DEPOSIT.value: 1}
+    assert house.world.ledger.height == height and house.deposits == {}
+
+
+def test_the_house_keeps_one_settlement_signature_per_seat_and_planned_hand() -> None:
+    """A seat signing many bodies or unplanned hands cannot grow the house's memory."""
+    from chipstack.table.house import HouseNode
+
+    house, _ = _house_open()
+    assert isinstance(house, HouseNode)
+    key = CONFIG.player_key(1)
+    for i, hand in enumerate([1, 1, 2, 0, 2**31]):
+        body = b"body %d" % i
+        sig = key.sign_tagged(Tag.CASHIER_SETTLEMENT, body)
+        assert house.receive(_item(key, encode_message(Sign(hand, body, sig))), 1.0) == []
+    assert house.summary().refused == {Reason.TABLE_DUPLICATE.value: 1,
+                                       Reason.TABLE_STALE.value: 3}
+    assert list(house.signatures) == [(1, b"body 0")]
+
+
+def test_items_kept_for_later_are_bounded_per_author_and_counted_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[TABLE-3]: past the per-author bound a "not yet" item is refused; leaving frees room."""
+    from chipstack.table import player
+    from chipstack.table.player import PlayerNode
+
+    monkeypatch.setattr(player, "MAX_PENDING_PER_AUTHOR", 3)
+    seat, _ = _opened()
+    assert isinstance(seat, PlayerNode)
+    seat1, seat0 = CONFIG.player_key(1), CONFIG.player_key(0)
+    for i in range(4):
+        sign = Sign(7, b"later %d" % i, bytes(64))
+        assert seat.receive(_item(seat1, encode_message(sign)), 1.0) == []
+    assert seat.summary().refused == {Reason.TABLE_NOT_DUE.value: 1}
+    assert len(seat._pending) == 3
+    seat.receive(_item(seat0, encode_message(HandEvent(7, b"x"))), 1.0)  # another author
+    assert len(seat._pending) == 4
+    seat.number = 8  # hand 7 is now past: the kept signatures are stale and leave
+    assert seat._retry(2.0) == []
+    assert seat.summary().refused[Reason.TABLE_STALE.value] == 3
+    assert seat._kept_by[seat1.public_key.raw] == 0
+    sign = Sign(9, b"room again", bytes(64))
+    assert seat.receive(_item(seat1, encode_message(sign)), 3.0) == []
+    assert seat._kept_by[seat1.public_key.raw] == 1

@@ -221,7 +221,9 @@ CHEATS = (
 )
 
 
-def _tamper_for(cheat: str, culprit: int) -> Tamper:
+def tamper_for(cheat: str, culprit: int) -> Tamper:
+    """The tamper function with which seat ``culprit`` stages ``cheat`` on what it sends."""
+
     def tamper(author: int, step: str, raw: bytes) -> bytes:
         if author != culprit:
             return raw
@@ -256,7 +258,7 @@ def run_scenario(seats: int, seed: bytes, cheat: str = "none", culprit: int = 0)
     """
     if cheat not in CHEATS:
         raise ValueError(f"unknown cheat {cheat!r}")
-    table = LocalHand(seats, seed, timeout=30, tamper=_tamper_for(cheat, culprit))
+    table = LocalHand(seats, seed, timeout=30, tamper=tamper_for(cheat, culprit))
     if cheat == "replay":
         other = LocalHand(seats, seed + b"/another hand")
         table.send(culprit, "replay", other.nodes[culprit].key_message())

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from chipstack.cashier.book import Status as BookStatus
 from chipstack.cashier.book import TableBook
-from chipstack.cashier.deposit import DepositProof
+from chipstack.cashier.deposit import DepositMemo, DepositProof
 from chipstack.cashier.issuance import CashierNode
 from chipstack.cashier.params import CashierSet, TableParams
 from chipstack.cashier.redemption import cosign_payout
 from chipstack.cashier.scenario import World
 from chipstack.cashier.settlement import Settlement, SignedSettlement
-from chipstack.chain.conditions import KeyCondition
+from chipstack.chain.conditions import KeyCondition, OpReturn
 from chipstack.chain.devnet import new_devnet
 from chipstack.chain.sighash import sign_input
 from chipstack.chain.tx import COIN, OutPoint, Tx, TxIn, TxOut
@@ -64,6 +64,7 @@ class HouseNode(NodeBase):
         self.signatures: dict[tuple[int, bytes], dict[int, bytes]] = {}
         self.paid: dict[int, int] | None = None
         self.settled = 0
+        self._signed: set[tuple[int, int]] = set()
 
     def _fund(self) -> list[tuple[OutPoint, int]]:
         """Pay each seat an equal wallet from the genesis coinbase and mine it."""
@@ -133,6 +134,14 @@ class HouseNode(NodeBase):
     def _deposit(self, seat: int, message: Deposit, now: float) -> list[Item]:
         require(seat not in self.deposits, Reason.TABLE_DUPLICATE, "deposited already")
         tx = Tx.decode(message.tx)
+        memo = tx.outputs[-1].condition if tx.outputs else None
+        require(isinstance(memo, OpReturn), Reason.CASHIER_NOT_A_DEPOSIT, "no deposit memo")
+        assert isinstance(memo, OpReturn)
+        parsed = DepositMemo.parse(memo.data)  # [CASH-6], before anything is mined
+        require(parsed.table_id == self.params.table_id, Reason.CASHIER_NOT_A_DEPOSIT,
+                "a deposit to another table")
+        require(parsed.player == self.players[seat].public_key.raw,
+                Reason.TABLE_UNKNOWN_AUTHOR, "a deposit for another player")
         self.world.mine([tx])
         proof = DepositProof(self.world.ledger.spv_proof(tx.txid), 0)
         request = self.world.request(proof)
@@ -145,8 +154,14 @@ class HouseNode(NodeBase):
 
     def _sign(self, seat: int, message: Sign, now: float) -> list[Item]:
         require(self.paid is None, Reason.TABLE_CLOSED, "paid out")
+        # one signature per seat and hand, of a hand still to settle: a seat cannot make
+        # the house keep more than one entry per planned hand
+        require(self.settled < message.hand <= self.config.hands, Reason.TABLE_STALE,
+                f"hand {message.hand} is settled or not planned")
+        require((seat, message.hand) not in self._signed, Reason.TABLE_DUPLICATE,
+                "signed already")  # [TABLE-3]
+        self._signed.add((seat, message.hand))
         sigs = self.signatures.setdefault((message.hand, message.body), {})
-        require(seat not in sigs, Reason.TABLE_DUPLICATE, "signed already")
         sigs[seat] = message.signature
         if len(sigs) < self.config.seats:
             return []
@@ -158,6 +173,7 @@ class HouseNode(NodeBase):
             del self.signatures[(message.hand, message.body)]
             raise
         self.settled = s.seq
+        self.signatures = {k: v for k, v in self.signatures.items() if k[0] > self.settled}
         if not s.closing:
             return []
         return self._redeem(now)

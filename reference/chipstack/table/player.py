@@ -71,6 +71,7 @@ class PlayerNode(NodeBase):
         self.closed = ""
         self.redeemed: tuple[int, ...] | None = None
         self._pending: list[tuple[Item, int]] = []
+        self._kept_by: dict[bytes, int] = {}  # how many of the kept items each author signed
         self._deposited = False
 
     # ------------------------------------------------------------------ engine
@@ -109,12 +110,13 @@ class PlayerNode(NodeBase):
 
     def _keep(self, item: Item) -> None:
         """Keep a "not yet" item, within the bounds of [TABLE-3]."""
-        mine = sum(1 for kept, _ in self._pending if kept.author == item.author)
+        mine = self._kept_by.get(item.author, 0)
         require(len(self._pending) < MAX_PENDING and mine < MAX_PENDING_PER_AUTHOR,
                 Reason.TABLE_NOT_DUE, "too many items kept for later")  # [TABLE-3]
         message = decode_message(item.payload)
         hand = message.hand if isinstance(message, (HandEvent, Sign)) else 0
         self._pending.append((item, hand))
+        self._kept_by[item.author] = mine + 1
 
     def _retry(self, now: float) -> list[Item]:
         """Offer the kept items again; those of a hand not started yet wait ([TABLE-3])."""
@@ -133,8 +135,9 @@ class PlayerNode(NodeBase):
                 except Rejected as exc:
                     if exc.reason in RETRY:
                         self._pending.append((item, hand))
-                    else:
-                        self.refuse(exc.reason)
+                        continue
+                    self.refuse(exc.reason)
+                self._kept_by[item.author] -= 1
         return out
 
     def tick(self, now: float) -> list[Item]:

@@ -26,7 +26,7 @@ from chipstack.dealing.hand import (
     stage_positions,
 )
 from chipstack.dealing.hand import Hand as DealtHand
-from chipstack.dealing.local import _tamper_for
+from chipstack.dealing.local import tamper_for
 from chipstack.dealing.messages import (
     SharesMessage,
     decode_message,
@@ -319,7 +319,7 @@ class HandRound:
             self._sent.add(("shuffle",))
             raw = self._timed(d.shuffle_message)
             if self._cheats("bad_shuffle"):
-                raw = _tamper_for("bad_shuffle", 0)(0, "shuffle", raw)
+                raw = tamper_for("bad_shuffle", 0)(0, "shuffle", raw)
             self._publish_deal(raw, now, out)
             return True
         if d.phase is not Phase.DEAL:  # [TABLE-8]: keys, shuffles, then hole shares
@@ -333,7 +333,7 @@ class HandRound:
             messages = self._timed(d.hole_messages)
             for k, (owner, raw) in enumerate(sorted(messages.items())):
                 if k == 0 and self._cheats("bad_share"):
-                    raw = _tamper_for("bad_hole", 0)(0, "hole", raw)
+                    raw = tamper_for("bad_hole", 0)(0, "hole", raw)
                 self._publish_deal(raw, now, out, to=self.playing[owner])
                 if d.status is not Status.RUNNING:
                     break
